@@ -1,0 +1,58 @@
+/**
+ * Every third-party image the platform runs, pinned to an exact version, in one place.
+ * Upstream images only (SERVICES.md: Bitnami's free images are gone). Review a change here like an
+ * API change: it upgrades a data store in every environment.
+ *
+ * In-house images (gateway, model-router, ...) are not here: their registry and tag come from stack
+ * config `voicehelper:images`, because they are released with the product, not with this program.
+ */
+export const IMAGES = {
+  postgresql: "ghcr.io/cloudnative-pg/postgresql:18.1-standard-bookworm",
+  redis: "docker.io/library/redis:8.2.2-alpine",
+  minio: "docker.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
+  minioClient: "docker.io/minio/mc:RELEASE.2025-08-13T08-35-41Z",
+  neo4j: "docker.io/library/neo4j:2025.10.1-community",
+  neo4jEnterprise: "docker.io/library/neo4j:2025.10.1-enterprise",
+  elasticsearch: "docker.elastic.co/elasticsearch/elasticsearch:8.19.7",
+  milvus: "docker.io/milvusdb/milvus:v2.6.4",
+  etcd: "quay.io/coreos/etcd:v3.5.24",
+  clickhouse: "docker.io/clickhouse/clickhouse-server:25.8.11",
+  nacos: "docker.io/nacos/nacos-server:v3.1.0",
+  mysql: "docker.io/library/mysql:8.4.7",
+  kafka: "docker.io/apache/kafka:4.1.1",
+  kafkaUi: "ghcr.io/kafbat/kafka-ui:v1.4.2",
+  nats: "docker.io/library/nats:2.12.1-alpine",
+  rabbitmq: "docker.io/library/rabbitmq:4.1.6-management-alpine",
+  prometheus: "quay.io/prometheus/prometheus:v3.7.3",
+  alertmanager: "quay.io/prometheus/alertmanager:v0.29.0",
+  grafana: "docker.io/grafana/grafana:12.3.0",
+  jaeger: "docker.io/jaegertracing/jaeger:2.12.0",
+  fluentd: "docker.io/fluent/fluentd-kubernetes-daemonset:v1.19.1-debian-elasticsearch8-1.0",
+  // PostHog pins its own store versions (ClickHouse <= 25.12, Redis 7): its own instances.
+  posthogRedis: "docker.io/library/redis:7.2.11-alpine",
+  posthogClickhouse: "docker.io/clickhouse/clickhouse-server:25.8.11",
+} as const;
+export type ImageKey = keyof typeof IMAGES;
+
+/** Helm charts the platform installs, pinned. They need the chart repository at deploy time. */
+export const CHARTS = {
+  cnpg: { chart: "cloudnative-pg", version: "0.26.1", repo: "https://cloudnative-pg.github.io/charts" },
+  istioBase: { chart: "base", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+  istiod: { chart: "istiod", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+} as const;
+
+/** The in-house services whose images come from `voicehelper:images`. */
+export const IN_HOUSE_IMAGES = [
+  "gateway",
+  "algo-service",
+  "voice-service",
+  "frontend",
+  "admin-portal",
+  "bge-service",
+  "faiss-service",
+  "llm-proxy",
+  "speech-service",
+  "tts-service",
+  "model-router",
+] as const;
+export type InHouseImage = (typeof IN_HOUSE_IMAGES)[number];

@@ -1,0 +1,368 @@
+/**
+ * The stack configuration contract, validated as a whole before any resource exists.
+ *
+ * `loadConfig` is pure: it takes the stack's `voicehelper:*` settings as Pulumi stores them (strings;
+ * objects as JSON) and returns one resolved `PlatformConfig`, or throws a `ConfigError` listing every
+ * problem with the setting's name, what was wrong and what is allowed. Nothing downstream reads
+ * config or knows about tiers.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { CATALOG, DEPLOY_MODES, DeployMode, SERVICE_NAMES, ServiceName, closure, isServiceName, rootServices } from "./catalog";
+import { HPA_TARGETS, SIZING, TIERS, Tier } from "./sizing";
+import { cpuCores, isQuantity, memoryBytes } from "./quantity";
+import { REPLICA_CONSTRAINTS } from "./constraints";
+
+export const PROJECT = "voicehelper";
+
+/** Settings Pulumi holds as config secrets; their values never appear in an error message. */
+export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey"] as const;
+type SecretKey = (typeof SECRET_KEYS)[number];
+
+export const POSTHOG_MODES = ["cloud", "self-hosted", "disabled"] as const;
+export const TLS_ISSUERS = ["acme", "self-signed", "none"] as const;
+export const EDGE_MODES = ["gateway-api", "ingress"] as const;
+
+/** Stack names that may (and must) render YAML instead of deploying. */
+const RENDER_STACK = /^render(-[a-z0-9-]+)?$/;
+const DEV_STACK = /^dev(-[a-z0-9-]+)?$/;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+/** One concrete size for one service, tier and overrides already resolved. */
+export interface ServiceSize {
+  /** Pods; when `autoscaling` is set it is the HPA's minimum and the workload leaves replicas unset. */
+  replicas: number;
+  resources: Resources;
+  /** Data volume per replica. */
+  storage?: string;
+  autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization: number; memoryUtilization: number };
+}
+
+export interface PlatformConfig {
+  stack: string;
+  tier: Tier;
+  deployMode: DeployMode;
+  /** Base DNS name for public hosts. */
+  domain: string;
+  /** StorageClass for every PVC; undefined = the cluster's default. */
+  storageClass?: string;
+  /** `protect` + `retainOnDelete` on stateful data. */
+  protectData: boolean;
+  posthog: { mode: (typeof POSTHOG_MODES)[number]; host: string; apiKey?: pulumi.Output<string> };
+  llm: { openaiApiKey?: pulumi.Output<string>; anthropicApiKey?: pulumi.Output<string> };
+  images: { registry: string; tag: string };
+  tls: { issuer: (typeof TLS_ISSUERS)[number]; email?: string };
+  edge: { mode: (typeof EDGE_MODES)[number]; ingressClassName?: string };
+  mesh: boolean;
+  cluster: {
+    kubeconfig?: string;
+    context?: string;
+    /** Render YAML here instead of applying to a cluster. */
+    renderTo?: string;
+    /** Annotate workloads so Pulumi does not wait for pods (test harnesses without nodes only). */
+    skipAwait: boolean;
+    /** Install components from remote Helm charts (operators, Istio). */
+    externalCharts: boolean;
+  };
+  /** The services this stack deploys, in catalog order. */
+  services: ServiceName[];
+  /** The resolved size of every catalog service (deployed or not). */
+  sizes: Record<ServiceName, ServiceSize>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes
+
+const quantity = (what: "cpu" | "memory" | "storage") =>
+  z.string().refine(isQuantity, {
+    message: `malformed ${what} quantity; use a Kubernetes quantity such as ${what === "cpu" ? '"500m" or "2"' : '"512Mi" or "10Gi"'}`,
+  });
+const pair = z.object({ cpu: quantity("cpu").optional(), memory: quantity("memory").optional() }).strict();
+const positiveInt = (what: string) => z.number({ error: `${what} must be a whole number` }).int(`${what} must be a whole number`);
+
+const overrideSchema = z
+  .object({
+    replicas: positiveInt("replicas").min(1, "replicas must be at least 1 (use deployMode to leave a service out)").optional(),
+    requests: pair.optional(),
+    limits: pair.optional(),
+    storage: quantity("storage").optional(),
+    autoscale: z
+      .union([
+        z.literal(false),
+        z.object({ min: positiveInt("autoscale.min").min(1, "autoscale.min must be at least 1"), max: positiveInt("autoscale.max").min(1, "autoscale.max must be at least 1") }).strict(),
+      ])
+      .optional(),
+  })
+  .strict();
+export type ServiceOverride = z.infer<typeof overrideSchema>;
+
+const dnsName = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a lower-case DNS name such as voicehelper.example.com");
+
+const settingsSchema = z
+  .object({
+    sizing: z.enum(TIERS, { error: `must be one of: ${TIERS.join(", ")}` }),
+    deployMode: z.enum(DEPLOY_MODES, { error: `must be one of: ${DEPLOY_MODES.join(", ")}` }).default("full"),
+    domain: dnsName.default("voicehelper.local"),
+    storageClass: dnsName.optional(),
+    protectData: z.boolean({ error: "must be true or false" }).optional(),
+    posthog: z
+      .object({
+        mode: z.enum(POSTHOG_MODES, { error: `must be one of: ${POSTHOG_MODES.join(", ")}` }).default("cloud"),
+        host: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://eu.i.posthog.com" }).optional(),
+      })
+      .strict()
+      .default({ mode: "cloud" }),
+    images: z
+      .object({
+        registry: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry path such as ghcr.io/voicehelper").default("ghcr.io/voicehelper"),
+        tag: z
+          .string()
+          .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag such as 1.4.2")
+          .refine((t) => t !== "latest", "must be an exact release, not latest"),
+      })
+      .strict(),
+    tls: z
+      .object({
+        issuer: z.enum(TLS_ISSUERS, { error: `must be one of: ${TLS_ISSUERS.join(", ")}` }).default("self-signed"),
+        email: z.email({ error: "must be an e-mail address (ACME registers it for expiry notices)" }).optional(),
+      })
+      .strict()
+      .default({ issuer: "self-signed" }),
+    edge: z
+      .object({
+        mode: z.enum(EDGE_MODES, { error: `must be one of: ${EDGE_MODES.join(", ")}` }).default("gateway-api"),
+        ingressClassName: dnsName.optional(),
+      })
+      .strict()
+      .default({ mode: "gateway-api" }),
+    mesh: z.boolean({ error: "must be true or false" }).default(true),
+    overrides: z.record(z.string(), overrideSchema).default({}),
+    kubeconfig: z.string().min(1).optional(),
+    kubeContext: z.string().min(1).optional(),
+    renderTo: z.string().min(1, "must be a directory path").optional(),
+    skipAwait: z.boolean({ error: "must be true or false" }).default(false),
+    externalCharts: z.boolean({ error: "must be true or false" }).default(true),
+  })
+  .strict();
+
+type Settings = z.infer<typeof settingsSchema>;
+const KNOWN_KEYS = [...Object.keys(settingsSchema.shape), ...SECRET_KEYS];
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** Turns Pulumi's stored strings back into the values the user wrote in YAML. */
+function decode(value: string): unknown {
+  const t = value.trim();
+  if (t === "true") return true;
+  if (t === "false") return false;
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const s = JSON.stringify(value);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+const PLACEHOLDER = /^(sk-(ant-)?\.\.\.|phc_YOUR_API_KEY|your[-_].*|changeme|<.*>|x+|\.\.\.)$/i;
+
+/**
+ * Validates and resolves the stack's settings.
+ * @param stack the Pulumi stack name (decides the dev and render conventions)
+ * @param raw `voicehelper:*` settings without the prefix, as strings (Pulumi's storage form)
+ */
+export function loadConfig(stack: string, raw: Record<string, string>): PlatformConfig {
+  const problems: string[] = [];
+  const key = (k: string) => `${PROJECT}:${k}`;
+
+  for (const k of Object.keys(raw)) {
+    if (!KNOWN_KEYS.includes(k)) problems.push(`${key(k)}: unknown setting; known settings are ${KNOWN_KEYS.join(", ")}`);
+  }
+
+  const input: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(SECRET_KEYS as readonly string[]).includes(k) && KNOWN_KEYS.includes(k)) input[k] = decode(v);
+  }
+  const parsed = settingsSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join(".");
+      if (issue.code === "unrecognized_keys") {
+        for (const k of issue.keys) problems.push(`${key(path ? `${path}.${k}` : k)}: unknown setting`);
+        continue;
+      }
+      const got = issue.input === undefined ? "it is missing" : `got ${describe(issue.input)}`;
+      problems.push(`${key(path)}: ${issue.message} (${got})`);
+    }
+    throw new ConfigError(problems);
+  }
+  const s = parsed.data;
+
+  const secrets: Partial<Record<SecretKey, string>> = {};
+  for (const k of SECRET_KEYS) {
+    const v = raw[k];
+    if (v === undefined || v.trim() === "") continue;
+    if (PLACEHOLDER.test(v.trim())) {
+      problems.push(`${key(k)}: is a documentation placeholder, not a real key; set it with \`pulumi config set --secret ${k} <value>\``);
+      continue;
+    }
+    secrets[k] = v;
+  }
+  if (secrets.posthogApiKey !== undefined && !secrets.posthogApiKey.startsWith("phc_")) {
+    problems.push(`${key("posthogApiKey")}: must be a PostHog project API key (it starts with "phc_")`);
+  }
+
+  // Cross-setting rules.
+  const isRenderStack = RENDER_STACK.test(stack);
+  if (s.renderTo !== undefined && !isRenderStack) {
+    problems.push(
+      `${key("renderTo")}: only a dedicated render stack (named "render" or "render-<name>") may render YAML; turning it on for stack "${stack}" would replace the provider and with it every resource`,
+    );
+  }
+  if (isRenderStack && s.renderTo === undefined) {
+    problems.push(`${key("renderTo")}: stack "${stack}" is a render stack and must set renderTo (a directory); a render stack never deploys to a cluster`);
+  }
+  if (s.renderTo !== undefined && (s.kubeconfig !== undefined || s.kubeContext !== undefined)) {
+    problems.push(`${key("renderTo")}: cannot be combined with ${key(s.kubeconfig !== undefined ? "kubeconfig" : "kubeContext")}; rendering never talks to a cluster`);
+  }
+  if (s.tls.issuer === "acme" && s.tls.email === undefined) {
+    problems.push(`${key("tls.email")}: is required when tls.issuer is acme (got nothing)`);
+  }
+  if (s.edge.mode === "ingress" && s.edge.ingressClassName === undefined) {
+    problems.push(`${key("edge.ingressClassName")}: is required when edge.mode is ingress; name the IngressClass of your controller`);
+  }
+  if (s.edge.mode === "gateway-api" && s.edge.ingressClassName !== undefined) {
+    problems.push(`${key("edge.ingressClassName")}: only applies when edge.mode is ingress (edge.mode is gateway-api)`);
+  }
+
+  const sizes = resolveSizes(s.sizing, s.overrides, problems);
+  const services = selectServices(s);
+
+  if (s.sizing === "production") {
+    const llmConsumers = services.filter((x) => x === "llm-proxy" || x === "model-router");
+    if (llmConsumers.length > 0) {
+      for (const k of ["openaiApiKey", "anthropicApiKey"] as const) {
+        if (secrets[k] === undefined) {
+          problems.push(`${key(k)}: is required in production because ${llmConsumers.join(" and ")} call the provider; set it with \`pulumi config set --secret ${k} <value>\``);
+        }
+      }
+    }
+    if (s.posthog.mode === "cloud" && services.includes("model-router") && secrets.posthogApiKey === undefined) {
+      problems.push(
+        `${key("posthogApiKey")}: is required in production when posthog.mode is cloud (the Model Router's A/B tests report to it); set it with \`pulumi config set --secret posthogApiKey phc_...\`, or choose posthog.mode self-hosted or disabled`,
+      );
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const wrap = (v: string | undefined) => (v === undefined ? undefined : pulumi.secret(v));
+  return {
+    stack,
+    tier: s.sizing,
+    deployMode: s.deployMode,
+    domain: s.domain,
+    storageClass: s.storageClass,
+    protectData: s.protectData ?? !DEV_STACK.test(stack),
+    posthog: {
+      mode: s.posthog.mode,
+      host: s.posthog.host ?? (s.posthog.mode === "cloud" ? "https://us.i.posthog.com" : `https://posthog.${s.domain}`),
+      apiKey: wrap(secrets.posthogApiKey),
+    },
+    llm: { openaiApiKey: wrap(secrets.openaiApiKey), anthropicApiKey: wrap(secrets.anthropicApiKey) },
+    images: s.images,
+    tls: s.tls,
+    edge: s.edge,
+    mesh: s.mesh,
+    cluster: {
+      kubeconfig: s.kubeconfig,
+      context: s.kubeContext,
+      renderTo: s.renderTo,
+      skipAwait: s.skipAwait,
+      externalCharts: s.externalCharts,
+    },
+    services,
+    sizes,
+  };
+}
+
+/** The deploy mode's services, minus what the other settings switch off. */
+function selectServices(s: Settings): ServiceName[] {
+  const excluded = new Set<ServiceName>();
+  if (s.posthog.mode !== "self-hosted") {
+    for (const name of SERVICE_NAMES) if (CATALOG[name].layer === "analytics") excluded.add(name);
+  }
+  if (!s.mesh) excluded.add("istiod");
+  if (s.edge.mode !== "gateway-api") excluded.add("edge-gateway");
+  if (s.tls.issuer === "none") excluded.add("cert-manager");
+  return closure(rootServices(s.deployMode), excluded);
+}
+
+function resolveSizes(tier: Tier, overrides: Record<string, ServiceOverride>, problems: string[]): Record<ServiceName, ServiceSize> {
+  for (const name of Object.keys(overrides)) {
+    if (!isServiceName(name)) {
+      problems.push(`voicehelper:overrides.${name}: unknown service; services are ${SERVICE_NAMES.join(", ")}`);
+    }
+  }
+  const sizes = {} as Record<ServiceName, ServiceSize>;
+  for (const name of SERVICE_NAMES) {
+    const row = SIZING[name][tier];
+    const o: ServiceOverride = overrides[name] ?? {};
+    const where = `voicehelper:overrides.${name}`;
+    const resources: Resources = {
+      requests: { cpu: o.requests?.cpu ?? row.cpu[0], memory: o.requests?.memory ?? row.memory[0] },
+      limits: { cpu: o.limits?.cpu ?? row.cpu[1], memory: o.limits?.memory ?? row.memory[1] },
+    };
+    if (cpuCores(resources.requests.cpu) > cpuCores(resources.limits.cpu)) {
+      problems.push(`${where}: cpu request ${resources.requests.cpu} is above the cpu limit ${resources.limits.cpu}; a request must not exceed its limit`);
+    }
+    if (memoryBytes(resources.requests.memory) > memoryBytes(resources.limits.memory)) {
+      problems.push(`${where}: memory request ${resources.requests.memory} is above the memory limit ${resources.limits.memory}; a request must not exceed its limit`);
+    }
+    if (o.storage !== undefined && row.storage === undefined) {
+      problems.push(`${where}.storage: ${name} keeps no data volume, so storage cannot be set`);
+    }
+    const entry = CATALOG[name];
+    const bounds = o.autoscale === false ? undefined : (o.autoscale ?? row.autoscale);
+    if (bounds !== undefined && (entry.batch || entry.daemon)) {
+      problems.push(`${where}.autoscale: ${name} is a ${entry.batch ? "batch job" : "DaemonSet"} and cannot be autoscaled`);
+    }
+    if (bounds !== undefined && bounds.min > bounds.max) {
+      problems.push(`${where}.autoscale: min ${bounds.min} is above max ${bounds.max}`);
+    }
+    if (o.replicas !== undefined && bounds !== undefined) {
+      problems.push(`${where}.replicas: ${name} is autoscaled (${bounds.min}-${bounds.max}); set autoscale.min/max, or autoscale: false to fix the replica count`);
+    }
+    const replicas = bounds?.min ?? o.replicas ?? row.replicas;
+    const replicaProblem = REPLICA_CONSTRAINTS[name]?.(replicas);
+    if (replicaProblem) problems.push(`${where}.replicas: ${replicaProblem} (got ${replicas})`);
+    sizes[name] = {
+      replicas,
+      resources,
+      storage: o.storage ?? row.storage,
+      autoscaling: bounds && { minReplicas: bounds.min, maxReplicas: bounds.max, ...HPA_TARGETS },
+    };
+  }
+  return sizes;
+}

@@ -1,0 +1,69 @@
+/**
+ * One-off Jobs (cluster bootstrap, schema loads, bucket creation) and CronJobs (backups), built on the
+ * same secure pod template and NetworkPolicy derivation as long-running workloads.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../config/schema";
+import { ContainerSpec, Volume } from "./container";
+import { exceptionsAnnotation } from "./exceptions";
+import { Identity, labels as labelsOf, selectorLabels } from "./labels";
+import { Dependency, EgressRule, workloadPolicies } from "./network-policy";
+import { allExceptions, podTemplate, serviceAccount } from "./pod";
+import { WorkloadContext } from "./workload";
+
+export interface JobArgs {
+  id: Identity;
+  size: ServiceSize;
+  containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
+  runAsUser: number;
+  dependencies?: Dependency[];
+  egress?: EgressRule[];
+  volumes?: Volume[];
+  /** Run on this schedule (cron syntax) as a CronJob; otherwise once, as a Job. */
+  schedule?: string;
+  /** @default 6 */
+  backoffLimit?: number;
+  /** Seconds before a stuck run is killed. @default 1800 */
+  activeDeadlineSeconds?: number;
+}
+
+export class BatchJob extends pulumi.ComponentResource {
+  readonly job: k8s.batch.v1.Job | k8s.batch.v1.CronJob;
+
+  constructor(args: JobArgs, ctx: WorkloadContext, opts?: pulumi.ComponentResourceOptions) {
+    const name = args.id.name;
+    super("voicehelper:kit:BatchJob", name, {}, opts);
+    const ns = ctx.namespace;
+    const labels = labelsOf(args.id);
+    const selector = selectorLabels(args.id);
+    const annotations = { ...exceptionsAnnotation(allExceptions(args)), ...(ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}) };
+
+    serviceAccount(name, ns, labels, undefined, this);
+    const template = podTemplate({
+      name,
+      labels,
+      size: args.size,
+      containers: args.containers,
+      initContainers: args.initContainers,
+      runAsUser: args.runAsUser,
+      volumes: args.volumes,
+      priorityClassName: ctx.priorityClassName,
+      restartPolicy: "OnFailure",
+      longRunning: false,
+    });
+    const jobSpec = { backoffLimit: args.backoffLimit ?? 6, activeDeadlineSeconds: args.activeDeadlineSeconds ?? 1800, template };
+    const metadata = { name, namespace: ns, labels, annotations };
+    this.job = args.schedule
+      ? new k8s.batch.v1.CronJob(
+          name,
+          { metadata, spec: { schedule: args.schedule, concurrencyPolicy: "Forbid", successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, jobTemplate: { spec: jobSpec } } },
+          { parent: this },
+        )
+      : new k8s.batch.v1.Job(name, { metadata, spec: jobSpec }, { parent: this });
+
+    workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions: [], egress: args.egress ?? [] }, this);
+    this.registerOutputs({});
+  }
+}

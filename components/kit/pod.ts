@@ -1,0 +1,97 @@
+/**
+ * The pod template every workload, job and cron job shares: secure containers, no service-account
+ * token unless excepted, pod-level security context, exception and scrape annotations.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../config/schema";
+import { BuiltContainer, ContainerSpec, Volume, secureContainer } from "./container";
+import { NamedException, exceptionsAnnotation, hasException } from "./exceptions";
+import { Labels } from "./labels";
+
+export interface PodArgs {
+  /** The service name: ServiceAccount and log identity. */
+  name: string;
+  labels: Labels;
+  size: ServiceSize;
+  containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
+  /** UID and GID of the image's process, also the fsGroup of its volumes. */
+  runAsUser: number;
+  volumes?: Volume[];
+  /** Pod-level exceptions (e.g. a service that calls the Kubernetes API needs its token). */
+  exceptions?: NamedException[];
+  annotations?: Record<string, pulumi.Input<string>>;
+  priorityClassName?: string;
+  terminationGracePeriodSeconds?: number;
+  /** For jobs: never restart the pod in place. */
+  restartPolicy?: "Always" | "OnFailure" | "Never";
+  affinity?: k8s.types.input.core.v1.Affinity;
+  topologySpreadConstraints?: k8s.types.input.core.v1.TopologySpreadConstraint[];
+  /** Containers that run for the pod's lifetime must have readiness and liveness probes. */
+  longRunning: boolean;
+}
+
+/** Every exception the pod carries: its own and its containers'. */
+export function allExceptions(args: Pick<PodArgs, "containers" | "initContainers" | "exceptions">): NamedException[] {
+  return [...(args.exceptions ?? []), ...[...args.containers, ...(args.initContainers ?? [])].flatMap((c) => c.exceptions ?? [])];
+}
+
+export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateSpec {
+  if (args.longRunning) {
+    for (const c of args.containers) {
+      if (!c.probes?.readiness || !c.probes?.liveness) {
+        throw new Error(`${args.name}: container "${c.name}" runs for the pod's lifetime and needs readiness and liveness probes`);
+      }
+    }
+  }
+  const built: BuiltContainer[] = args.containers.map((c) => secureContainer(c, args.size.resources));
+  const builtInit: BuiltContainer[] = (args.initContainers ?? []).map((c) => secureContainer(c, args.size.resources));
+  const exceptions = allExceptions(args);
+  const volumes = [...(args.volumes ?? []), ...built.flatMap((b) => b.volumes), ...builtInit.flatMap((b) => b.volumes)];
+  return {
+    metadata: {
+      labels: args.labels,
+      annotations: { ...exceptionsAnnotation(exceptions), ...(args.annotations ?? {}) },
+    },
+    spec: {
+      serviceAccountName: args.name,
+      automountServiceAccountToken: hasException(args.exceptions, "no-service-account-token"),
+      enableServiceLinks: false,
+      priorityClassName: args.priorityClassName,
+      terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+      restartPolicy: args.restartPolicy,
+      securityContext: {
+        runAsNonRoot: !hasException(exceptions, "run-as-non-root"),
+        runAsUser: args.runAsUser,
+        runAsGroup: args.runAsUser,
+        fsGroup: args.runAsUser,
+        fsGroupChangePolicy: "OnRootMismatch",
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      affinity: args.affinity,
+      topologySpreadConstraints: args.topologySpreadConstraints,
+      initContainers: builtInit.length > 0 ? builtInit.map((b) => b.container) : undefined,
+      containers: built.map((b) => b.container),
+      volumes: volumes.length > 0 ? volumes : undefined,
+    },
+  };
+}
+
+/** A ServiceAccount that mounts no token unless the pod carries the named exception. */
+export function serviceAccount(
+  name: string,
+  namespace: string,
+  labels: Labels,
+  exceptions: readonly NamedException[] | undefined,
+  parent: pulumi.Resource,
+): k8s.core.v1.ServiceAccount {
+  return new k8s.core.v1.ServiceAccount(
+    `${name}-sa`,
+    {
+      metadata: { name, namespace, labels },
+      automountServiceAccountToken: hasException(exceptions, "no-service-account-token"),
+    },
+    { parent },
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The generated-secret builder: every credential is generated with @pulumi/random (or supplied from a
+ * Pulumi config secret) into one Kubernetes Secret, and consumers get typed references to its keys.
+ * Asking for a key the Secret does not hold is a programming error caught at build time, so every
+ * `secretKeyRef` the platform renders resolves.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { Labels } from "./labels";
+
+export type Generated =
+  /** Letters and digits: safe in URLs, config files and command lines. */
+  | { kind: "password"; length: number }
+  /** Random bytes as lower-case hex (keys, salts). */
+  | { kind: "hex"; bytes: number }
+  /** Random bytes as standard base64 (e.g. Nacos' token secret, Fernet-style keys). */
+  | { kind: "base64"; bytes: number }
+  /** Random bytes as unpadded base64url (e.g. Kafka's cluster id: 16 bytes). */
+  | { kind: "base64url"; bytes: number };
+
+export const password = (length = 32): Generated => ({ kind: "password", length });
+export const hexKey = (bytes: number): Generated => ({ kind: "hex", bytes });
+
+export interface GeneratedSecretArgs {
+  namespace: pulumi.Input<string>;
+  labels: Labels;
+  /** Keys whose values are generated. */
+  generate?: Record<string, Generated>;
+  /** Keys whose values come from config secrets (or other resources' secret outputs). */
+  supplied?: Record<string, pulumi.Input<string>>;
+  /** Keys that are not secret on their own but belong with the credentials (usernames). */
+  plain?: Record<string, string>;
+  /** Keys computed from the others, e.g. a connection URL or a config fragment that embeds a password. */
+  derive?: (values: Readonly<Record<string, pulumi.Output<string>>>) => Record<string, pulumi.Input<string>>;
+}
+
+export interface SecretKeyRef {
+  name: pulumi.Output<string>;
+  key: string;
+}
+
+export class GeneratedSecret extends pulumi.ComponentResource {
+  readonly secretName: pulumi.Output<string>;
+  readonly keys: readonly string[];
+  private readonly values: Record<string, pulumi.Output<string>>;
+  private readonly name: string;
+
+  constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voicehelper:kit:GeneratedSecret", name, {}, opts);
+    this.name = name;
+    const values: Record<string, pulumi.Output<string>> = {};
+    for (const [key, spec] of Object.entries(args.generate ?? {})) {
+      values[key] = generate(`${name}-${slug(key)}`, spec, this);
+    }
+    for (const [key, v] of Object.entries(args.supplied ?? {})) values[key] = pulumi.secret(v);
+    for (const [key, v] of Object.entries(args.plain ?? {})) values[key] = pulumi.output(v);
+    for (const [key, v] of Object.entries(args.derive?.(values) ?? {})) values[key] = pulumi.secret(v);
+    this.values = values;
+    this.keys = Object.keys(values);
+
+    const secret = new k8s.core.v1.Secret(
+      name,
+      {
+        metadata: { name, namespace: args.namespace, labels: args.labels },
+        type: "Opaque",
+        stringData: values,
+      },
+      { parent: this },
+    );
+    this.secretName = secret.metadata.name;
+    this.registerOutputs({ secretName: this.secretName });
+  }
+
+  /** A reference to one key, for `secretKeyRef` env vars and projected volumes. */
+  ref(key: string): SecretKeyRef {
+    this.assertKey(key);
+    return { name: this.secretName, key };
+  }
+
+  /** The (secret) value of one key, for resources that take a credential directly. */
+  value(key: string): pulumi.Output<string> {
+    this.assertKey(key);
+    return this.values[key];
+  }
+
+  private assertKey(key: string): void {
+    if (!this.keys.includes(key)) {
+      throw new Error(`Secret ${this.name} has no key "${key}"; it holds ${this.keys.join(", ")}`);
+    }
+  }
+}
+
+function generate(name: string, spec: Generated, parent: pulumi.Resource): pulumi.Output<string> {
+  switch (spec.kind) {
+    case "password":
+      return new random.RandomPassword(
+        name,
+        { length: spec.length, special: false, minLower: 2, minUpper: 2, minNumeric: 2 },
+        { parent },
+      ).result;
+    case "hex":
+      return pulumi.secret(new random.RandomId(name, { byteLength: spec.bytes }, { parent }).hex);
+    case "base64":
+      return pulumi.secret(new random.RandomId(name, { byteLength: spec.bytes }, { parent }).b64Std);
+    case "base64url":
+      return pulumi.secret(new random.RandomId(name, { byteLength: spec.bytes }, { parent }).b64Url);
+  }
+}
+
+function slug(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}

@@ -1,0 +1,268 @@
+/**
+ * The workload builder. A service file states what is special about the service (image, ports, env,
+ * probes, clustering); this adds everything every service needs: labels, ServiceAccount, Deployment or
+ * StatefulSet (+ headless Service + volume claims), the client Service derived from the named ports,
+ * PodDisruptionBudget, HorizontalPodAutoscaler, NetworkPolicies, scrape annotations, spreading.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../config/schema";
+import { ContainerSpec, Volume } from "./container";
+import { ServiceEndpoint, clusterHost } from "./endpoint";
+import { NamedException, exceptionsAnnotation } from "./exceptions";
+import { Identity, labels as labelsOf, selectorLabels } from "./labels";
+import { Admission, Dependency, EgressRule, workloadPolicies } from "./network-policy";
+import { allExceptions, podTemplate, serviceAccount } from "./pod";
+import { Peer } from "./endpoint";
+
+/** What a layer gives each of its workloads. */
+export interface WorkloadContext {
+  namespace: string;
+  /** `protect` + `retainOnDelete` on stateful data. */
+  protectData: boolean;
+  /** StorageClass for volume claims; undefined = the cluster's default. */
+  storageClass?: string;
+  /** Annotate objects so Pulumi does not wait for pods (harnesses without nodes). */
+  skipAwait: boolean;
+  priorityClassName: string;
+  /** Prometheus' pods, when deployed: admitted to every declared metrics port. */
+  scrapers?: Peer;
+}
+
+export interface WorkloadArgs {
+  id: Identity;
+  size: ServiceSize;
+  /** The first container is the service's main container. */
+  containers: ContainerSpec[];
+  initContainers?: ContainerSpec[];
+  runAsUser: number;
+  /** Names of the main container's ports that clients use. @default every port of the main container */
+  clientPorts?: string[];
+  /** A StatefulSet with a headless Service; `mountPath` gets a volume claim of `size.storage`. */
+  state?: { mountPath?: string; podManagementPolicy?: "OrderedReady" | "Parallel" };
+  /** Port names the replicas use among themselves (cluster bus, gossip, replication). */
+  peerPorts?: string[];
+  /** Prometheus scrape target. */
+  metrics?: { port: string; path: string };
+  dependencies?: Dependency[];
+  admissions?: Admission[];
+  egress?: EgressRule[];
+  volumes?: Volume[];
+  exceptions?: NamedException[];
+  podAnnotations?: Record<string, pulumi.Input<string>>;
+  terminationGracePeriodSeconds?: number;
+  /** "Recreate" for single-writer services that must never run twice (e.g. Milvus standalone). */
+  strategy?: "RollingUpdate" | "Recreate";
+}
+
+export class Workload extends pulumi.ComponentResource {
+  /** The client-facing endpoint, for the layers above. */
+  readonly endpoint: ServiceEndpoint;
+  /** Stable DNS names of each pod, in ordinal order (StatefulSets only). */
+  readonly podHosts: string[];
+  readonly headlessHost?: string;
+  readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
+
+  constructor(args: WorkloadArgs, ctx: WorkloadContext, opts?: pulumi.ComponentResourceOptions) {
+    const name = args.id.name;
+    super("voicehelper:kit:Workload", name, {}, opts);
+    const ns = ctx.namespace;
+    const labels = labelsOf(args.id);
+    const selector = selectorLabels(args.id);
+    const main = args.containers[0];
+    const mainPorts = main.ports ?? [];
+    const portNames = args.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
+    for (const p of [...(args.clientPorts ?? []), ...(args.peerPorts ?? []), ...(args.metrics ? [args.metrics.port] : [])]) {
+      if (!portNames.includes(p)) throw new Error(`${name}: port "${p}" is not a port of any container (ports: ${portNames.join(", ") || "none"})`);
+    }
+    const clientPorts = (args.clientPorts ?? mainPorts.map((p) => p.name)).map((n) => {
+      const port = args.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === n)!;
+      return port;
+    });
+    const maxReplicas = args.size.autoscaling?.maxReplicas ?? args.size.replicas;
+    const minReplicas = args.size.autoscaling?.minReplicas ?? args.size.replicas;
+    const stateful = args.state !== undefined;
+    if (stateful && args.state?.mountPath && !args.size.storage) {
+      throw new Error(`${name}: keeps data at ${args.state.mountPath} but its size has no storage`);
+    }
+
+    const exceptions = allExceptions(args);
+    const awaitAnnotations: Record<string, string> = ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
+    const workloadAnnotations = { ...exceptionsAnnotation(exceptions), ...awaitAnnotations };
+    const scrape: Record<string, string> = args.metrics
+      ? {
+          "prometheus.io/scrape": "true",
+          "prometheus.io/port": String(args.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === args.metrics!.port)!.containerPort),
+          "prometheus.io/path": args.metrics.path,
+        }
+      : {};
+
+    serviceAccount(name, ns, labels, args.exceptions, this);
+
+    const template = podTemplate({
+      name,
+      labels,
+      size: args.size,
+      containers: args.containers,
+      initContainers: args.initContainers,
+      runAsUser: args.runAsUser,
+      volumes: args.volumes,
+      exceptions: args.exceptions,
+      annotations: { ...scrape, ...(args.podAnnotations ?? {}) },
+      priorityClassName: ctx.priorityClassName,
+      terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+      longRunning: true,
+      topologySpreadConstraints:
+        maxReplicas > 1
+          ? [
+              {
+                maxSkew: 1,
+                topologyKey: "kubernetes.io/hostname",
+                // Replicas of a data store on one node would fail together: refuse rather than co-locate.
+                whenUnsatisfiable: stateful ? "DoNotSchedule" : "ScheduleAnyway",
+                labelSelector: { matchLabels: selector },
+              },
+            ]
+          : undefined,
+    });
+
+    const metadata = { name, namespace: ns, labels, annotations: workloadAnnotations };
+    const headlessName = `${name}-headless`;
+    if (stateful) {
+      const protect = ctx.protectData && args.state?.mountPath !== undefined;
+      this.workload = new k8s.apps.v1.StatefulSet(
+        name,
+        {
+          metadata,
+          spec: {
+            serviceName: headlessName,
+            replicas: args.size.autoscaling ? undefined : args.size.replicas,
+            podManagementPolicy: args.state?.podManagementPolicy ?? "OrderedReady",
+            selector: { matchLabels: selector },
+            template,
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            volumeClaimTemplates: args.state?.mountPath
+              ? [
+                  {
+                    metadata: { name: "data", labels: selector },
+                    spec: {
+                      accessModes: ["ReadWriteOnce"],
+                      storageClassName: ctx.storageClass,
+                      resources: { requests: { storage: args.size.storage! } },
+                    },
+                  },
+                ]
+              : undefined,
+          },
+        },
+        { parent: this, protect, retainOnDelete: protect },
+      );
+      new k8s.core.v1.Service(
+        `${name}-headless`,
+        {
+          metadata: { name: headlessName, namespace: ns, labels, annotations: awaitAnnotations },
+          spec: {
+            clusterIP: "None",
+            // Peers must find each other before they are ready, or a cluster never forms.
+            publishNotReadyAddresses: true,
+            selector,
+            ports: uniquePorts([...clientPorts, ...(args.peerPorts ?? []).map((n) => findPort(args.containers, n))]),
+          },
+        },
+        { parent: this },
+      );
+      this.headlessHost = clusterHost(headlessName, ns);
+      this.podHosts = Array.from({ length: maxReplicas }, (_, i) => `${name}-${i}.${this.headlessHost}`);
+    } else {
+      this.workload = new k8s.apps.v1.Deployment(
+        name,
+        {
+          metadata,
+          spec: {
+            replicas: args.size.autoscaling ? undefined : args.size.replicas,
+            selector: { matchLabels: selector },
+            strategy: args.strategy === "Recreate" ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            template,
+          },
+        },
+        { parent: this },
+      );
+      this.podHosts = [];
+    }
+
+    if (clientPorts.length > 0) {
+      new k8s.core.v1.Service(
+        `${name}-service`,
+        {
+          metadata: { name, namespace: ns, labels, annotations: awaitAnnotations },
+          spec: { type: "ClusterIP", selector, ports: uniquePorts(clientPorts) },
+        },
+        { parent: this },
+      );
+    }
+
+    if (minReplicas > 1) {
+      new k8s.policy.v1.PodDisruptionBudget(
+        `${name}-pdb`,
+        { metadata: { name, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+        { parent: this },
+      );
+    }
+
+    if (args.size.autoscaling) {
+      const a = args.size.autoscaling;
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${name}-hpa`,
+        {
+          metadata: { name, namespace: ns, labels },
+          spec: {
+            scaleTargetRef: { apiVersion: "apps/v1", kind: stateful ? "StatefulSet" : "Deployment", name },
+            minReplicas: a.minReplicas,
+            maxReplicas: a.maxReplicas,
+            metrics: [
+              { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.cpuUtilization } } },
+              { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: a.memoryUtilization } } },
+            ],
+          },
+        },
+        { parent: this },
+      );
+    }
+
+    const self = { namespace: ns, selector };
+    const admissions: Admission[] = [...(args.admissions ?? [])];
+    if (args.peerPorts && args.peerPorts.length > 0 && maxReplicas > 1) {
+      admissions.push({ role: "peers", from: [self], ports: uniqueNumbers([...clientPorts.map((p) => p.containerPort), ...args.peerPorts.map((n) => findPort(args.containers, n).containerPort)]) });
+    }
+    if (args.metrics && ctx.scrapers) {
+      admissions.push({ role: "metrics", from: [ctx.scrapers], ports: [findPort(args.containers, args.metrics.port).containerPort] });
+    }
+    workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions, egress: args.egress ?? [] }, this);
+
+    this.endpoint = {
+      service: name,
+      namespace: ns,
+      host: clusterHost(name, ns),
+      selector,
+      ports: Object.fromEntries(clientPorts.map((p) => [p.name, p.containerPort])),
+    };
+    this.registerOutputs({ endpoint: this.endpoint });
+  }
+}
+
+function findPort(containers: ContainerSpec[], name: string) {
+  const p = containers.flatMap((c) => c.ports ?? []).find((x) => x.name === name);
+  if (!p) throw new Error(`no container port named "${name}"`);
+  return p;
+}
+
+function uniquePorts(ports: { name: string; containerPort: number; protocol?: string }[]): k8s.types.input.core.v1.ServicePort[] {
+  const seen = new Set<string>();
+  return ports
+    .filter((p) => (seen.has(p.name) ? false : (seen.add(p.name), true)))
+    .map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol ?? "TCP" }));
+}
+
+function uniqueNumbers(xs: number[]): number[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,66 @@
+/**
+ * What every layer receives from the platform: its slice of the resolved config and the typed
+ * outputs of the layers below it. Layers never read stack config themselves.
+ */
+import { CATALOG, NAMESPACES, ServiceName } from "../config/catalog";
+import { ServiceSize } from "../config/schema";
+import { Tier } from "../config/sizing";
+import { Peer, ServiceEndpoint } from "../kit/endpoint";
+import { Dependency } from "../kit/network-policy";
+import { WorkloadContext } from "../kit/workload";
+import { PriorityRole } from "./prerequisites";
+
+export interface LayerArgs {
+  tier: Tier;
+  /** The services this stack deploys. */
+  services: readonly ServiceName[];
+  sizes: Readonly<Record<ServiceName, ServiceSize>>;
+  protectData: boolean;
+  storageClass?: string;
+  skipAwait: boolean;
+  priorityClasses: Record<PriorityRole, string>;
+  /** Prometheus' pods, when the stack deploys Prometheus. */
+  scrapers?: Peer;
+}
+
+export function isDeployed(args: Pick<LayerArgs, "services">, service: ServiceName): boolean {
+  return args.services.includes(service);
+}
+
+/** The WorkloadContext for one service: its catalog namespace and a priority class. */
+export function contextFor(args: LayerArgs, service: ServiceName, priority: PriorityRole): WorkloadContext {
+  return {
+    namespace: NAMESPACES[CATALOG[service].namespace],
+    protectData: args.protectData,
+    storageClass: args.storageClass,
+    skipAwait: args.skipAwait,
+    priorityClassName: args.priorityClasses[priority],
+    scrapers: args.scrapers,
+  };
+}
+
+/** Endpoints of the services deployed so far, by catalog name. */
+export type Endpoints = Partial<Record<ServiceName, ServiceEndpoint>>;
+
+/**
+ * The service's dependencies as the catalog states them (`needs`, and `uses` that are deployed),
+ * resolved to endpoints. A hard need without an endpoint is a wiring bug and fails the build.
+ */
+export function dependenciesOf(service: ServiceName, endpoints: Endpoints, deployedServices: readonly ServiceName[]): Dependency[] {
+  const entry = CATALOG[service];
+  const deps: Dependency[] = [];
+  for (const name of [...(entry.needs ?? []), ...(entry.uses ?? [])] as ServiceName[]) {
+    const endpoint = endpoints[name];
+    if (endpoint) deps.push({ endpoint });
+    else if ((entry.needs as readonly string[] | undefined)?.includes(name) && deployedServices.includes(name) && BUILT.has(name)) {
+      throw new Error(`${service} needs ${name}, which is deployed but was not wired: build ${name}'s layer first`);
+    }
+  }
+  return deps;
+}
+
+/**
+ * Services whose builders exist. A catalog service not listed here is planned (its layer's issue is
+ * open): the catalog, sizing and quotas already account for it, but no workload is created yet.
+ */
+export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>(["redis", "gateway"]);

@@ -1,0 +1,150 @@
+/**
+ * Prerequisites (seed 003 `00-prerequisites`): the platform's namespaces labelled for Pod Security
+ * Admission with a default-deny NetworkPolicy each, a ResourceQuota and LimitRange per namespace
+ * sized from the services it will hold, and PriorityClasses so data stores outrank stateless apps.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CATALOG, NAMESPACES, NamespaceRole, ServiceName } from "../../config/catalog";
+import { ServiceSize } from "../../config/schema";
+import { LIMIT_RANGES, QUOTA_HEADROOM, TIER_CLUSTERS, Tier } from "../../config/sizing";
+import { cpuCores, memoryBytes, parseQuantity } from "../../config/quantity";
+import { PART_OF } from "../../kit/labels";
+
+export const PRIORITY_CLASSES = {
+  data: { name: "voicehelper-data", value: 100000, description: "Stateful data stores: evicted last, they take longest to recover" },
+  platform: { name: "voicehelper-platform", value: 50000, description: "Platform services: messaging, observability, mesh and edge" },
+  app: { name: "voicehelper-app", value: 10000, description: "Stateless application services: they reschedule in seconds" },
+} as const;
+export type PriorityRole = keyof typeof PRIORITY_CLASSES;
+
+/** Pod Security Admission levels a namespace can enforce. */
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+
+export interface PrerequisitesArgs {
+  tier: Tier;
+  /** The services the stack deploys, to size each namespace's quota. */
+  services: ServiceName[];
+  sizes: Record<ServiceName, ServiceSize>;
+  /** Namespaces to create (only those that hold a deployed service). */
+  namespaces: NamespaceRole[];
+  /** Per-namespace enforcement; every namespace is `restricted` unless a layer needs a named exception. */
+  podSecurity?: Partial<Record<NamespaceRole, PodSecurityLevel>>;
+}
+
+export interface NamespaceQuota {
+  cpuRequests: number;
+  memoryRequests: number;
+  cpuLimits: number;
+  memoryLimits: number;
+  storage: number;
+  pods: number;
+}
+
+/** The quota a namespace needs: its services at their maximum scale, plus headroom for surges. */
+export function namespaceQuota(tier: Tier, services: ServiceName[], sizes: Record<ServiceName, ServiceSize>): NamespaceQuota {
+  const q: NamespaceQuota = { cpuRequests: 0, memoryRequests: 0, cpuLimits: 0, memoryLimits: 0, storage: 0, pods: 0 };
+  for (const s of services) {
+    const size = sizes[s];
+    const pods = CATALOG[s].daemon ? TIER_CLUSTERS[tier].workers : (size.autoscaling?.maxReplicas ?? size.replicas);
+    q.cpuRequests += cpuCores(size.resources.requests.cpu) * pods;
+    q.memoryRequests += memoryBytes(size.resources.requests.memory) * pods;
+    q.cpuLimits += cpuCores(size.resources.limits.cpu) * pods;
+    q.memoryLimits += memoryBytes(size.resources.limits.memory) * pods;
+    q.storage += size.storage ? (parseQuantity(size.storage) ?? 0) * pods : 0;
+    q.pods += pods;
+  }
+  return q;
+}
+
+const cpu = (cores: number) => `${Math.ceil(cores * QUOTA_HEADROOM * 1000)}m`;
+const mem = (bytes: number) => `${Math.ceil((bytes * QUOTA_HEADROOM) / 2 ** 20)}Mi`;
+
+export class Prerequisites extends pulumi.ComponentResource {
+  /** Namespace names by role, resolved once created. */
+  readonly namespaces: Partial<Record<NamespaceRole, pulumi.Output<string>>> = {};
+  readonly priorityClasses: Record<PriorityRole, string>;
+
+  constructor(name: string, args: PrerequisitesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voicehelper:prerequisites:Prerequisites", name, {}, opts);
+    const limits = LIMIT_RANGES[args.tier];
+    const common = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
+
+    for (const role of args.namespaces) {
+      const nsName = NAMESPACES[role];
+      const level = args.podSecurity?.[role] ?? "restricted";
+      const ns = new k8s.core.v1.Namespace(
+        `${role}-namespace`,
+        {
+          metadata: {
+            name: nsName,
+            labels: {
+              ...common,
+              "pod-security.kubernetes.io/enforce": level,
+              "pod-security.kubernetes.io/enforce-version": "latest",
+              // Warn and audit at restricted even where enforcement is relaxed, so drift shows up.
+              "pod-security.kubernetes.io/warn": "restricted",
+              "pod-security.kubernetes.io/audit": "restricted",
+            },
+          },
+        },
+        { parent: this },
+      );
+      this.namespaces[role] = ns.metadata.name;
+      const child = { parent: ns };
+
+      new k8s.networking.v1.NetworkPolicy(
+        `${role}-default-deny`,
+        {
+          metadata: { name: "default-deny", namespace: nsName, labels: common },
+          spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
+        child,
+      );
+
+      const inNamespace = args.services.filter((s) => CATALOG[s].namespace === role);
+      const q = namespaceQuota(args.tier, inNamespace, args.sizes);
+      new k8s.core.v1.ResourceQuota(
+        `${role}-quota`,
+        {
+          metadata: { name: "compute", namespace: nsName, labels: common },
+          spec: {
+            hard: {
+              "requests.cpu": cpu(q.cpuRequests),
+              "requests.memory": mem(q.memoryRequests),
+              "limits.cpu": cpu(q.cpuLimits),
+              "limits.memory": mem(q.memoryLimits),
+              "requests.storage": mem(q.storage),
+              pods: String(Math.ceil(q.pods * QUOTA_HEADROOM) + 5),
+              // Only the edge may own a load balancer.
+              "services.loadbalancers": inNamespace.includes("edge-gateway") ? "1" : "0",
+              "services.nodeports": "0",
+            },
+          },
+        },
+        child,
+      );
+
+      new k8s.core.v1.LimitRange(
+        `${role}-limits`,
+        {
+          metadata: { name: "container-defaults", namespace: nsName, labels: common },
+          spec: {
+            limits: [{ type: "Container", defaultRequest: limits.defaultRequest, default: limits.defaultLimit, max: limits.max }],
+          },
+        },
+        child,
+      );
+    }
+
+    for (const pc of Object.values(PRIORITY_CLASSES)) {
+      new k8s.scheduling.v1.PriorityClass(
+        `${pc.name}-priority`,
+        { metadata: { name: pc.name, labels: common }, value: pc.value, globalDefault: false, preemptionPolicy: "PreemptLowerPriority", description: pc.description },
+        { parent: this },
+      );
+    }
+    this.priorityClasses = { data: PRIORITY_CLASSES.data.name, platform: PRIORITY_CLASSES.platform.name, app: PRIORITY_CLASSES.app.name };
+    this.registerOutputs({ namespaces: this.namespaces });
+  }
+}

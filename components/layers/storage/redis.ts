@@ -1,0 +1,158 @@
+/**
+ * Redis: standalone with AOF + RDB for small tiers; Redis Cluster (primaries with one replica each,
+ * nodes announcing their stable hostnames) bootstrapped once by a Job in production. Always with a
+ * generated password. Reused by the analytics layer for PostHog's own Redis.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../../config/schema";
+import { mebibytesOf } from "../../config/quantity";
+import { execProbe, fieldEnv, secretEnv, startupAllowance } from "../../kit/container";
+import { ServiceEndpoint } from "../../kit/endpoint";
+import { imageVersion, labels as labelsOf } from "../../kit/labels";
+import { BatchJob } from "../../kit/job";
+import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
+import { GeneratedSecret, SecretKeyRef, password } from "../../kit/secret";
+import { Workload, WorkloadContext } from "../../kit/workload";
+
+const PORT = 6379;
+const BUS_PORT = 16379;
+const UID = 999; // the redis user of the official image
+
+export interface RedisArgs {
+  /** Service name, e.g. "redis" or "posthog-redis". */
+  name: string;
+  image: string;
+  size: ServiceSize;
+  /** Size of the bootstrap job's container. */
+  jobSize: ServiceSize;
+  /** "allkeys-lru" for a cache (seed 003), "noeviction" where keys are data (queues, locks). */
+  evictionPolicy: "allkeys-lru" | "noeviction";
+}
+
+export interface RedisOutputs {
+  endpoint: ServiceEndpoint;
+  password: SecretKeyRef;
+  mode: "standalone" | "cluster";
+  /** Every node's "host:port" (cluster clients seed from these). */
+  nodes: string[];
+}
+
+export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Resource): RedisOutputs {
+  const { name, size } = args;
+  const cluster = size.replicas > 1;
+  const id = { name, component: "cache", version: imageVersion(args.image) };
+  const opts = { parent };
+
+  const auth = new GeneratedSecret(`${name}-auth`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { password: password(32) } }, opts);
+
+  // maxmemory leaves a quarter of the limit for fork-on-save, buffers and fragmentation.
+  const maxmemoryMb = mebibytesOf(size.resources.limits.memory, 0.75);
+  const conf = [
+    `port ${PORT}`,
+    "bind * -::*",
+    "dir /data",
+    "appendonly yes",
+    "appendfsync everysec",
+    "save 3600 1 300 100 60 10000",
+    `maxmemory ${maxmemoryMb}mb`,
+    `maxmemory-policy ${args.evictionPolicy}`,
+    ...(cluster
+      ? ["cluster-enabled yes", "cluster-config-file /data/nodes.conf", "cluster-node-timeout 5000", "cluster-preferred-endpoint-type hostname"]
+      : []),
+  ].join("\n");
+  const config = new k8s.core.v1.ConfigMap(
+    `${name}-config`,
+    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "redis.conf": `${conf}\n` } },
+    opts,
+  );
+
+  const headless = `${name}-headless.${ctx.namespace}.svc.cluster.local`;
+  const ping = execProbe(["sh", "-c", 'redis-cli -h 127.0.0.1 ping | grep -Eq "PONG|LOADING"']);
+  const ready = cluster
+    ? execProbe(["sh", "-c", 'redis-cli -h 127.0.0.1 ping | grep -q PONG && redis-cli -h 127.0.0.1 cluster info | grep -q "cluster_state:ok"'])
+    : execProbe(["sh", "-c", "redis-cli -h 127.0.0.1 ping | grep -q PONG"]);
+
+  const workload = new Workload(
+    {
+      id,
+      size,
+      runAsUser: UID,
+      state: { mountPath: "/data", podManagementPolicy: cluster ? "Parallel" : "OrderedReady" },
+      containers: [
+        {
+          name: "redis",
+          image: args.image,
+          command: ["redis-server"],
+          args: [
+            "/etc/redis/redis.conf",
+            "--requirepass",
+            "$(REDIS_PASSWORD)",
+            "--masterauth",
+            "$(REDIS_PASSWORD)",
+            ...(cluster ? ["--cluster-announce-hostname", `$(POD_NAME).${headless}`] : []),
+          ],
+          env: [secretEnv("REDIS_PASSWORD", auth.ref("password")), secretEnv("REDISCLI_AUTH", auth.ref("password")), fieldEnv("POD_NAME", "metadata.name")],
+          ports: [
+            { name: "redis", containerPort: PORT },
+            ...(cluster ? [{ name: "cluster-bus", containerPort: BUS_PORT }] : []),
+          ],
+          volumeMounts: [
+            { name: "data", mountPath: "/data" },
+            { name: "config", mountPath: "/etc/redis", readOnly: true },
+          ],
+          writablePaths: ["/tmp"],
+          probes: { startup: startupAllowance(ping, 5), readiness: ready, liveness: ping },
+        },
+      ],
+      volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+      clientPorts: ["redis"],
+      peerPorts: cluster ? ["cluster-bus"] : undefined,
+      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(conf) },
+      terminationGracePeriodSeconds: 30,
+    },
+    ctx,
+    opts,
+  );
+
+  const nodes = cluster ? workload.podHosts.map((h) => `${h}:${PORT}`) : [`${workload.endpoint.host}:${PORT}`];
+  if (cluster) {
+    new BatchJob(
+      {
+        id: { name: `${name}-cluster-bootstrap`, component: "bootstrap", version: id.version },
+        size: args.jobSize,
+        runAsUser: UID,
+        containers: [
+          {
+            name: "bootstrap",
+            image: args.image,
+            command: ["sh", "-c", BOOTSTRAP_SCRIPT],
+            env: [secretEnv("REDISCLI_AUTH", auth.ref("password")), { name: "REDIS_NODES", value: nodes.join(" ") }],
+          },
+        ],
+        dependencies: [{ endpoint: { ...workload.endpoint, ports: { redis: PORT } } }],
+      },
+      ctx,
+      opts,
+    );
+  }
+
+  return { endpoint: workload.endpoint, password: auth.ref("password"), mode: cluster ? "cluster" : "standalone", nodes };
+}
+
+/**
+ * Forms the cluster once: waits for every node, does nothing when a cluster already exists, and refuses
+ * to touch a half-formed one (that needs a human, not a retry).
+ */
+const BOOTSTRAP_SCRIPT = `set -eu
+for node in $REDIS_NODES; do
+  host=\${node%:*}; port=\${node##*:}
+  until redis-cli -h "$host" -p "$port" ping 2>/dev/null | grep -q PONG; do echo "waiting for $node"; sleep 3; done
+done
+first=\${REDIS_NODES%% *}
+info=$(redis-cli -h "\${first%:*}" -p "\${first##*:}" cluster info)
+if echo "$info" | grep -q "cluster_state:ok"; then echo "cluster already formed"; exit 0; fi
+known=$(echo "$info" | sed -n 's/^cluster_known_nodes:\\([0-9]*\\).*/\\1/p')
+if [ "\${known:-1}" -gt 1 ]; then echo "cluster half-formed ($known nodes known): fix by hand" >&2; exit 1; fi
+redis-cli --cluster create $REDIS_NODES --cluster-replicas 1 --cluster-yes
+`;

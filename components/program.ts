@@ -1,0 +1,38 @@
+/**
+ * The program's entry point as a function, so tests can run it again and again under mocks with
+ * different configurations. `index.ts` reads the stack config and calls `build`.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import { NAMESPACES } from "./config/catalog";
+import { PlatformConfig } from "./config/schema";
+import { Platform } from "./platform";
+
+export interface ProgramOutputs {
+  tier: string;
+  deployMode: string;
+  namespaces: Record<string, string>;
+  deployed: string[];
+  planned: string[];
+  /** In-cluster addresses of every deployed service. */
+  endpoints: Record<string, string>;
+  renderedTo?: string;
+}
+
+export function build(cfg: PlatformConfig): ProgramOutputs {
+  // One explicit provider for everything: a render stack writes YAML instead of talking to a cluster.
+  const provider = new k8s.Provider("kubernetes", {
+    kubeconfig: cfg.cluster.kubeconfig,
+    context: cfg.cluster.context,
+    renderYamlToDirectory: cfg.cluster.renderTo,
+  });
+  const platform = new Platform("voicehelper", cfg, { providers: [provider] });
+  return {
+    tier: cfg.tier,
+    deployMode: cfg.deployMode,
+    namespaces: { ...NAMESPACES },
+    deployed: platform.deployed,
+    planned: platform.planned,
+    endpoints: Object.fromEntries(Object.entries(platform.endpoints).map(([k, e]) => [k, `${e!.host}:${Object.values(e!.ports)[0]}`])),
+    renderedTo: cfg.cluster.renderTo,
+  };
+}
