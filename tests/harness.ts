@@ -139,7 +139,7 @@ export async function renderConfig(config: PlatformConfig): Promise<Rendered> {
               type: req.getType(),
               name: req.getName(),
               urn: res.getUrn(),
-              inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+              inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
               protect: req.getProtect() === true,
               retainOnDelete: req.getRetainondelete() === true,
               parent: req.getParent(),
@@ -172,6 +172,19 @@ export async function renderConfig(config: PlatformConfig): Promise<Rendered> {
       return found[0];
     },
   };
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replaces Pulumi's secret envelopes with their values (tests read secrets in plain text). */
+function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    if (value[SECRET_SIG] === SECRET_VALUE) return unwrapSecrets(value.value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
 }
 
 async function resolveOutputs(value: unknown): Promise<unknown> {

@@ -23,7 +23,7 @@ export const password = (length = 32): Generated => ({ kind: "password", length 
 export const hexKey = (bytes: number): Generated => ({ kind: "hex", bytes });
 
 export interface GeneratedSecretArgs {
-  namespace: pulumi.Input<string>;
+  namespace: string;
   labels: Labels;
   /** Keys whose values are generated. */
   generate?: Record<string, Generated>;
@@ -40,15 +40,28 @@ export interface SecretKeyRef {
   key: string;
 }
 
+/**
+ * A credential that clients in other namespaces can use: Kubernetes resolves a `secretKeyRef` only
+ * within the pod's namespace, so `in(ns)` copies the Secret there (once) and refers to the copy.
+ */
+export interface SharedCredential {
+  in(namespace: string): SecretKeyRef;
+}
+
 export class GeneratedSecret extends pulumi.ComponentResource {
   readonly secretName: pulumi.Output<string>;
   readonly keys: readonly string[];
   private readonly values: Record<string, pulumi.Output<string>>;
   private readonly name: string;
+  private readonly namespace: string;
+  private readonly labels: Labels;
+  private readonly copies = new Map<string, pulumi.Output<string>>();
 
   constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:kit:GeneratedSecret", name, {}, opts);
     this.name = name;
+    this.namespace = args.namespace;
+    this.labels = args.labels;
     const values: Record<string, pulumi.Output<string>> = {};
     for (const [key, spec] of Object.entries(args.generate ?? {})) {
       values[key] = generate(`${name}-${slug(key)}`, spec, this);
@@ -72,10 +85,34 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     this.registerOutputs({ secretName: this.secretName });
   }
 
-  /** A reference to one key, for `secretKeyRef` env vars and projected volumes. */
+  /** A reference to one key, for `secretKeyRef` env vars and projected volumes in the Secret's namespace. */
   ref(key: string): SecretKeyRef {
     this.assertKey(key);
     return { name: this.secretName, key };
+  }
+
+  /** One key, usable from any namespace (see SharedCredential). */
+  credential(key: string): SharedCredential {
+    this.assertKey(key);
+    return { in: (namespace: string) => (namespace === this.namespace ? this.ref(key) : { name: this.copyIn(namespace), key }) };
+  }
+
+  private copyIn(namespace: string): pulumi.Output<string> {
+    let name = this.copies.get(namespace);
+    if (!name) {
+      const copy = new k8s.core.v1.Secret(
+        `${this.name}-in-${namespace}`,
+        {
+          metadata: { name: this.name, namespace, labels: { ...this.labels, "voicehelper.io/copied-from": this.namespace } },
+          type: "Opaque",
+          stringData: this.values,
+        },
+        { parent: this },
+      );
+      name = copy.metadata.name;
+      this.copies.set(namespace, name);
+    }
+    return name;
   }
 
   /** The (secret) value of one key, for resources that take a credential directly. */

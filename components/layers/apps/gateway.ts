@@ -45,7 +45,7 @@ export function gateway(args: GatewayArgs, ctx: WorkloadContext, parent: pulumi.
             { name: "METRICS_PORT", value: String(METRICS) },
             { name: "REDIS_MODE", value: args.redis.mode },
             { name: "REDIS_ADDRS", value: args.redis.nodes.join(",") },
-            secretEnv("REDIS_PASSWORD", args.redis.password),
+            secretEnv("REDIS_PASSWORD", args.redis.password.in(ctx.namespace)),
             ...upstreams,
           ],
           writablePaths: ["/tmp"],

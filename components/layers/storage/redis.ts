@@ -12,7 +12,7 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { BatchJob } from "../../kit/job";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
-import { GeneratedSecret, SecretKeyRef, password } from "../../kit/secret";
+import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext } from "../../kit/workload";
 
 const PORT = 6379;
@@ -32,7 +32,8 @@ export interface RedisArgs {
 
 export interface RedisOutputs {
   endpoint: ServiceEndpoint;
-  password: SecretKeyRef;
+  /** The password, usable from the client's namespace. */
+  password: SharedCredential;
   mode: "standalone" | "cluster";
   /** Every node's "host:port" (cluster clients seed from these). */
   nodes: string[];
@@ -137,7 +138,7 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
     );
   }
 
-  return { endpoint: workload.endpoint, password: auth.ref("password"), mode: cluster ? "cluster" : "standalone", nodes };
+  return { endpoint: workload.endpoint, password: auth.credential("password"), mode: cluster ? "cluster" : "standalone", nodes };
 }
 
 /**

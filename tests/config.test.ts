@@ -1,0 +1,224 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { CATALOG, DEPLOY_MODES, SERVICE_NAMES, ServiceName, closure, rootServices } from "../components/config/catalog";
+import { ConfigError, SECRET_KEYS, loadConfig } from "../components/config/schema";
+import { SIZING, TIERS } from "../components/config/sizing";
+import { IMAGES } from "../components/config/images";
+import { FAKE_SECRETS, ROOT, stackSettings } from "./harness";
+
+/** Loads the settings and returns the ConfigError's problems (fails if it loads). */
+function problems(stack: string, settings: Record<string, string>): string[] {
+  try {
+    loadConfig(stack, settings);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${(e as Error).stack}`);
+    return e.problems;
+  }
+  assert.fail("the configuration was accepted");
+}
+
+const base = (overrides: Record<string, unknown> = {}, stack = "dev") => stackSettings(stack, overrides);
+const expectProblem = (stack: string, overrides: Record<string, unknown>, ...fragments: (string | RegExp)[]) => {
+  const found = problems(stack, base(overrides, stack));
+  for (const f of fragments) {
+    assert.ok(
+      found.some((p) => (typeof f === "string" ? p.includes(f) : f.test(p))),
+      `no problem matching ${f} in:\n  ${found.join("\n  ")}`,
+    );
+  }
+  return found;
+};
+
+describe("config: bad settings are refused before anything is deployed", () => {
+  it("an unknown tier names the setting and the allowed tiers", () => {
+    expectProblem("dev", { sizing: "huge" }, /voicehelper:sizing: must be one of: minimal, recommended, production \(got "huge"\)/);
+  });
+
+  it("a missing tier is reported as missing", () => {
+    expectProblem("dev", { sizing: undefined }, /voicehelper:sizing: .*it is missing/);
+  });
+
+  it("an unknown deploy mode lists the modes", () => {
+    expectProblem("dev", { deployMode: "everything" }, /voicehelper:deployMode: must be one of: full, minimal, storage-only, ai-only, monitoring-only \(got "everything"\)/);
+  });
+
+  it("an override of an unknown service lists the services", () => {
+    expectProblem("dev", { overrides: { "redis-cluster": { replicas: 3 } } }, /voicehelper:overrides.redis-cluster: unknown service; services are .*redis/);
+  });
+
+  it("negative replicas are refused", () => {
+    expectProblem("dev", { overrides: { gateway: { replicas: -2 } } }, /voicehelper:overrides.gateway.replicas: replicas must be at least 1/);
+  });
+
+  it("fractional replicas are refused", () => {
+    expectProblem("dev", { overrides: { gateway: { replicas: 1.5 } } }, /voicehelper:overrides.gateway.replicas: replicas must be a whole number/);
+  });
+
+  it("a request above its limit is refused with both values", () => {
+    expectProblem("dev", { overrides: { gateway: { requests: { cpu: "2" }, limits: { cpu: "1" } } } }, "voicehelper:overrides.gateway: cpu request 2 is above the cpu limit 1");
+    expectProblem("dev", { overrides: { redis: { requests: { memory: "4Gi" } } } }, "voicehelper:overrides.redis: memory request 4Gi is above the memory limit 512Mi");
+  });
+
+  it("a malformed quantity is refused with an example of a good one", () => {
+    expectProblem("dev", { overrides: { redis: { limits: { memory: "2 gigs" } } } }, /voicehelper:overrides.redis.limits.memory: malformed memory quantity; use a Kubernetes quantity such as "512Mi"/);
+  });
+
+  it("a replica count the service's clustering cannot run is refused", () => {
+    expectProblem("dev", { overrides: { redis: { replicas: 3 } } }, /voicehelper:overrides.redis.replicas: must be 1 \(standalone\) or an even number of at least 6 .*\(got 3\)/);
+    expectProblem("dev", { overrides: { kafka: { replicas: 2 } } }, /voicehelper:overrides.kafka.replicas: must be 1 or at least 3/);
+  });
+
+  it("fixing replicas of an autoscaled service points at autoscale", () => {
+    expectProblem("staging", { overrides: { gateway: { replicas: 4 } } }, /voicehelper:overrides.gateway.replicas: gateway is autoscaled \(2-10\); set autoscale.min\/max, or autoscale: false/);
+  });
+
+  it("autoscale bounds out of order are refused", () => {
+    expectProblem("dev", { overrides: { gateway: { autoscale: { min: 5, max: 2 } } } }, "voicehelper:overrides.gateway.autoscale: min 5 is above max 2");
+  });
+
+  it("storage on a service without data is refused", () => {
+    expectProblem("dev", { overrides: { gateway: { storage: "10Gi" } } }, "voicehelper:overrides.gateway.storage: gateway keeps no data volume");
+  });
+
+  it("production without the LLM keys names each missing secret and how to set it", () => {
+    const found = problems("prod", stackSettings("prod", {}, {}));
+    assert.ok(found.some((p) => p.startsWith("voicehelper:openaiApiKey: is required in production") && p.includes("pulumi config set --secret openaiApiKey")));
+    assert.ok(found.some((p) => p.startsWith("voicehelper:anthropicApiKey: is required in production")));
+  });
+
+  it("PostHog cloud in production without a project key is refused", () => {
+    const found = problems("prod", stackSettings("prod", { posthog: { mode: "cloud" } }, { openaiApiKey: FAKE_SECRETS.openaiApiKey, anthropicApiKey: FAKE_SECRETS.anthropicApiKey }));
+    assert.ok(found.some((p) => p.startsWith("voicehelper:posthogApiKey: is required in production when posthog.mode is cloud")), found.join("\n"));
+  });
+
+  it("a seed placeholder is not accepted as a key, and the value is never echoed", () => {
+    const found = problems("prod", stackSettings("prod", {}, { ...FAKE_SECRETS, openaiApiKey: "your-openai-key", posthogApiKey: "phc_YOUR_API_KEY" }));
+    assert.ok(found.some((p) => p.startsWith("voicehelper:openaiApiKey: is a documentation placeholder")));
+    assert.ok(found.some((p) => p.startsWith("voicehelper:posthogApiKey: is a documentation placeholder")));
+    assert.ok(found.every((p) => !p.includes("your-openai-key") && !p.includes("phc_YOUR_API_KEY")));
+  });
+
+  it("a PostHog key that is not a project key is refused", () => {
+    expectProblem("dev", { posthogApiKey: "phx_personal_key_is_not_a_project_key" }, 'voicehelper:posthogApiKey: must be a PostHog project API key (it starts with "phc_")');
+  });
+
+  it("ACME without an e-mail, and ingress without a class, are refused", () => {
+    expectProblem("dev", { tls: { issuer: "acme" } }, "voicehelper:tls.email: is required when tls.issuer is acme");
+    expectProblem("dev", { edge: { mode: "ingress" } }, "voicehelper:edge.ingressClassName: is required when edge.mode is ingress");
+  });
+
+  it("an image tag of latest is refused", () => {
+    expectProblem("dev", { images: { tag: "latest" } }, /voicehelper:images.tag: must be an exact release, not latest/);
+  });
+
+  it("renderTo is refused outside a render stack, with a cluster, and missing on a render stack", () => {
+    expectProblem("dev", { renderTo: "out" }, /voicehelper:renderTo: only a dedicated render stack .* would replace the provider/);
+    expectProblem("render", { kubeconfig: "/tmp/kubeconfig" }, "voicehelper:renderTo: cannot be combined with voicehelper:kubeconfig");
+    expectProblem("render", { renderTo: undefined }, 'voicehelper:renderTo: stack "render" is a render stack and must set renderTo');
+  });
+
+  it("typos in setting names are reported, top-level and nested", () => {
+    expectProblem("dev", { deploymode: "full" }, /voicehelper:deploymode: unknown setting; known settings are .*deployMode/);
+    expectProblem("dev", { posthog: { mode: "cloud", hots: "x" } }, "voicehelper:posthog.hots: unknown setting");
+  });
+
+  it("reports every problem at once", () => {
+    const found = problems("dev", base({ sizing: "huge", deployMode: "most", mesh: "maybe" }));
+    assert.ok(found.length >= 3, found.join("\n"));
+  });
+});
+
+describe("config: good settings resolve to one concrete size per service", () => {
+  it("each stack file loads", () => {
+    for (const stack of ["dev", "staging", "prod", "render"]) loadConfig(stack, stackSettings(stack));
+  });
+
+  it("the Model Router gets exactly seed 001's sizing in production", () => {
+    const cfg = loadConfig("prod", stackSettings("prod"));
+    const mr = cfg.sizes["model-router"];
+    assert.deepEqual(mr.autoscaling, { minReplicas: 3, maxReplicas: 10, cpuUtilization: 70, memoryUtilization: 80 });
+    assert.deepEqual(mr.resources, { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } });
+  });
+
+  it("overrides replace only what they name", () => {
+    const cfg = loadConfig("dev", base({ overrides: { redis: { limits: { memory: "1Gi" }, storage: "5Gi" } } }));
+    assert.equal(cfg.sizes.redis.resources.limits.memory, "1Gi");
+    assert.equal(cfg.sizes.redis.resources.requests.memory, SIZING.redis.minimal.memory[0]);
+    assert.equal(cfg.sizes.redis.storage, "5Gi");
+  });
+
+  it("autoscale: false turns the HPA off and fixes the replica count", () => {
+    const cfg = loadConfig("staging", base({ overrides: { gateway: { autoscale: false, replicas: 4 } } }, "staging"));
+    assert.equal(cfg.sizes.gateway.autoscaling, undefined);
+    assert.equal(cfg.sizes.gateway.replicas, 4);
+  });
+
+  it("protectData defaults to off on dev stacks and on elsewhere, and can be set", () => {
+    assert.equal(loadConfig("dev", stackSettings("dev")).protectData, false);
+    assert.equal(loadConfig("prod", stackSettings("prod")).protectData, true);
+    assert.equal(loadConfig("staging", stackSettings("staging", { protectData: false })).protectData, false);
+  });
+
+  it("config secrets stay Pulumi secrets", async () => {
+    const cfg = loadConfig("prod", stackSettings("prod"));
+    assert.ok(cfg.llm.openaiApiKey);
+    assert.equal(await (cfg.llm.openaiApiKey as any).isSecret, true);
+  });
+
+  it("Pulumi.yaml declares every setting, and its defaults are loadConfig's defaults", () => {
+    const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+    const declared = Object.keys(project.config);
+    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", ...SECRET_KEYS];
+    assert.deepEqual([...declared].sort(), [...known].sort());
+    for (const k of SECRET_KEYS) assert.equal(project.config[k].secret, true, `${k} must be declared secret`);
+    const withDefaults = loadConfig("dev", { sizing: "minimal", images: JSON.stringify({ tag: "1.0.0" }) });
+    for (const [k, decl] of Object.entries<any>(project.config)) {
+      if ("default" in decl) assert.deepEqual((withDefaults as any)[k === "skipAwait" || k === "externalCharts" ? "cluster" : k]?.[k] ?? (withDefaults as any)[k], decl.default, k);
+    }
+  });
+});
+
+describe("catalog, deploy modes and images", () => {
+  it("every catalog service has a size in every tier, and every dependency is a catalog service", () => {
+    for (const s of SERVICE_NAMES) {
+      for (const t of TIERS) assert.ok(SIZING[s][t], `${s} has no ${t} size`);
+      for (const d of [...(CATALOG[s].needs ?? []), ...(CATALOG[s].uses ?? [])]) assert.ok(SERVICE_NAMES.includes(d as ServiceName), `${s} depends on unknown ${d}`);
+    }
+  });
+
+  it("ai-only deploys the AI layer and exactly the stores it needs", () => {
+    const services = closure(rootServices("ai-only"));
+    const nonAi = services.filter((s) => CATALOG[s].layer !== "ai");
+    assert.deepEqual(nonAi.sort(), ["cnpg-operator", "minio", "postgresql", "redis"]);
+  });
+
+  it("minimal is the core path and leaves out what the core does not need", () => {
+    const services = closure(rootServices("minimal"));
+    for (const s of ["gateway", "model-router", "redis", "postgresql", "minio", "nats"]) assert.ok(services.includes(s as ServiceName), s);
+    for (const s of ["kafka", "neo4j", "elasticsearch", "prometheus", "posthog-web", "admin-portal"]) assert.ok(!services.includes(s as ServiceName), s);
+  });
+
+  it("every deploy mode resolves, storage-only has no apps and monitoring-only has no AI", () => {
+    for (const m of DEPLOY_MODES) assert.ok(closure(rootServices(m)).length > 0);
+    assert.ok(closure(rootServices("storage-only")).every((s) => ["storage", "backup"].includes(CATALOG[s].layer)));
+    assert.ok(closure(rootServices("monitoring-only")).every((s) => CATALOG[s].layer !== "ai"));
+  });
+
+  it("PostHog's components are deployed only when self-hosted", () => {
+    const cloud = loadConfig("dev", stackSettings("dev")).services;
+    const self = loadConfig("dev", stackSettings("dev", { posthog: { mode: "self-hosted" } })).services;
+    assert.ok(!cloud.some((s) => s.startsWith("posthog-")));
+    assert.ok(self.includes("posthog-web") && self.includes("posthog-clickhouse"));
+  });
+
+  it("every third-party image is pinned to an exact version, never latest", () => {
+    for (const [key, image] of Object.entries(IMAGES)) {
+      const tag = image.includes("@") ? image.split("@")[1] : image.slice(image.lastIndexOf(":") + 1);
+      assert.ok(image.lastIndexOf(":") > image.lastIndexOf("/") || image.includes("@sha256:"), `${key} has no tag`);
+      assert.ok(!/latest/i.test(tag), `${key} uses ${tag}`);
+      assert.match(tag, /\d/, `${key}: ${tag} is not a version`);
+    }
+  });
+});
