@@ -18,6 +18,7 @@ export function validateAgainstSchema(r: RenderedResource): boolean {
   if (!t) return false;
   let model: any;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the model module is chosen at run time
     model = require(t.modulePath)[t.kind];
   } catch {
     return false;

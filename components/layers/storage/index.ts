@@ -6,7 +6,7 @@ import { IMAGES } from "../../config/images";
 import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
 import { RedisOutputs, redis } from "./redis";
 
-export interface StorageLayerArgs extends LayerArgs {}
+export type StorageLayerArgs = LayerArgs;
 
 export class StorageLayer extends pulumi.ComponentResource {
   readonly redis?: RedisOutputs;

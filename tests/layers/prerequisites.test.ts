@@ -1,0 +1,46 @@
+import { strict as assert } from "assert";
+import { NAMESPACES } from "../../components/config/catalog";
+import { PRIORITY_CLASSES } from "../../components/layers/prerequisites";
+import { render } from "../harness";
+
+describe("prerequisites layer", () => {
+  it("creates only the namespaces the deploy mode needs, restricted by Pod Security Admission", async () => {
+    const full = await render("dev");
+    const names = full.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name).sort();
+    assert.deepEqual(names, [NAMESPACES.apps, NAMESPACES.monitoring, NAMESPACES.storage].sort(), "PostHog's namespace only when self-hosted");
+    for (const n of full.ofType("kubernetes:core/v1:Namespace")) {
+      assert.equal(n.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+      assert.equal(n.inputs.metadata.labels["pod-security.kubernetes.io/warn"], "restricted");
+    }
+    const storageOnly = await render("dev", { deployMode: "storage-only" });
+    assert.deepEqual(storageOnly.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name), [NAMESPACES.storage]);
+  });
+
+  it("sizes each namespace's quota from its services at maximum scale, larger in production", async () => {
+    const quota = async (stack: string) =>
+      (await render(stack)).ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === NAMESPACES.apps)!.inputs.spec.hard;
+    const dev = await quota("dev");
+    const prod = await quota("prod");
+    const milli = (q: string) => Number(q.replace(/m$/, ""));
+    assert.ok(milli(prod["requests.cpu"]) > milli(dev["requests.cpu"]) * 3, `${dev["requests.cpu"]} vs ${prod["requests.cpu"]}`);
+    assert.equal(dev["services.nodeports"], "0");
+  });
+
+  it("data stores outrank stateless apps", async () => {
+    const r = await render("dev");
+    const pcs = Object.fromEntries(r.ofType("kubernetes:scheduling.k8s.io/v1:PriorityClass").map((p) => [p.inputs.metadata.name, p.inputs.value]));
+    assert.ok(pcs[PRIORITY_CLASSES.data.name] > pcs[PRIORITY_CLASSES.app.name]);
+    assert.equal(r.object("kubernetes:apps/v1:StatefulSet", "redis").inputs.spec.template.spec.priorityClassName, PRIORITY_CLASSES.data.name);
+    assert.equal(r.object("kubernetes:apps/v1:Deployment", "gateway").inputs.spec.template.spec.priorityClassName, PRIORITY_CLASSES.app.name);
+  });
+
+  it("every workload waits for the namespaces: layers depend on the prerequisites", async () => {
+    const r = await render("dev");
+    const namespaces = r.ofType("kubernetes:core/v1:Namespace").map((n) => n.urn);
+    const layers = r.resources.filter((x) => /^voicehelper:(storage|apps):/.test(x.type));
+    assert.equal(layers.length, 2);
+    for (const layer of layers) {
+      for (const ns of namespaces) assert.ok(layer.dependencies.includes(ns), `${layer.type} does not wait for ${ns}`);
+    }
+  });
+});
