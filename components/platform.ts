@@ -8,6 +8,7 @@ import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
 import { AppsLayer } from "./layers/apps";
 import { Prerequisites } from "./layers/prerequisites";
+import { MessagingLayer } from "./layers/messaging";
 import { StorageLayer } from "./layers/storage";
 
 export class Platform extends pulumi.ComponentResource {
@@ -40,13 +41,15 @@ export class Platform extends pulumi.ComponentResource {
 
     const storage = hasLayer("storage") ? new StorageLayer("storage", base, after()) : undefined;
     Object.assign(this.endpoints, storage?.endpoints);
+    const messaging = hasLayer("messaging") ? new MessagingLayer("messaging", base, after()) : undefined;
+    Object.assign(this.endpoints, messaging?.endpoints);
 
     if (hasLayer("apps")) {
       const imageOf = (service: string) => `${cfg.images.registry}/${service}:${cfg.images.tag}`;
       const apps = new AppsLayer(
         "apps",
         { ...base, image: imageOf, endpoints: { ...this.endpoints }, redis: storage?.redis },
-        after(...(storage ? [storage] : [])),
+        after(...[storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined)),
       );
       Object.assign(this.endpoints, apps.endpoints);
     }

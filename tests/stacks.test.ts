@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { Rendered, STACKS, containersOf, podSpecOf, render } from "./harness";
 import { validateAgainstSchema } from "./k8s-schema";
 
-const CREDENTIAL_NAME = /(pass(word)?|secret|token|credential|api[-_]?key|auth|private[-_]?key)/i;
+const CREDENTIAL_NAME = /(pass(word)?|secret|token|credential|api[-_]?key|private[-_]?key|jaas)|(^|_)auth$/i;
 
 /** Every `secretKeyRef` in env vars of every container. */
 function secretRefs(r: Rendered): { where: string; namespace: string; name: string; key: string }[] {

@@ -1,0 +1,39 @@
+/**
+ * The messaging layer (seed 003 `03-messaging-services`): Kafka for event streams, its console, and
+ * NATS JetStream for realtime messaging.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { IMAGES } from "../../config/images";
+import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { KafkaOutputs, kafka } from "./kafka";
+import { kafkaUi } from "./kafka-ui";
+import { NatsOutputs, nats } from "./nats";
+
+/** Seed 004: events are kept 7 days. */
+const KAFKA_RETENTION_HOURS = 168;
+
+export class MessagingLayer extends pulumi.ComponentResource {
+  readonly endpoints: Endpoints = {};
+  readonly kafka?: KafkaOutputs;
+  readonly nats?: NatsOutputs;
+
+  constructor(name: string, args: LayerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voicehelper:messaging:MessagingLayer", name, {}, opts);
+    if (isDeployed(args, "kafka")) {
+      this.kafka = kafka({ name: "kafka", image: IMAGES.kafka, size: args.sizes.kafka, retentionHours: KAFKA_RETENTION_HOURS }, contextFor(args, "kafka", "data"), this);
+      this.endpoints.kafka = this.kafka.endpoint;
+    }
+    if (isDeployed(args, "kafka-ui") && this.kafka) {
+      this.endpoints["kafka-ui"] = kafkaUi(
+        { image: IMAGES.kafkaUi, size: args.sizes["kafka-ui"], kafka: this.kafka, dependencies: dependenciesOf("kafka-ui", this.endpoints, args.services) },
+        contextFor(args, "kafka-ui", "platform"),
+        this,
+      );
+    }
+    if (isDeployed(args, "nats")) {
+      this.nats = nats({ name: "nats", image: IMAGES.nats, size: args.sizes.nats }, contextFor(args, "nats", "data"), this);
+      this.endpoints.nats = this.nats.endpoint;
+    }
+    this.registerOutputs({ endpoints: this.endpoints });
+  }
+}

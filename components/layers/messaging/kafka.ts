@@ -1,0 +1,134 @@
+/**
+ * Kafka in KRaft mode (no ZooKeeper): every pod is broker and controller, its node id is the pod's
+ * ordinal, the quorum voters are the StatefulSet's own pods, and the cluster id is generated once.
+ * Clients authenticate with SASL/PLAIN and generated credentials; the controller listener only admits
+ * the brokers themselves (NetworkPolicy). Reused by the analytics layer for PostHog's broker.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { mebibytesOf } from "../../config/quantity";
+import { ServiceSize } from "../../config/schema";
+import { EnvVar, fieldEnv, secretEnv, startupAllowance, tcpProbe } from "../../kit/container";
+import { ServiceEndpoint } from "../../kit/endpoint";
+import { imageVersion, labels as labelsOf } from "../../kit/labels";
+import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
+import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
+
+const CLIENT_PORT = 9092;
+const CONTROLLER_PORT = 9093;
+const UID = 1000; // the appuser of the apache/kafka image
+const DATA = "/var/lib/kafka";
+
+export interface KafkaArgs {
+  name: string;
+  image: string;
+  size: ServiceSize;
+  /** Hours a record is kept (seed 004: 7 days). */
+  retentionHours: number;
+}
+
+export interface KafkaOutputs {
+  endpoint: ServiceEndpoint;
+  /** "host:port,host:port,..." of every broker. */
+  bootstrapServers: string;
+  username: string;
+  password: SharedCredential;
+  /** A complete `sasl.jaas.config` value for clients (contains the password). */
+  jaasConfig: SharedCredential;
+}
+
+/** Replication settings: RF 3 / min ISR 2 once there are three brokers (seed 004), else what one broker can hold. */
+export function kafkaReplication(brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
+  return brokers >= 3 ? { replicationFactor: 3, minInsyncReplicas: 2 } : { replicationFactor: brokers, minInsyncReplicas: 1 };
+}
+
+export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Resource): KafkaOutputs {
+  const { name, size } = args;
+  const id = { name, component: "event-streaming", version: imageVersion(args.image) };
+  const names = statefulNames(name, ctx.namespace, size.replicas);
+  const voters = names.podHosts.map((host, i) => `${i}@${host}:${CONTROLLER_PORT}`).join(",");
+  const bootstrapServers = names.podHosts.map((h) => `${h}:${CLIENT_PORT}`).join(",");
+  const { replicationFactor, minInsyncReplicas } = kafkaReplication(size.replicas);
+  const username = "voicehelper";
+
+  const auth = new GeneratedSecret(
+    `${name}-auth`,
+    {
+      namespace: ctx.namespace,
+      labels: labelsOf(id),
+      generate: { password: password(32), "cluster-id": { kind: "base64url", bytes: 16 } },
+      plain: { username },
+      derive: (v) => ({
+        // The broker's own JAAS entry: it logs in as the client user and accepts exactly that user.
+        "broker-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}" user_${username}="${v.password}";`,
+        "client-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}";`,
+      }),
+    },
+    { parent },
+  );
+
+  const heapMb = mebibytesOf(size.resources.limits.memory, 0.5);
+  const env: EnvVar[] = [
+    fieldEnv("POD_NAME", "metadata.name"),
+    // The ordinal label of StatefulSet pods (Kubernetes 1.28+): node id = ordinal = position in the voters.
+    fieldEnv("KAFKA_NODE_ID", "metadata.labels['apps.kubernetes.io/pod-index']"),
+    secretEnv("CLUSTER_ID", auth.ref("cluster-id")),
+    { name: "KAFKA_PROCESS_ROLES", value: "broker,controller" },
+    { name: "KAFKA_CONTROLLER_QUORUM_VOTERS", value: voters },
+    { name: "KAFKA_LISTENERS", value: `SASL_PLAINTEXT://:${CLIENT_PORT},CONTROLLER://:${CONTROLLER_PORT}` },
+    { name: "KAFKA_ADVERTISED_LISTENERS", value: `SASL_PLAINTEXT://$(POD_NAME).${names.headlessHost}:${CLIENT_PORT}` },
+    { name: "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", value: "CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT" },
+    { name: "KAFKA_CONTROLLER_LISTENER_NAMES", value: "CONTROLLER" },
+    { name: "KAFKA_INTER_BROKER_LISTENER_NAME", value: "SASL_PLAINTEXT" },
+    { name: "KAFKA_SASL_ENABLED_MECHANISMS", value: "PLAIN" },
+    { name: "KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL", value: "PLAIN" },
+    secretEnv("KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG", auth.ref("broker-jaas")),
+    { name: "KAFKA_LOG_DIRS", value: `${DATA}/data` },
+    { name: "KAFKA_LOG_RETENTION_HOURS", value: String(args.retentionHours) },
+    { name: "KAFKA_DEFAULT_REPLICATION_FACTOR", value: String(replicationFactor) },
+    { name: "KAFKA_MIN_INSYNC_REPLICAS", value: String(minInsyncReplicas) },
+    { name: "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", value: String(replicationFactor) },
+    { name: "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", value: String(replicationFactor) },
+    { name: "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", value: String(minInsyncReplicas) },
+    { name: "KAFKA_AUTO_CREATE_TOPICS_ENABLE", value: "false" },
+    // Half the memory limit for the heap; the rest is page cache, which Kafka lives on.
+    { name: "KAFKA_HEAP_OPTS", value: `-Xms${heapMb}m -Xmx${heapMb}m` },
+  ];
+
+  const port = tcpProbe("client");
+  const workload = new Workload(
+    {
+      id,
+      size,
+      runAsUser: UID,
+      state: { mountPath: DATA, podManagementPolicy: "Parallel" },
+      containers: [
+        {
+          name: "kafka",
+          image: args.image,
+          env,
+          ports: [
+            { name: "client", containerPort: CLIENT_PORT },
+            { name: "controller", containerPort: CONTROLLER_PORT },
+          ],
+          volumeMounts: [{ name: "data", mountPath: DATA }],
+          // The image's start script writes server.properties into its config directory.
+          writablePaths: ["/opt/kafka/config", "/tmp"],
+          probes: { startup: startupAllowance(port, 10), readiness: tcpProbe("client", { periodSeconds: 5 }), liveness: port },
+        },
+      ],
+      clientPorts: ["client"],
+      peerPorts: ["controller"],
+      terminationGracePeriodSeconds: 60,
+    },
+    ctx,
+    { parent },
+  );
+
+  return {
+    endpoint: workload.endpoint,
+    bootstrapServers,
+    username,
+    password: auth.credential("password"),
+    jaasConfig: auth.credential("client-jaas"),
+  };
+}
