@@ -222,3 +222,12 @@ describe("catalog, deploy modes and images", () => {
     }
   });
 });
+
+describe("config: GPUs", () => {
+  it("a GPU-capable service can be given GPUs by override; others are refused with the list of capable services", () => {
+    const cfg = loadConfig("prod", stackSettings("prod", { overrides: { "speech-service": { gpu: 1 } } }));
+    assert.equal(cfg.sizes["speech-service"].resources.gpu, 1);
+    assert.equal(cfg.sizes["tts-service"].resources.gpu, undefined, "no tier gives a GPU by default: the seed clusters have none");
+    expectProblem("dev", { overrides: { gateway: { gpu: 1 } } }, /voicehelper:overrides.gateway.gpu: gateway cannot use a GPU; GPU-capable services are bge-service, faiss-service, speech-service, tts-service/);
+  });
+});

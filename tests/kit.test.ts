@@ -209,3 +209,18 @@ describe("kit: generated secrets", () => {
     assert.deepEqual(secrets.map((s) => s.inputs.metadata.namespace).sort(), ["apps", "data"], "one copy per client namespace, none in the own namespace");
   });
 });
+
+describe("kit: GPUs", () => {
+  it("a GPU goes to the main container's requests and limits, with a toleration for tainted GPU nodes", async () => {
+    const size: ServiceSize = { ...small, resources: { ...small.resources, gpu: 1 } };
+    const init = [{ name: "prepare", image: "i:1" }];
+    const rs = await registered(() => new Workload(args({ size, initContainers: init }), ctx));
+    const spec = ofType(rs, "apps/v1:Deployment")[0].inputs.spec.template.spec;
+    assert.equal(spec.containers[0].resources.limits["nvidia.com/gpu"], "1");
+    assert.equal(spec.containers[0].resources.requests["nvidia.com/gpu"], "1");
+    assert.equal(spec.initContainers[0].resources.limits["nvidia.com/gpu"], undefined);
+    assert.deepEqual(spec.tolerations, [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
+    const plain = await registered(() => new Workload(args(), ctx));
+    assert.equal(ofType(plain, "apps/v1:Deployment")[0].inputs.spec.template.spec.tolerations, undefined);
+  });
+});

@@ -45,6 +45,8 @@ export interface CatalogEntry {
   batch?: boolean;
   /** Runs one pod per node (a DaemonSet): its footprint scales with the cluster, not with replicas. */
   daemon?: boolean;
+  /** Can use a GPU: `overrides.<service>.gpu` may give it one (seed clusters have none, so no tier does). */
+  gpu?: boolean;
 }
 
 const entries = {
@@ -69,11 +71,11 @@ const entries = {
   rabbitmq: { layer: "messaging", namespace: "storage", description: "RabbitMQ task queues" },
 
   // ai
-  "bge-service": { layer: "ai", namespace: "apps", description: "BGE text embeddings", core: true },
-  "faiss-service": { layer: "ai", namespace: "apps", description: "FAISS vector search with its index on a volume", core: true, needs: ["minio"] },
+  "bge-service": { layer: "ai", namespace: "apps", description: "BGE text embeddings", core: true, gpu: true },
+  "faiss-service": { layer: "ai", namespace: "apps", description: "FAISS vector search with its index on a volume", core: true, gpu: true, needs: ["minio"] },
   "llm-proxy": { layer: "ai", namespace: "apps", description: "LLM gateway in front of OpenAI and Anthropic", core: true, needs: ["redis"] },
-  "speech-service": { layer: "ai", namespace: "apps", description: "Speech recognition (ASR)", core: true, needs: ["minio"] },
-  "tts-service": { layer: "ai", namespace: "apps", description: "Speech synthesis (TTS)", core: true, needs: ["minio"] },
+  "speech-service": { layer: "ai", namespace: "apps", description: "Speech recognition (ASR)", core: true, gpu: true, needs: ["minio"] },
+  "tts-service": { layer: "ai", namespace: "apps", description: "Speech synthesis (TTS)", core: true, gpu: true, needs: ["minio"] },
   "model-router": { layer: "ai", namespace: "apps", description: "Model Router: routes requests across models and A/B-tests them through PostHog", core: true, needs: ["postgresql", "redis", "llm-proxy"], uses: ["posthog-capture", "posthog-feature-flags"] },
 
   // apps

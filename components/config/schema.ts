@@ -37,6 +37,8 @@ export class ConfigError extends Error {
 export interface Resources {
   requests: { cpu: string; memory: string };
   limits: { cpu: string; memory: string };
+  /** NVIDIA GPUs per pod (requested and limited alike, as Kubernetes requires for extended resources). */
+  gpu?: number;
 }
 
 /** One concrete size for one service, tier and overrides already resolved. */
@@ -97,6 +99,7 @@ const overrideSchema = z
     requests: pair.optional(),
     limits: pair.optional(),
     storage: quantity("storage").optional(),
+    gpu: positiveInt("gpu").min(0, "gpu must be 0 or more").optional(),
     autoscale: z
       .union([
         z.literal(false),
@@ -340,6 +343,10 @@ function resolveSizes(tier: Tier, overrides: Record<string, ServiceOverride>, pr
     if (memoryBytes(resources.requests.memory) > memoryBytes(resources.limits.memory)) {
       problems.push(`${where}: memory request ${resources.requests.memory} is above the memory limit ${resources.limits.memory}; a request must not exceed its limit`);
     }
+    if (o.gpu !== undefined && o.gpu > 0 && !CATALOG[name].gpu) {
+      problems.push(`${where}.gpu: ${name} cannot use a GPU; GPU-capable services are ${SERVICE_NAMES.filter((s) => CATALOG[s].gpu).join(", ")}`);
+    }
+    if (o.gpu !== undefined && o.gpu > 0) resources.gpu = o.gpu;
     if (o.storage !== undefined && row.storage === undefined) {
       problems.push(`${where}.storage: ${name} keeps no data volume, so storage cannot be set`);
     }

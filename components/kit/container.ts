@@ -83,8 +83,8 @@ export function secureContainer(spec: ContainerSpec, defaultResources: Resources
       lifecycle: spec.lifecycle,
       volumeMounts: mounts.length > 0 ? mounts : undefined,
       resources: {
-        requests: { cpu: resources.requests.cpu, memory: resources.requests.memory },
-        limits: { cpu: resources.limits.cpu, memory: resources.limits.memory },
+        requests: { cpu: resources.requests.cpu, memory: resources.requests.memory, ...gpus(resources) },
+        limits: { cpu: resources.limits.cpu, memory: resources.limits.memory, ...gpus(resources) },
       },
       securityContext: {
         runAsNonRoot: !asRoot,
@@ -98,6 +98,12 @@ export function secureContainer(spec: ContainerSpec, defaultResources: Resources
       },
     },
   };
+}
+
+export const GPU_RESOURCE = "nvidia.com/gpu";
+
+function gpus(r: Resources): Record<string, string> {
+  return r.gpu ? { [GPU_RESOURCE]: String(r.gpu) } : {};
 }
 
 /** An exec probe, e.g. `redis-cli ping`. */

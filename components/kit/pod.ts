@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../config/schema";
-import { BuiltContainer, ContainerSpec, Volume, secureContainer } from "./container";
+import { BuiltContainer, ContainerSpec, GPU_RESOURCE, Volume, secureContainer } from "./container";
 import { NamedException, exceptionsAnnotation, hasException } from "./exceptions";
 import { Labels } from "./labels";
 
@@ -45,8 +45,10 @@ export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateS
       }
     }
   }
-  const built: BuiltContainer[] = args.containers.map((c) => secureContainer(c, args.size.resources));
-  const builtInit: BuiltContainer[] = (args.initContainers ?? []).map((c) => secureContainer(c, args.size.resources));
+  // A GPU goes to the main container only; helpers and init steps get the same CPU and memory without one.
+  const withoutGpu = { ...args.size.resources, gpu: undefined };
+  const built: BuiltContainer[] = args.containers.map((c, i) => secureContainer(c, i === 0 ? args.size.resources : withoutGpu));
+  const builtInit: BuiltContainer[] = (args.initContainers ?? []).map((c) => secureContainer(c, withoutGpu));
   const exceptions = allExceptions(args);
   const volumes = [...(args.volumes ?? []), ...built.flatMap((b) => b.volumes), ...builtInit.flatMap((b) => b.volumes)];
   return {
@@ -70,6 +72,8 @@ export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateS
         seccompProfile: { type: "RuntimeDefault" },
       },
       affinity: args.affinity,
+      // GPU nodes are usually tainted so that only pods asking for a GPU land there.
+      tolerations: args.size.resources.gpu ? [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] : undefined,
       topologySpreadConstraints: args.topologySpreadConstraints,
       initContainers: builtInit.length > 0 ? builtInit.map((b) => b.container) : undefined,
       containers: built.map((b) => b.container),
