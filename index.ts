@@ -32,4 +32,5 @@ export const namespaces = outputs.namespaces;
 export const deployed = outputs.deployed;
 export const planned = outputs.planned;
 export const endpoints = outputs.endpoints;
+export const urls = outputs.urls;
 export const renderedTo = outputs.renderedTo;

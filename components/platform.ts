@@ -8,6 +8,7 @@ import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
 import { AppsLayer } from "./layers/apps";
 import { Prerequisites } from "./layers/prerequisites";
+import { EdgeLayer } from "./layers/edge";
 import { MessagingLayer } from "./layers/messaging";
 import { StorageLayer } from "./layers/storage";
 
@@ -18,6 +19,8 @@ export class Platform extends pulumi.ComponentResource {
   readonly deployed: ServiceName[];
   /** Services the deploy mode selected whose layer is not built yet (their issues are open). */
   readonly planned: ServiceName[];
+  /** Public URLs of the services the edge exposes. */
+  readonly urls: Partial<Record<ServiceName, string>> = {};
 
   constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:platform:Platform", name, {}, opts);
@@ -54,6 +57,16 @@ export class Platform extends pulumi.ComponentResource {
       Object.assign(this.endpoints, apps.endpoints);
     }
 
-    this.registerOutputs({ deployed: this.deployed, planned: this.planned });
+    // The edge comes last: it routes to whatever the layers below deployed.
+    if (cfg.edge.publicServices.some((s) => this.deployed.includes(s))) {
+      const edge = new EdgeLayer(
+        "edge",
+        { ...base, domain: cfg.domain, edge: cfg.edge, tls: cfg.tls, externalCharts: cfg.cluster.externalCharts, endpoints: { ...this.endpoints } },
+        { parent: this, dependsOn: [prerequisites] },
+      );
+      this.urls = edge.urls;
+    }
+
+    this.registerOutputs({ deployed: this.deployed, planned: this.planned, urls: this.urls });
   }
 }

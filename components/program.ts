@@ -15,6 +15,8 @@ export interface ProgramOutputs {
   planned: string[];
   /** In-cluster addresses of every deployed service. */
   endpoints: Record<string, string>;
+  /** Public URLs of the services the edge exposes. */
+  urls: Record<string, string>;
   renderedTo?: string;
 }
 
@@ -33,6 +35,7 @@ export function build(cfg: PlatformConfig): ProgramOutputs {
     deployed: platform.deployed,
     planned: platform.planned,
     endpoints: Object.fromEntries(Object.entries(platform.endpoints).map(([k, e]) => [k, `${e!.host}:${Object.values(e!.ports)[0]}`])),
+    urls: platform.urls as Record<string, string>,
     renderedTo: cfg.cluster.renderTo,
   };
 }

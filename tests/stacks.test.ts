@@ -3,6 +3,7 @@
  * resources on every container, no literal credentials.
  */
 import { strict as assert } from "assert";
+import { NAMESPACES, PLATFORM_NAMESPACES } from "../components/config/catalog";
 import { Rendered, STACKS, containersOf, podSpecOf, render } from "./harness";
 import { validateAgainstSchema } from "./k8s-schema";
 
@@ -114,6 +115,7 @@ for (const stack of STACKS) {
         assert.deepEqual(deny.inputs.spec.podSelector, {});
         assert.deepEqual(deny.inputs.spec.policyTypes, ["Ingress", "Egress"]);
         assert.equal(deny.inputs.spec.ingress, undefined);
+        if (!PLATFORM_NAMESPACES.map((role) => NAMESPACES[role]).includes(ns.name)) continue;
         assert.ok(r.ofType("kubernetes:core/v1:ResourceQuota").some((q) => q.inputs.metadata.namespace === ns.name));
         assert.ok(r.ofType("kubernetes:core/v1:LimitRange").some((q) => q.inputs.metadata.namespace === ns.name));
       }

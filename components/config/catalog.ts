@@ -27,8 +27,13 @@ export const NAMESPACES = {
   storage: "voicehelper-storage",
   monitoring: "voicehelper-monitoring",
   posthog: "voicehelper-posthog",
+  // Operators keep their conventional namespaces: their charts and docs assume them.
+  istio: "istio-system",
+  certManager: "cert-manager",
 } as const;
 export type NamespaceRole = keyof typeof NAMESPACES;
+/** Namespaces that hold the platform's own services: quotas are sized from the services in them. */
+export const PLATFORM_NAMESPACES: readonly NamespaceRole[] = ["apps", "storage", "monitoring", "posthog"];
 
 export interface CatalogEntry {
   layer: Layer;
@@ -45,6 +50,12 @@ export interface CatalogEntry {
   batch?: boolean;
   /** Runs one pod per node (a DaemonSet): its footprint scales with the cluster, not with replicas. */
   daemon?: boolean;
+  /**
+   * Reachable from outside through the edge at `<host>.<domain>` ("" = the domain itself). Services
+   * that are not public by default (no authentication of their own, or internal tools) are exposed only
+   * when `edge.expose` names them.
+   */
+  public?: { host: string; byDefault: boolean };
   /** Can use a GPU: `overrides.<service>.gpu` may give it one (seed clusters have none, so no tier does). */
   gpu?: boolean;
 }
@@ -66,27 +77,27 @@ const entries = {
 
   // messaging
   kafka: { layer: "messaging", namespace: "storage", description: "Kafka in KRaft mode: event streams" },
-  "kafka-ui": { layer: "messaging", namespace: "storage", description: "Kafka web console behind a login", needs: ["kafka"] },
+  "kafka-ui": { layer: "messaging", namespace: "storage", description: "Kafka web console behind a login", needs: ["kafka"], public: { host: "kafka-ui", byDefault: false } },
   nats: { layer: "messaging", namespace: "storage", description: "NATS with JetStream: realtime messaging", core: true },
   rabbitmq: { layer: "messaging", namespace: "storage", description: "RabbitMQ task queues" },
 
   // ai
-  "bge-service": { layer: "ai", namespace: "apps", description: "BGE text embeddings", core: true, gpu: true },
-  "faiss-service": { layer: "ai", namespace: "apps", description: "FAISS vector search with its index on a volume", core: true, gpu: true, needs: ["minio"] },
+  "bge-service": { layer: "ai", namespace: "apps", description: "BGE text embeddings", core: true, gpu: true, public: { host: "bge", byDefault: false } },
+  "faiss-service": { layer: "ai", namespace: "apps", description: "FAISS vector search with its index on a volume", core: true, gpu: true, needs: ["minio"], public: { host: "faiss", byDefault: false } },
   "llm-proxy": { layer: "ai", namespace: "apps", description: "LLM gateway in front of OpenAI and Anthropic", core: true, needs: ["redis"] },
   "speech-service": { layer: "ai", namespace: "apps", description: "Speech recognition (ASR)", core: true, gpu: true, needs: ["minio"] },
   "tts-service": { layer: "ai", namespace: "apps", description: "Speech synthesis (TTS)", core: true, gpu: true, needs: ["minio"] },
   "model-router": { layer: "ai", namespace: "apps", description: "Model Router: routes requests across models and A/B-tests them through PostHog", core: true, needs: ["postgresql", "redis", "llm-proxy"], uses: ["posthog-capture", "posthog-feature-flags"] },
 
   // apps
-  gateway: { layer: "apps", namespace: "apps", description: "API gateway (Go): the single entry for the API", core: true, needs: ["redis", "algo-service", "voice-service", "model-router"], uses: ["nacos", "postgresql"] },
+  gateway: { layer: "apps", namespace: "apps", description: "API gateway (Go): the single entry for the API", core: true, needs: ["redis", "algo-service", "voice-service", "model-router"], uses: ["nacos", "postgresql"], public: { host: "api", byDefault: true } },
   "algo-service": { layer: "apps", namespace: "apps", description: "Algorithm service (Python): retrieval and orchestration", core: true, needs: ["postgresql", "redis", "minio", "bge-service", "faiss-service", "llm-proxy"], uses: ["milvus", "neo4j", "elasticsearch", "kafka", "rabbitmq", "nats", "nacos"] },
   "voice-service": { layer: "apps", namespace: "apps", description: "Voice service (WebRTC)", core: true, needs: ["speech-service", "tts-service", "redis", "nats"], uses: ["kafka"] },
-  frontend: { layer: "apps", namespace: "apps", description: "Web frontend (Next.js)", core: true, needs: ["gateway"] },
-  "admin-portal": { layer: "apps", namespace: "apps", description: "Admin portal (React)", needs: ["gateway"] },
+  frontend: { layer: "apps", namespace: "apps", description: "Web frontend (Next.js)", core: true, needs: ["gateway"], public: { host: "", byDefault: true } },
+  "admin-portal": { layer: "apps", namespace: "apps", description: "Admin portal (React)", needs: ["gateway"], public: { host: "admin", byDefault: false } },
 
   // analytics: self-hosted PostHog, its own stores in its own namespace
-  "posthog-web": { layer: "analytics", namespace: "posthog", description: "PostHog web and API (Django)", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"] },
+  "posthog-web": { layer: "analytics", namespace: "posthog", description: "PostHog web and API (Django)", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"], public: { host: "posthog", byDefault: true } },
   "posthog-worker": { layer: "analytics", namespace: "posthog", description: "PostHog Celery worker and scheduler", needs: ["posthog-migrate"] },
   "posthog-plugins": { layer: "analytics", namespace: "posthog", description: "PostHog plugin server (Node ingestion and CDP)", needs: ["posthog-migrate"] },
   "posthog-capture": { layer: "analytics", namespace: "posthog", description: "PostHog event capture", needs: ["posthog-kafka", "posthog-redis"] },
@@ -100,16 +111,16 @@ const entries = {
   "posthog-zookeeper": { layer: "analytics", namespace: "posthog", description: "Coordination for PostHog's ClickHouse" },
 
   // observability
-  prometheus: { layer: "observability", namespace: "monitoring", description: "Prometheus: metrics and alert rules", needs: ["alertmanager"] },
+  prometheus: { layer: "observability", namespace: "monitoring", description: "Prometheus: metrics and alert rules", needs: ["alertmanager"], public: { host: "prometheus", byDefault: false } },
   alertmanager: { layer: "observability", namespace: "monitoring", description: "Alertmanager: alert routing" },
-  grafana: { layer: "observability", namespace: "monitoring", description: "Grafana dashboards", needs: ["prometheus"], uses: ["jaeger"] },
-  jaeger: { layer: "observability", namespace: "monitoring", description: "Jaeger v2 tracing on Elasticsearch", needs: ["elasticsearch"] },
+  grafana: { layer: "observability", namespace: "monitoring", description: "Grafana dashboards", needs: ["prometheus"], uses: ["jaeger"], public: { host: "grafana", byDefault: true } },
+  jaeger: { layer: "observability", namespace: "monitoring", description: "Jaeger v2 tracing on Elasticsearch", needs: ["elasticsearch"], public: { host: "jaeger", byDefault: false } },
   fluentd: { layer: "observability", namespace: "monitoring", description: "Fluentd DaemonSet shipping container logs to Elasticsearch", daemon: true, needs: ["elasticsearch"] },
 
   // mesh and edge
-  istiod: { layer: "mesh", namespace: "apps", description: "Istio control plane" },
-  "edge-gateway": { layer: "edge", namespace: "apps", description: "The public Gateway's proxy" },
-  "cert-manager": { layer: "edge", namespace: "apps", description: "cert-manager issuing the public TLS certificates" },
+  istiod: { layer: "mesh", namespace: "istio", description: "Istio control plane" },
+  "edge-gateway": { layer: "edge", namespace: "apps", description: "The public Gateway's proxy (Gateway API, deployed by Istio)", needs: ["istiod"] },
+  "cert-manager": { layer: "edge", namespace: "certManager", description: "cert-manager issuing the public TLS certificates" },
 
   // backup
   backup: { layer: "backup", namespace: "storage", description: "Backup jobs (Redis RDB, MinIO mirror, FAISS index) writing to the object store", batch: true, needs: ["minio"] },

@@ -65,7 +65,14 @@ export interface PlatformConfig {
   llm: { openaiApiKey?: pulumi.Output<string>; anthropicApiKey?: pulumi.Output<string> };
   images: { registry: string; tag: string };
   tls: { issuer: (typeof TLS_ISSUERS)[number]; email?: string };
-  edge: { mode: (typeof EDGE_MODES)[number]; ingressClassName?: string };
+  edge: {
+    mode: (typeof EDGE_MODES)[number];
+    ingressClassName?: string;
+    /** Namespace of the existing Ingress controller's pods (ingress mode): the only source admitted to routed services. */
+    controllerNamespace?: string;
+    /** Services reachable from outside, by catalog name: the public-by-default ones plus `edge.expose`. */
+    publicServices: ServiceName[];
+  };
   mesh: boolean;
   cluster: {
     kubeconfig?: string;
@@ -148,9 +155,11 @@ const settingsSchema = z
       .object({
         mode: z.enum(EDGE_MODES, { error: `must be one of: ${EDGE_MODES.join(", ")}` }).default("gateway-api"),
         ingressClassName: dnsName.optional(),
+        controllerNamespace: dnsName.optional(),
+        expose: z.array(z.string()).default([]),
       })
       .strict()
-      .default({ mode: "gateway-api" }),
+      .default({ mode: "gateway-api", expose: [] }),
     mesh: z.boolean({ error: "must be true or false" }).default(true),
     overrides: z.record(z.string(), overrideSchema).default({}),
     kubeconfig: z.string().min(1).optional(),
@@ -258,6 +267,15 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
   if (s.edge.mode === "gateway-api" && s.edge.ingressClassName !== undefined) {
     problems.push(`${key("edge.ingressClassName")}: only applies when edge.mode is ingress (edge.mode is gateway-api)`);
   }
+  if (s.edge.mode === "ingress" && s.edge.controllerNamespace === undefined) {
+    problems.push(`${key("edge.controllerNamespace")}: is required when edge.mode is ingress; name the namespace your Ingress controller runs in (only it may reach the routed services)`);
+  }
+  const exposable = SERVICE_NAMES.filter((n) => CATALOG[n].public !== undefined && !CATALOG[n].public!.byDefault);
+  for (const e of s.edge.expose) {
+    if (!(exposable as string[]).includes(e)) {
+      problems.push(`${key("edge.expose")}: "${e}" cannot be exposed; choose from ${exposable.join(", ")} (the others are public already or never)`);
+    }
+  }
 
   const sizes = resolveSizes(s.sizing, s.overrides, problems);
   const services = selectServices(s);
@@ -296,7 +314,12 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     llm: { openaiApiKey: wrap(secrets.openaiApiKey), anthropicApiKey: wrap(secrets.anthropicApiKey) },
     images: s.images,
     tls: s.tls,
-    edge: s.edge,
+    edge: {
+      mode: s.edge.mode,
+      ingressClassName: s.edge.ingressClassName,
+      controllerNamespace: s.edge.controllerNamespace,
+      publicServices: SERVICE_NAMES.filter((n) => CATALOG[n].public?.byDefault || s.edge.expose.includes(n)),
+    },
     mesh: s.mesh,
     cluster: {
       kubeconfig: s.kubeconfig,
@@ -316,7 +339,8 @@ function selectServices(s: Settings): ServiceName[] {
   if (s.posthog.mode !== "self-hosted") {
     for (const name of SERVICE_NAMES) if (CATALOG[name].layer === "analytics") excluded.add(name);
   }
-  if (!s.mesh) excluded.add("istiod");
+  // istiod also implements the Gateway API edge, so it stays when the mesh is off but the edge needs it.
+  if (!s.mesh && s.edge.mode !== "gateway-api") excluded.add("istiod");
   if (s.edge.mode !== "gateway-api") excluded.add("edge-gateway");
   if (s.tls.issuer === "none") excluded.add("cert-manager");
   return closure(rootServices(s.deployMode), excluded);

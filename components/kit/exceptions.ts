@@ -15,6 +15,7 @@ export const EXCEPTION_RULES = [
   "read-only-root-filesystem",
   "host-path",
   "no-service-account-token",
+  "namespace-pod-security",
 ] as const;
 export type ExceptionRule = (typeof EXCEPTION_RULES)[number];
 

@@ -69,6 +69,34 @@ function dependencyPorts(d: Dependency): number[] {
   });
 }
 
+/**
+ * Admits `from` to the pods selected by `target` on `ports`: a NetworkPolicy named
+ * `<target>-from-<role>` in the target's namespace. `"anywhere"` admits every source (the edge's
+ * public listeners, webhooks called by an API server whose address differs per cluster).
+ */
+export function admit(
+  target: Peer & { name: string },
+  role: string,
+  from: Peer[] | "anywhere",
+  ports: number[],
+  labels: Labels,
+  parent: pulumi.Resource,
+): k8s.networking.v1.NetworkPolicy {
+  const name = `${target.name}-from-${role}`;
+  return new k8s.networking.v1.NetworkPolicy(
+    name,
+    {
+      metadata: { name, namespace: target.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: target.selector },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: from === "anywhere" ? [{ ipBlock: { cidr: "0.0.0.0/0" } }] : from.map(peerOf), ports: tcpPorts(ports) }],
+      },
+    },
+    { parent },
+  );
+}
+
 /** Creates the workload's egress policy, its admissions, and an ingress policy at each dependency. */
 export function workloadPolicies(args: WorkloadPoliciesArgs, parent: pulumi.Resource): void {
   const self: Peer = { namespace: args.namespace, selector: args.selector };
@@ -86,30 +114,9 @@ export function workloadPolicies(args: WorkloadPoliciesArgs, parent: pulumi.Reso
     { parent },
   );
 
-  for (const a of args.admissions) {
-    new k8s.networking.v1.NetworkPolicy(
-      `${args.name}-from-${a.role}`,
-      {
-        metadata: { name: `${args.name}-from-${a.role}`, namespace: args.namespace, labels: args.labels },
-        spec: { podSelector: { matchLabels: args.selector }, policyTypes: ["Ingress"], ingress: [{ from: a.from.map(peerOf), ports: tcpPorts(a.ports) }] },
-      },
-      { parent },
-    );
-  }
-
+  const target = { name: args.name, ...self };
+  for (const a of args.admissions) admit(target, a.role, a.from, a.ports, args.labels, parent);
   for (const d of args.dependencies) {
-    const server = d.endpoint;
-    new k8s.networking.v1.NetworkPolicy(
-      `${server.service}-from-${args.name}`,
-      {
-        metadata: { name: `${server.service}-from-${args.name}`, namespace: server.namespace, labels: args.labels },
-        spec: {
-          podSelector: { matchLabels: server.selector },
-          policyTypes: ["Ingress"],
-          ingress: [{ from: [peerOf(self)], ports: tcpPorts(dependencyPorts(d)) }],
-        },
-      },
-      { parent },
-    );
+    admit({ name: d.endpoint.service, namespace: d.endpoint.namespace, selector: d.endpoint.selector }, args.name, [self], dependencyPorts(d), args.labels, parent);
   }
 }

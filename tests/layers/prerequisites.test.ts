@@ -7,7 +7,11 @@ describe("prerequisites layer", () => {
   it("creates only the namespaces the deploy mode needs, restricted by Pod Security Admission", async () => {
     const full = await render("dev");
     const names = full.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name).sort();
-    assert.deepEqual(names, [NAMESPACES.apps, NAMESPACES.monitoring, NAMESPACES.storage].sort(), "PostHog's namespace only when self-hosted");
+    assert.deepEqual(
+      names,
+      [NAMESPACES.apps, NAMESPACES.monitoring, NAMESPACES.storage, NAMESPACES.istio, NAMESPACES.certManager].sort(),
+      "PostHog's namespace only when self-hosted; Istio's because it implements the Gateway API edge even without the mesh",
+    );
     for (const n of full.ofType("kubernetes:core/v1:Namespace")) {
       assert.equal(n.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
       assert.equal(n.inputs.metadata.labels["pod-security.kubernetes.io/warn"], "restricted");

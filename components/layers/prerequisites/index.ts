@@ -5,7 +5,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CATALOG, NAMESPACES, NamespaceRole, ServiceName } from "../../config/catalog";
+import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "../../config/catalog";
+import { NamedException, exceptionsAnnotation } from "../../kit/exceptions";
 import { ServiceSize } from "../../config/schema";
 import { LIMIT_RANGES, QUOTA_HEADROOM, TIER_CLUSTERS, Tier } from "../../config/sizing";
 import { cpuCores, memoryBytes, parseQuantity } from "../../config/quantity";
@@ -28,8 +29,8 @@ export interface PrerequisitesArgs {
   sizes: Record<ServiceName, ServiceSize>;
   /** Namespaces to create (only those that hold a deployed service). */
   namespaces: NamespaceRole[];
-  /** Per-namespace enforcement; every namespace is `restricted` unless a layer needs a named exception. */
-  podSecurity?: Partial<Record<NamespaceRole, PodSecurityLevel>>;
+  /** Relaxed enforcement for a namespace, with the reason: every other namespace is `restricted`. */
+  podSecurity?: Partial<Record<NamespaceRole, { level: PodSecurityLevel; reason: string }>>;
 }
 
 export interface NamespaceQuota {
@@ -72,7 +73,9 @@ export class Prerequisites extends pulumi.ComponentResource {
 
     for (const role of args.namespaces) {
       const nsName = NAMESPACES[role];
-      const level = args.podSecurity?.[role] ?? "restricted";
+      const relaxed = args.podSecurity?.[role];
+      const level = relaxed?.level ?? "restricted";
+      const exceptions: NamedException[] = relaxed ? [{ rule: "namespace-pod-security", reason: relaxed.reason }] : [];
       const ns = new k8s.core.v1.Namespace(
         `${role}-namespace`,
         {
@@ -86,6 +89,7 @@ export class Prerequisites extends pulumi.ComponentResource {
               "pod-security.kubernetes.io/warn": "restricted",
               "pod-security.kubernetes.io/audit": "restricted",
             },
+            annotations: exceptionsAnnotation(exceptions),
           },
         },
         { parent: this },
@@ -102,6 +106,8 @@ export class Prerequisites extends pulumi.ComponentResource {
         child,
       );
 
+      // Operators' charts size their own pods; quotas cover the platform's namespaces.
+      if (!PLATFORM_NAMESPACES.includes(role)) continue;
       const inNamespace = args.services.filter((s) => CATALOG[s].namespace === role);
       const q = namespaceQuota(args.tier, inNamespace, args.sizes);
       new k8s.core.v1.ResourceQuota(

@@ -1,0 +1,64 @@
+/**
+ * The edge layer (seed 003 `08-ingress-networking`): HTTPS entry for every public host, through the
+ * Gateway API (default) or classic Ingress objects for an existing controller, with certificates
+ * from cert-manager.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES, ServiceName } from "../../config/catalog";
+import { PlatformConfig } from "../../config/schema";
+import { Endpoints, LayerArgs, isDeployed } from "../context";
+import { GATEWAY_NAME, gatewayEdge } from "./gateway";
+import { ingressEdge } from "./ingress";
+import { PublicRoute, publicRoutes } from "./routes";
+import { tls } from "./tls";
+
+export interface EdgeLayerArgs extends LayerArgs {
+  domain: string;
+  edge: PlatformConfig["edge"];
+  tls: PlatformConfig["tls"];
+  externalCharts: boolean;
+  /** Endpoints of every deployed service: the candidates for public routes. */
+  endpoints: Endpoints;
+}
+
+export class EdgeLayer extends pulumi.ComponentResource {
+  readonly routes: PublicRoute[];
+  /** Public URLs by service. */
+  readonly urls: Partial<Record<ServiceName, string>> = {};
+
+  constructor(name: string, args: EdgeLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voicehelper:edge:EdgeLayer", name, {}, opts);
+    this.routes = publicRoutes(args.edge.publicServices, args.endpoints, args.domain);
+    for (const r of this.routes) this.urls[r.service] = `https://${r.host}`;
+    const edgeNamespace = NAMESPACES.apps;
+    const gatewayApi = args.edge.mode === "gateway-api";
+
+    const byNamespace = new Map<string, string[]>();
+    for (const r of this.routes) {
+      const ns = gatewayApi ? edgeNamespace : r.rules[r.rules.length - 1].backend.namespace;
+      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), r.host]);
+    }
+    const certificates = tls(
+      {
+        issuer: args.tls.issuer,
+        email: args.tls.email,
+        certificates: [...byNamespace.entries()].map(([namespace, hosts]) => ({ namespace, hosts })),
+        certManagerNamespace: NAMESPACES.certManager,
+        installCertManager: args.externalCharts && isDeployed(args, "cert-manager"),
+        certManagerSize: args.sizes["cert-manager"],
+        solver: gatewayApi ? { gateway: { name: GATEWAY_NAME, namespace: edgeNamespace } } : { ingressClassName: args.edge.ingressClassName! },
+      },
+      this,
+    );
+
+    if (gatewayApi) {
+      gatewayEdge({ namespace: edgeNamespace, routes: this.routes, tlsSecret: certificates.secretName, size: args.sizes["edge-gateway"] }, this);
+    } else {
+      ingressEdge(
+        { routes: this.routes, ingressClassName: args.edge.ingressClassName!, controllerNamespace: args.edge.controllerNamespace!, tlsSecret: certificates.secretName },
+        this,
+      );
+    }
+    this.registerOutputs({ urls: this.urls });
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Certificates for the public hosts: cert-manager (from its chart) with a ClusterIssuer per config,
+ * and one Certificate covering every public host, stored in the Secret the edge serves.
+ *   acme         Let's Encrypt, HTTP-01 answered through the edge itself
+ *   self-signed  a self-signed root CA and a CA issuer signing the hosts (dev and test clusters)
+ *   none         bring your own: create the Secret `public-tls` yourself (e.g. from your own CA)
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as certmanager from "@pulumi/kubernetes-cert-manager";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../../config/schema";
+import { PART_OF } from "../../kit/labels";
+
+export const TLS_SECRET = "public-tls";
+const LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
+
+export interface TlsArgs {
+  issuer: "acme" | "self-signed" | "none";
+  email?: string;
+  /** The hosts to certify, by the namespace whose edge objects serve them (a TLS Secret is used in its own namespace only). */
+  certificates: { namespace: string; hosts: string[] }[];
+  certManagerNamespace: string;
+  /** Install cert-manager from its chart (false: it is already installed, or charts are unreachable). */
+  installCertManager: boolean;
+  certManagerSize: ServiceSize;
+  /** How ACME's HTTP-01 challenge reaches the solver: through our Gateway, or an Ingress class. */
+  solver: { gateway: { name: string; namespace: string } } | { ingressClassName: string };
+}
+
+export interface TlsOutputs {
+  secretName: string;
+  /** The issuer, when this program manages certificates. */
+  issuerName?: string;
+}
+
+export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
+  if (args.issuer === "none" || args.certificates.length === 0) return { secretName: TLS_SECRET };
+  const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
+  const resources = { requests: args.certManagerSize.resources.requests, limits: args.certManagerSize.resources.limits };
+  const secure = {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+  const deps: pulumi.Resource[] = [];
+  if (args.installCertManager) {
+    deps.push(
+      new certmanager.CertManager(
+        "cert-manager",
+        {
+          installCRDs: true,
+          helmOptions: { namespace: args.certManagerNamespace },
+          resources,
+          containerSecurityContext: secure,
+          cainjector: { resources, containerSecurityContext: secure },
+          webhook: { resources, containerSecurityContext: secure },
+          // Pulumi already waits for the webhook to be ready; the chart's check job would only repeat that.
+          startupapicheck: { enabled: false },
+          prometheus: { enabled: true },
+        },
+        { parent },
+      ),
+    );
+  }
+  const opts = { parent, dependsOn: deps };
+  const cr = (name: string, kind: string, metadata: Record<string, unknown>, spec: Record<string, unknown>) =>
+    new k8s.apiextensions.CustomResource(name, { apiVersion: "cert-manager.io/v1", kind, metadata: { ...metadata, labels }, spec }, opts);
+
+  let issuerName: string;
+  if (args.issuer === "acme") {
+    issuerName = "letsencrypt";
+    const http01 =
+      "gateway" in args.solver
+        ? { gatewayHTTPRoute: { parentRefs: [{ name: args.solver.gateway.name, namespace: args.solver.gateway.namespace, sectionName: "http", kind: "Gateway" }] } }
+        : { ingress: { ingressClassName: args.solver.ingressClassName } };
+    cr("letsencrypt-issuer", "ClusterIssuer", { name: issuerName }, {
+      acme: { server: LETS_ENCRYPT, email: args.email, privateKeySecretRef: { name: "letsencrypt-account-key" }, solvers: [{ http01 }] },
+    });
+  } else {
+    // A self-signed root, then a CA issuer that signs the hosts: clients can trust one root.
+    cr("selfsigned-issuer", "ClusterIssuer", { name: "voicehelper-selfsigned" }, { selfSigned: {} });
+    cr("root-ca", "Certificate", { name: "voicehelper-root-ca", namespace: args.certManagerNamespace }, {
+      isCA: true,
+      commonName: "VoiceHelper root CA",
+      secretName: "voicehelper-root-ca",
+      duration: "87600h",
+      privateKey: { algorithm: "ECDSA", size: 256 },
+      issuerRef: { name: "voicehelper-selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" },
+    });
+    issuerName = "voicehelper-ca";
+    cr("ca-issuer", "ClusterIssuer", { name: issuerName }, { ca: { secretName: "voicehelper-root-ca" } });
+  }
+  for (const c of args.certificates) {
+    cr(`public-certificate-${c.namespace}`, "Certificate", { name: "public", namespace: c.namespace }, {
+      secretName: TLS_SECRET,
+      dnsNames: c.hosts,
+      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+      issuerRef: { name: issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
+    });
+  }
+  return { secretName: TLS_SECRET, issuerName };
+}
