@@ -3,12 +3,13 @@
  * This is the only place where one layer's outputs become another layer's inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CATALOG, NamespaceRole, ServiceName } from "./config/catalog";
+import { CATALOG, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
 import { AppsLayer } from "./layers/apps";
 import { Prerequisites } from "./layers/prerequisites";
 import { EdgeLayer } from "./layers/edge";
+import { MeshLayer, AMBIENT_LABEL, ISTIO_SYSTEM_PRIVILEGED } from "./layers/mesh";
 import { MessagingLayer } from "./layers/messaging";
 import { StorageLayer } from "./layers/storage";
 
@@ -28,7 +29,32 @@ export class Platform extends pulumi.ComponentResource {
     this.planned = cfg.services.filter((s) => !BUILT.has(s));
 
     const namespaces = [...new Set(cfg.services.map((s) => CATALOG[s].namespace))] as NamespaceRole[];
-    const prerequisites = new Prerequisites("prerequisites", { tier: cfg.tier, services: cfg.services, sizes: cfg.sizes, namespaces }, { parent: this });
+    const ambient = cfg.services.includes("ztunnel");
+    const meshed = namespaces.filter((n) => PLATFORM_NAMESPACES.includes(n));
+    const prerequisites = new Prerequisites(
+      "prerequisites",
+      {
+        tier: cfg.tier,
+        services: cfg.services,
+        sizes: cfg.sizes,
+        namespaces,
+        podSecurity: ambient ? { istio: { level: "privileged", reason: ISTIO_SYSTEM_PRIVILEGED } } : {},
+        namespaceLabels: ambient ? Object.fromEntries(meshed.map((n) => [n, AMBIENT_LABEL])) : {},
+      },
+      { parent: this },
+    );
+    if (this.deployed.includes("istiod")) {
+      new MeshLayer(
+        "mesh",
+        {
+          mesh: ambient,
+          installCharts: cfg.cluster.externalCharts,
+          meshedNamespaces: meshed,
+          sizes: { istiod: cfg.sizes.istiod, ztunnel: cfg.sizes.ztunnel, "istio-cni": cfg.sizes["istio-cni"] },
+        },
+        { parent: this, dependsOn: [prerequisites] },
+      );
+    }
 
     const base: LayerArgs = {
       tier: cfg.tier,

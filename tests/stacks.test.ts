@@ -110,6 +110,12 @@ for (const stack of STACKS) {
       assert.ok(namespaces.length >= 2);
       for (const ns of namespaces) {
         assert.ok(ns.labels["pod-security.kubernetes.io/enforce"]);
+        const exceptions = JSON.parse(ns.annotations?.["voicehelper.io/policy-exceptions"] ?? "{}");
+        if (ns.labels["pod-security.kubernetes.io/enforce"] !== "restricted") assert.ok(exceptions["namespace-pod-security"], `${ns.name} relaxes Pod Security without a reason`);
+        if (exceptions["namespace-default-deny"]) {
+          assert.ok(!PLATFORM_NAMESPACES.map((role) => NAMESPACES[role]).includes(ns.name), `platform namespace ${ns.name} may not skip default-deny`);
+          continue;
+        }
         const deny = r.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => p.inputs.metadata.namespace === ns.name && p.inputs.metadata.name === "default-deny");
         assert.ok(deny, `${ns.name} has no default-deny`);
         assert.deepEqual(deny.inputs.spec.podSelector, {});

@@ -118,7 +118,9 @@ const entries = {
   fluentd: { layer: "observability", namespace: "monitoring", description: "Fluentd DaemonSet shipping container logs to Elasticsearch", daemon: true, needs: ["elasticsearch"] },
 
   // mesh and edge
-  istiod: { layer: "mesh", namespace: "istio", description: "Istio control plane" },
+  istiod: { layer: "mesh", namespace: "istio", description: "Istio control plane (also implements the Gateway API edge)" },
+  ztunnel: { layer: "mesh", namespace: "istio", description: "Istio ambient node proxy: mTLS between pods without sidecars", daemon: true, needs: ["istiod"] },
+  "istio-cni": { layer: "mesh", namespace: "istio", description: "Istio CNI node agent: redirects pod traffic to ztunnel", daemon: true, needs: ["istiod"] },
   "edge-gateway": { layer: "edge", namespace: "apps", description: "The public Gateway's proxy (Gateway API, deployed by Istio)", needs: ["istiod"] },
   "cert-manager": { layer: "edge", namespace: "certManager", description: "cert-manager issuing the public TLS certificates" },
 

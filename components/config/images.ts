@@ -39,6 +39,8 @@ export const CHARTS = {
   cnpg: { chart: "cloudnative-pg", version: "0.26.1", repo: "https://cloudnative-pg.github.io/charts" },
   istioBase: { chart: "base", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
   istiod: { chart: "istiod", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+  istioCni: { chart: "cni", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+  ztunnel: { chart: "ztunnel", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
 } as const;
 
 /** The in-house services whose images come from `voicehelper:images`. */

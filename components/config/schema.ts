@@ -341,6 +341,10 @@ function selectServices(s: Settings): ServiceName[] {
   }
   // istiod also implements the Gateway API edge, so it stays when the mesh is off but the edge needs it.
   if (!s.mesh && s.edge.mode !== "gateway-api") excluded.add("istiod");
+  if (!s.mesh) {
+    excluded.add("ztunnel");
+    excluded.add("istio-cni");
+  }
   if (s.edge.mode !== "gateway-api") excluded.add("edge-gateway");
   if (s.tls.issuer === "none") excluded.add("cert-manager");
   return closure(rootServices(s.deployMode), excluded);

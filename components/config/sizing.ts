@@ -279,6 +279,12 @@ export const SIZING: Record<ServiceName, Rows> = {
     recommended: row(2, ["500m", "1"], ["1Gi", "2Gi"]),
     production: row(2, ["500m", "2"], ["2Gi", "4Gi"], hpa(2, 5)),
   },
+  ztunnel: {
+    minimal: row(1, ["50m", "500m"], ["64Mi", "256Mi"]),
+    recommended: row(1, ["100m", "1"], ["128Mi", "512Mi"]),
+    production: row(1, ["200m", "2"], ["256Mi", "1Gi"]),
+  },
+  "istio-cni": same(row(1, ["50m", "200m"], ["64Mi", "128Mi"])),
   "edge-gateway": {
     minimal: row(1, ["100m", "1"], ["128Mi", "512Mi"]),
     recommended: row(2, ["500m", "2"], ["256Mi", "1Gi"]),

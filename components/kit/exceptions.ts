@@ -16,6 +16,7 @@ export const EXCEPTION_RULES = [
   "host-path",
   "no-service-account-token",
   "namespace-pod-security",
+  "namespace-default-deny",
 ] as const;
 export type ExceptionRule = (typeof EXCEPTION_RULES)[number];
 

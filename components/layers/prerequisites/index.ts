@@ -12,6 +12,9 @@ import { LIMIT_RANGES, QUOTA_HEADROOM, TIER_CLUSTERS, Tier } from "../../config/
 import { cpuCores, memoryBytes, parseQuantity } from "../../config/quantity";
 import { PART_OF } from "../../kit/labels";
 
+const OPERATOR_NAMESPACE_REASON =
+  "an operator's namespace: its chart owns the pods and their ports (webhooks the API server calls, control-plane traffic), so a deny-all written here would break it";
+
 export const PRIORITY_CLASSES = {
   data: { name: "voicehelper-data", value: 100000, description: "Stateful data stores: evicted last, they take longest to recover" },
   platform: { name: "voicehelper-platform", value: 50000, description: "Platform services: messaging, observability, mesh and edge" },
@@ -31,6 +34,8 @@ export interface PrerequisitesArgs {
   namespaces: NamespaceRole[];
   /** Relaxed enforcement for a namespace, with the reason: every other namespace is `restricted`. */
   podSecurity?: Partial<Record<NamespaceRole, { level: PodSecurityLevel; reason: string }>>;
+  /** Extra labels per namespace (e.g. enrolment in the ambient mesh). */
+  namespaceLabels?: Partial<Record<NamespaceRole, Record<string, string>>>;
 }
 
 export interface NamespaceQuota {
@@ -75,7 +80,11 @@ export class Prerequisites extends pulumi.ComponentResource {
       const nsName = NAMESPACES[role];
       const relaxed = args.podSecurity?.[role];
       const level = relaxed?.level ?? "restricted";
-      const exceptions: NamedException[] = relaxed ? [{ rule: "namespace-pod-security", reason: relaxed.reason }] : [];
+      const platform = PLATFORM_NAMESPACES.includes(role);
+      const exceptions: NamedException[] = [
+        ...(relaxed ? [{ rule: "namespace-pod-security" as const, reason: relaxed.reason }] : []),
+        ...(platform ? [] : [{ rule: "namespace-default-deny" as const, reason: OPERATOR_NAMESPACE_REASON }]),
+      ];
       const ns = new k8s.core.v1.Namespace(
         `${role}-namespace`,
         {
@@ -88,6 +97,7 @@ export class Prerequisites extends pulumi.ComponentResource {
               // Warn and audit at restricted even where enforcement is relaxed, so drift shows up.
               "pod-security.kubernetes.io/warn": "restricted",
               "pod-security.kubernetes.io/audit": "restricted",
+              ...(args.namespaceLabels?.[role] ?? {}),
             },
             annotations: exceptionsAnnotation(exceptions),
           },
@@ -96,6 +106,8 @@ export class Prerequisites extends pulumi.ComponentResource {
       );
       this.namespaces[role] = ns.metadata.name;
       const child = { parent: ns };
+      // Operators' charts own their pods and ports (webhooks called by the API server, control planes).
+      if (!platform) continue;
 
       new k8s.networking.v1.NetworkPolicy(
         `${role}-default-deny`,
@@ -106,8 +118,6 @@ export class Prerequisites extends pulumi.ComponentResource {
         child,
       );
 
-      // Operators' charts size their own pods; quotas cover the platform's namespaces.
-      if (!PLATFORM_NAMESPACES.includes(role)) continue;
       const inNamespace = args.services.filter((s) => CATALOG[s].namespace === role);
       const q = namespaceQuota(args.tier, inNamespace, args.sizes);
       new k8s.core.v1.ResourceQuota(
