@@ -7,7 +7,7 @@
 /** One published default value. */
 export interface KnownDefault {
     product: string;
-    /** What the value is, for messages. Must not contain the value. */
+    /** What the value is, for messages ("the <what> of <product>"). Must not contain the value. */
     what: string;
     value: string;
     /**
@@ -19,8 +19,8 @@ export interface KnownDefault {
 
 /** Published defaults and sample values, per product. */
 export const KNOWN_DEFAULTS: readonly KnownDefault[] = [
-    { product: "PostgreSQL/Elasticsearch/Fluentd samples", what: "sample password", value: "changeme", scope: "anywhere" },
-    { product: "MinIO", what: "default root user/password", value: "minioadmin", scope: "credential" },
+    { product: "the PostgreSQL, Elasticsearch and Fluentd samples", what: "sample password", value: "changeme", scope: "anywhere" },
+    { product: "MinIO", what: "default root user and password", value: "minioadmin", scope: "credential" },
     { product: "MinIO", what: "sample root password", value: "minioadmin123", scope: "anywhere" },
     { product: "Nacos", what: "default console password", value: "nacos", scope: "credential" },
     { product: "Nacos", what: "published default token.secret.key", value: "SecretKey012345678901234567890123456789012345678901234567890123456789", scope: "anywhere" },
@@ -34,14 +34,14 @@ export const KNOWN_DEFAULTS: readonly KnownDefault[] = [
     { product: "RabbitMQ", what: "default guest password", value: "guest", scope: "credential" },
     { product: "Neo4j", what: "default initial password", value: "neo4j", scope: "credential" },
     { product: "Elasticsearch", what: "default superuser name used as password", value: "elastic", scope: "credential" },
-    { product: "MySQL/Nacos docker samples", what: "sample root password", value: "root", scope: "credential" },
+    { product: "the MySQL and Nacos docker samples", what: "sample root password", value: "root", scope: "credential" },
     { product: "NATS", what: "image sample route password", value: "T0pS3cr3t", scope: "anywhere" },
     { product: "PostHog", what: "sample SECRET_KEY", value: "<randomly generated secret key>", scope: "anywhere" },
     { product: "PostHog", what: "sample salt", value: "0123456789abcdefghijklmnopqrstuvwxyz", scope: "anywhere" },
     { product: "PostHog", what: "sample ENCRYPTION_SALT_KEYS", value: "00beef0000beef0000beef0000beef00", scope: "anywhere" },
     { product: "PostHog (old chart)", what: "sample password", value: "root-password-change-me-please", scope: "anywhere" },
-    { product: "seed documents", what: "placeholder password", value: "your-strong-password", scope: "anywhere" },
-    { product: "seed documents", what: "placeholder database password", value: "your-db-password", scope: "anywhere" },
+    { product: "the seed documents", what: "placeholder password", value: "your-strong-password", scope: "anywhere" },
+    { product: "the seed documents", what: "placeholder database password", value: "your-db-password", scope: "anywhere" },
     { product: "PostHog (seed)", what: "placeholder project API key", value: "phc_YOUR_API_KEY", scope: "anywhere" },
     { product: "Java keystores", what: "default keystore password", value: "changeit", scope: "credential" },
     { product: "PostgreSQL", what: "superuser name used as password", value: "postgres", scope: "credential" },
@@ -84,7 +84,7 @@ export function isPlaceholder(value: string): boolean {
 
 /** How a default is named in messages. */
 export function describeDefault(d: KnownDefault): string {
-    return `${d.product}'s ${d.what}`;
+    return `the ${d.what} of ${d.product}`;
 }
 
 /** A setting that, with some value, turns authentication off. */
@@ -124,6 +124,12 @@ export function envAuthSwitch(name: string, value: string): string | undefined {
     const v = norm(value);
     const n = name.toLowerCase();
     return AUTH_SWITCHES.find((s) => s.env.some((e) => e.toLowerCase() === n) && s.isOff(v))?.message;
+}
+
+/** True when `name` is an env var that switches authentication on or off (not a credential itself). */
+export function isAuthSwitchName(name: string): boolean {
+    const n = name.toLowerCase();
+    return AUTH_SWITCHES.some((s) => s.env.some((e) => e.toLowerCase() === n));
 }
 
 /** The auth-off message for a config-file setting (dot path), if it turns authentication off. */

@@ -1,6 +1,6 @@
 import { scanConfigFile, settingsOfObject } from "../lib/configfiles";
 import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, StrengthLimits, urlPasswords } from "../lib/credentials";
-import { describeDefault, envAuthSwitch, knownDefaultsIn } from "../lib/defaults";
+import { describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultsIn } from "../lib/defaults";
 import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, imageBaseName, K8sObject, podTemplateOf } from "../lib/k8s";
 import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
@@ -44,7 +44,7 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     const problems: string[] = [];
     const off = envAuthSwitch(key, value);
     if (off) {
-        problems.push(`${where} ${off}`);
+        return [`${where} ${off}`];
     }
     if (key.toUpperCase() === "NEO4J_AUTH" && value.includes("/")) {
         const password = value.slice(value.indexOf("/") + 1);
@@ -56,7 +56,7 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
         }
         return problems;
     }
-    if (isCredentialName(key)) {
+    if (isCredentialName(key) && !isAuthSwitchName(key)) {
         if (isReference(value)) {
             return problems;
         }
