@@ -111,8 +111,8 @@ export function cronJob(name = "backup", o: WorkloadOptions = {}): TestResource 
     };
 }
 
-/** A Namespace labelled for Pod Security admission. */
-export function namespace(name = NS, level: string | undefined = "restricted", annotations?: Record<string, string>): TestResource {
+/** A Namespace labelled for Pod Security admission (`level` null: no label). */
+export function namespace(name = NS, level: string | null = "restricted", annotations?: Record<string, string>): TestResource {
     return {
         type: "kubernetes:core/v1:Namespace",
         name,
@@ -203,8 +203,8 @@ export function gateway(name = "edge", ns = "edge", customResource = false): Tes
     return { type: customResource ? "kubernetes:apiextensions.k8s.io:CustomResource" : "kubernetes:gateway.networking.k8s.io/v1:Gateway", name: `${name}-gateway`, props };
 }
 
-/** An HTTPRoute to a backend, attached to a listener of the `edge` Gateway. */
-export function httpRoute(name = "app", sectionName: string | undefined = "https", ns = NS): TestResource {
+/** An HTTPRoute to a backend, attached to a listener of the `edge` Gateway (`sectionName` null: every listener). */
+export function httpRoute(name = "app", sectionName: string | null = "https", ns = NS): TestResource {
     return {
         type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
         name: `${name}-route`,
