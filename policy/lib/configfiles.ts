@@ -6,7 +6,7 @@
 // `key { ... }` blocks (NATS/HOCON), `key = value`, `key: value` and `key value` lines all become
 // dot-separated paths such as `security.admin_password` or `common.security.authorizationEnabled`.
 
-import { credentialValueProblem, isCredentialName, isReference, referenceFallback, StrengthLimits, urlPasswords } from "./credentials";
+import { credentialValueProblem, isCredentialName, isReference, nameTokens, referenceFallback, StrengthLimits, urlPasswords } from "./credentials";
 import { describeDefault, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch } from "./defaults";
 
 /** One `key = value` setting found in a file. */
@@ -96,6 +96,15 @@ export function settingsOfObject(value: unknown, prefix = ""): Setting[] {
     return out;
 }
 
+/** Bare words that in config files are usually structure (`- key: app` in selectors, an `auth:` section). */
+const STRUCTURAL_BARE_KEYS = new Set(["key", "keys", "auth", "cookie"]);
+
+/** Like `isCredentialName`, minus the bare structural words of config files. */
+export function isCredentialSetting(key: string): boolean {
+    const tokens = nameTokens(key);
+    return !(tokens.length === 1 && STRUCTURAL_BARE_KEYS.has(tokens[0])) && isCredentialName(key);
+}
+
 /** Where a file lives and how strictly to treat it. */
 export interface FileContext {
     /** How to name the file in messages, e.g. `ConfigMap key "grafana.ini"`. */
@@ -111,7 +120,7 @@ export interface FileContext {
 export function scanConfigFile(text: string, ctx: FileContext): string[] {
     const problems: string[] = [];
     const settings = settingsOf(text);
-    const credentialSettings = settings.filter((s) => isCredentialName(s.key) && !isReference(s.value));
+    const credentialSettings = settings.filter((s) => isCredentialSetting(s.key) && !isReference(s.value));
     for (const d of knownDefaultsIn(text)) {
         // A credential setting holding it is reported below, with its line.
         if (!credentialSettings.some((s) => s.value.toLowerCase().includes(d.value.toLowerCase()))) {
@@ -130,7 +139,7 @@ export function scanConfigFile(text: string, ctx: FileContext): string[] {
         if (off && !isReference(s.value)) {
             problems.push(`${at} ${off}`);
         }
-        if (!isCredentialName(s.key)) {
+        if (!isCredentialSetting(s.key)) {
             continue;
         }
         if (isReference(s.value)) {

@@ -75,7 +75,7 @@ export function annotationExceptions(obj: K8sObject): ParsedAnnotation {
         result.entries.push(...p.entries);
         result.errors.push(...p.errors);
     }
-    const tmpl = podTemplateOf(obj);
+    const tmpl = podTemplateOf(obj, true);
     const fromTemplate = tmpl?.annotations[EXCEPTIONS_ANNOTATION];
     if (fromTemplate !== undefined && fromTemplate !== own) {
         const p = parseExceptionAnnotation(fromTemplate, `${obj.id} (pod template)`);

@@ -110,29 +110,27 @@ export interface PodTemplate {
 }
 
 /**
- * Finds the pod template of any workload kind: Pod, Deployment-likes, Job, CronJob, and custom
- * resources that carry `spec.template.spec.containers` (for example a CloudNativePG Pooler).
+ * Finds the pod template of a built-in workload: Pod, Deployment-likes, Job, CronJob. With
+ * `includeCustomResources`, also the pod template of a custom resource that carries
+ * `spec.template.spec.containers` (for example a CloudNativePG Pooler). Such templates are partial
+ * (the operator completes them, security context included), so only the rules about what the
+ * program itself states there (resources, credentials) read them.
  */
-export function podTemplateOf(obj: K8sObject): PodTemplate | undefined {
+export function podTemplateOf(obj: K8sObject, includeCustomResources = false): PodTemplate | undefined {
     const spec = asObject(obj.props.spec);
     if (!spec) {
+        return undefined;
+    }
+    const builtIn = WORKLOAD_KINDS.has(obj.kind) && ["", "apps", "batch"].includes(obj.group);
+    if (!builtIn && !includeCustomResources) {
         return undefined;
     }
     if (obj.kind === "Pod" && obj.group === "") {
         return { spec, labels: obj.labels, annotations: obj.annotations };
     }
-    let template: Record<string, any> | undefined;
-    if (obj.kind === "CronJob" && obj.group === "batch") {
-        template = asObject(asObject(asObject(spec.jobTemplate)?.spec)?.template);
-    } else if (WORKLOAD_KINDS.has(obj.kind) || obj.group !== "") {
-        template = asObject(spec.template);
-    }
+    const template = obj.kind === "CronJob" && obj.group === "batch" ? asObject(asObject(asObject(spec.jobTemplate)?.spec)?.template) : asObject(spec.template);
     const podSpec = asObject(template?.spec);
-    if (!template || !podSpec) {
-        return undefined;
-    }
-    // A custom resource only counts when its template really is a pod template.
-    if (!WORKLOAD_KINDS.has(obj.kind) && !Array.isArray(podSpec.containers)) {
+    if (!template || !podSpec || (!builtIn && !Array.isArray(podSpec.containers))) {
         return undefined;
     }
     const meta = asObject(template.metadata) ?? {};

@@ -1,6 +1,6 @@
-import { scanConfigFile, settingsOfObject } from "../lib/configfiles";
+import { isCredentialSetting, scanConfigFile, settingsOfObject } from "../lib/configfiles";
 import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, StrengthLimits, urlPasswords } from "../lib/credentials";
-import { describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultsIn } from "../lib/defaults";
+import { describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultsIn, pathAuthSwitch } from "../lib/defaults";
 import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, imageBaseName, K8sObject, podTemplateOf } from "../lib/k8s";
 import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
@@ -245,7 +245,7 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
 }
 
 function checkWorkload(obj: K8sObject): Finding[] {
-    const tmpl = podTemplateOf(obj);
+    const tmpl = podTemplateOf(obj, true);
     if (!tmpl) {
         return [];
     }
@@ -275,13 +275,28 @@ function checkCnpgCluster(obj: K8sObject): Finding[] {
         : [];
 }
 
-function checkHelmValues(obj: K8sObject, limits: StrengthLimits): Finding[] {
-    const findings: Finding[] = [];
+/**
+ * Helm values (third-party charts) may legitimately carry generated credentials, empty values that
+ * ask the chart to generate one, and names of existing Secrets; only defaults, placeholders and
+ * auth-off switches are rejected there.
+ */
+function checkHelmValues(obj: K8sObject): Finding[] {
+    const problems: string[] = [];
     for (const s of settingsOfObject(obj.props.values)) {
-        const problems = checkLiteral(`Helm value ${s.path}`, s.key, s.value, true, limits);
-        findings.push(...problems.map((p) => ({ message: `${obj.id}: ${p}` })));
+        const where = `Helm value ${s.path}`;
+        const off = pathAuthSwitch(s.path, s.value);
+        if (off) {
+            problems.push(`${where} ${off}`);
+        } else if (isCredentialSetting(s.key) && !/existing/i.test(s.path) && s.value !== "" && !isReference(s.value)) {
+            const p = credentialValueProblem(s.value);
+            if (p) {
+                problems.push(`${where} ${p}`);
+            }
+        } else {
+            problems.push(...knownDefaultsIn(s.value).map((d) => `${where} contains ${describeDefault(d)}`));
+        }
     }
-    return findings;
+    return problems.map((p) => ({ message: `${obj.id}: ${p}` }));
 }
 
 /** Rejects vendor default credentials, placeholders, weak or literal credentials, and auth-off switches. */
@@ -307,7 +322,7 @@ export const noDefaultCredentials = resourceRule({
             return checkCnpgCluster(obj);
         }
         if (obj.group === "helm.sh") {
-            return checkHelmValues(obj, limits);
+            return checkHelmValues(obj);
         }
         return checkWorkload(obj);
     },

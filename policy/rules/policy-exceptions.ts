@@ -11,7 +11,7 @@ export const policyExceptions = resourceRule({
     check: (obj) => {
         const parsed = annotationExceptions(obj);
         const findings: Finding[] = parsed.errors.map((message) => ({ message }));
-        const tmpl = podTemplateOf(obj);
+        const tmpl = podTemplateOf(obj, true);
         const containers = new Set(tmpl ? containersOf(tmpl.spec).map((c) => c.name) : []);
         for (const e of parsed.entries) {
             const key = e.container ? `${e.rule}:${e.container}` : e.rule;

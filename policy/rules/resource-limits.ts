@@ -230,7 +230,7 @@ export const resourceLimits = resourceRule({
         if (obj.group === CNPG_GROUP && obj.kind === "Cluster") {
             return checkCnpgCluster(obj, config);
         }
-        const tmpl = podTemplateOf(obj);
+        const tmpl = podTemplateOf(obj, true);
         if (obj.group === CNPG_GROUP && obj.kind === "Pooler" && !tmpl) {
             return [{ message: `${obj.id}: the Pooler has no spec.template with resources for its pgbouncer container` }];
         }

@@ -14,6 +14,17 @@ function assertOne(vs: Violation[], re: RegExp): void {
 const firstContainer = (change: (c: any) => void) => (p: any) => change(p.spec.template.spec.containers[0]);
 
 describe("policy: hardening rules", () => {
+    it("leaves the partial pod templates of operator resources (CloudNativePG Pooler) to the operator", async () => {
+        const pooler = {
+            type: "kubernetes:postgresql.cnpg.io/v1:Pooler",
+            name: "pooler",
+            props: { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", metadata: { name: "pg-rw", namespace: "storage" }, spec: { template: { spec: { containers: [{ name: "pgbouncer", resources: {} }] } } } },
+        };
+        for (const rule of ["no-privileged", "no-privilege-escalation", "run-as-non-root", "drop-capabilities", "seccomp-profile", "read-only-root-filesystem", "probes-required", "no-service-account-token", "pinned-images"]) {
+            assert.deepStrictEqual(await check(rule, pooler), [], rule);
+        }
+    });
+
     describe("no-privileged", () => {
         it("passes a compliant Deployment", async () => {
             assert.deepStrictEqual(await check("no-privileged", deployment()), []);

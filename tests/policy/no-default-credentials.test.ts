@@ -104,6 +104,13 @@ describe("policy: no-default-credentials", () => {
             });
             assert.deepStrictEqual(await run(cm), []);
         });
+        it("does not mistake structure for credentials (selectors, dashboards)", async () => {
+            const cm = configMap("structure", {
+                "rules.yaml": "groups:\n  - name: x\n    rules:\n      - alert: Down\n        expr: up == 0\nselector:\n  matchExpressions:\n    - key: app\n      operator: In\n",
+                "dashboard.json": '{\n  "title": "Token rate",\n  "panels": [{"sort": {"key": "value"}}]\n}',
+            });
+            assert.deepStrictEqual(await run(cm), []);
+        });
         it("rejects any credential kept in a ConfigMap", async () => {
             const msgs = await run(configMap("leak", { OPENAI_API_KEY: "sk-test-4eC39HqLyjWDarjtT1zdp7dc" }));
             assert.deepStrictEqual(msgs, ['ConfigMap/apps/leak: ConfigMap key "OPENAI_API_KEY" is a literal credential; take it from a Secret (valueFrom.secretKeyRef)']);
@@ -250,6 +257,33 @@ describe("policy: no-default-credentials", () => {
                 product("milvus", "milvusdb/milvus:v2.6.3", { volumeMounts: [{ name: "config", mountPath: "/milvus/configs/user.yaml", subPath: "user.yaml" }] }),
             ]);
             assert.deepStrictEqual(msgs, []);
+        });
+        it("reads the pod template of a CloudNativePG Pooler", async () => {
+            const pooler = {
+                type: "kubernetes:postgresql.cnpg.io/v1:Pooler",
+                name: "pooler",
+                props: { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", metadata: { name: "pg-rw", namespace: "storage" }, spec: { template: { spec: { containers: [{ name: "pgbouncer", env: [{ name: "AUTH_PASSWORD", value: "Tr0ub4dor-literal-9" }] }] } } } },
+            };
+            assert.deepStrictEqual(await run(pooler), ['Pooler/storage/pg-rw: container "pgbouncer" env AUTH_PASSWORD is a literal credential; take it from a Secret (valueFrom.secretKeyRef)']);
+        });
+        it("checks Helm values for defaults and auth-off switches only", async () => {
+            const release = {
+                type: "kubernetes:helm.sh/v3:Release",
+                name: "monitoring",
+                props: {
+                    chart: "kube-prometheus-stack",
+                    values: {
+                        grafana: { adminPassword: "admin", "grafana.ini": { "auth.anonymous": { enabled: true } } },
+                        redis: { auth: { existingSecret: "redis", existingSecretPasswordKey: "password" }, password: "" },
+                        tolerations: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }],
+                        generated: { password: STRONG },
+                    },
+                },
+            };
+            assert.deepStrictEqual(await run(release), [
+                "Release/default/monitoring: Helm value grafana.adminPassword is the default admin password of Grafana",
+                "Release/default/monitoring: Helm value grafana.grafana.ini.auth.anonymous.enabled enables anonymous access to Grafana",
+            ]);
         });
         it("rejects a CloudNativePG cluster whose pg_hba trusts host connections", async () => {
             const cluster = {
