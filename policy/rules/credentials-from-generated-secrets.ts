@@ -37,7 +37,8 @@ export const credentialsFromGeneratedSecrets = stackRule({
                 if (!values) continue;
                 for (const [key, value] of Object.entries(values)) {
                     const credential = isCredentialName(key) || (secretType === "kubernetes.io/basic-auth" && key === "password");
-                    if (credential && !isUnknown(value) && !generated) {
+                    // Unknown at preview: generated in this update. Absent (undefined): nothing to check.
+                    if (credential && !isUnknown(value) && asString(value) !== undefined && !generated) {
                         literal.push(key);
                     }
                 }

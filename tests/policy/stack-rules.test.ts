@@ -147,6 +147,7 @@ describe("policy: stack rules", () => {
             const s = secret("db", { username: "app", password: "q8Vt2Lm0Zr7Xw4Nc9Hs6Jk1Pd5Fg3Ba0" });
             s.propertyDependencies = { stringData: [pw.name] };
             const preview = secret("cache", { password: UNKNOWN });
+            (preview.props.stringData as any).token = undefined; // an Output that mocks left unresolved
             assert.deepStrictEqual(await check("credentials-from-generated-secrets", [pw, s, preview]), []);
         });
         it("falls back to the resource's dependencies when the engine gives none per property", async () => {

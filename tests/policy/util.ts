@@ -209,6 +209,11 @@ export async function runStackPolicy(policy: StackValidationPolicy, resources: T
  * Runs every resource policy on each resource and every stack policy on the whole list, as
  * `pulumi preview --policy-pack policy` would, and returns every violation (advisory included).
  *
+ * Under Pulumi's mock runtime the engine's dependencies are not visible. For Secrets built from a
+ * RandomPassword either render in preview mode (`setMocks(mocks, project, stack, true)`, so generated
+ * values stay unknown) or pass `propertyDependencies: { stringData: ["<RandomPassword name>"] }`;
+ * otherwise credentials-from-generated-secrets reports their known values as literals.
+ *
  * @param resources the stack's resources (for a rendered stack: every registered resource, props = inputs)
  * @param config pack config, as for `--policy-pack-config` (e.g. `{ "host-path": { exceptions: [...] } }`)
  * @param policies defaults to the whole pack
