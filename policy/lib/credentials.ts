@@ -54,7 +54,10 @@ export function isCredentialName(name: string): boolean {
     return CREDENTIAL_LAST.has(last) || tokens.some((t) => CREDENTIAL_ANYWHERE.has(t));
 }
 
-/** References resolved at run time: Kubernetes `$(VAR)`, `${VAR}`, `$VAR`, Grafana `$__env{}`/`$__file{}`, templates. */
+/**
+ * References resolved at run time: Kubernetes `$(VAR)`, `${VAR}`, `$VAR`, Grafana `$__env{}`/`$__file{}`,
+ * OpenTelemetry `${env:VAR}`, Fluentd `#{ENV['VAR']}`, templates.
+ */
 const REFERENCE_PATTERNS: readonly RegExp[] = [
     /\$\([A-Za-z_][A-Za-z0-9_]*\)/,
     /^\$\{[^}]+\}$/,
@@ -62,6 +65,7 @@ const REFERENCE_PATTERNS: readonly RegExp[] = [
     /\$__(env|file|vault)\{[^}]*\}/,
     /^\{\{.*\}\}$/s,
     /^\$\{?(env|file):/i,
+    /#\{ENV\[[^\]]+\]\}/,
 ];
 
 /** True when `value` is (or embeds) a reference to a value held elsewhere, not a literal. */

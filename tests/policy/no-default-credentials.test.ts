@@ -101,6 +101,8 @@ describe("policy: no-default-credentials", () => {
                 "redis.conf": "port 6379\nappendonly yes\nrequirepass ${REDIS_PASSWORD}\n",
                 "application.properties": "nacos.core.auth.enabled=true\nnacos.core.auth.plugin.nacos.token.secret.key=${NACOS_AUTH_TOKEN}\n",
                 "milvus.yaml": "common:\n  security:\n    authorizationEnabled: true\nminio:\n  accessKeyID: milvus\n  secretAccessKey: $(MINIO_SECRET_KEY)\n",
+                "fluent.conf": "<match **>\n  @type elasticsearch\n  user elastic\n  password \"#{ENV['FLUENT_ELASTICSEARCH_PASSWORD']}\"\n</match>\n",
+                "jaeger.yaml": "extensions:\n  jaeger_storage:\n    backends:\n      es:\n        elasticsearch:\n          auth:\n            basic:\n              username: elastic\n              password: ${env:ES_PASSWORD}\n",
             });
             assert.deepStrictEqual(await run(cm), []);
         });
