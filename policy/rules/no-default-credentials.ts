@@ -1,0 +1,329 @@
+import { isCredentialSetting, scanConfigFile, settingsOfObject } from "../lib/configfiles";
+import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, StrengthLimits, urlPasswords } from "../lib/credentials";
+import { describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultsIn, pathAuthSwitch } from "../lib/defaults";
+import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, imageBaseName, K8sObject, podTemplateOf } from "../lib/k8s";
+import { Finding, resourceRule } from "../lib/rule";
+import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
+
+/** File-like keys: config files mounted from a ConfigMap or Secret. */
+const FILE_KEY = /\.(ini|conf|cfg|cnf|properties|ya?ml|xml|json|toml|env|txt|hba)$/i;
+
+function isFile(key: string, value: string): boolean {
+    return FILE_KEY.test(key) || value.includes("\n");
+}
+
+function limitsFrom(config: Record<string, any>): StrengthLimits {
+    return {
+        minLength: asNumber(config.minLength) ?? DEFAULT_LIMITS.minLength,
+        minEntropyBits: asNumber(config.minEntropyBits) ?? DEFAULT_LIMITS.minEntropyBits,
+    };
+}
+
+function decodeBase64(v: string): string | undefined {
+    if (!/^[A-Za-z0-9+/=\s_-]*$/.test(v)) {
+        return undefined;
+    }
+    return Buffer.from(v, "base64").toString("utf8");
+}
+
+/** Key/value pairs of a Secret or ConfigMap: string entries plus base64-decoded ones. */
+function entriesOf(plain: unknown, encoded: unknown): { key: string; value: string | undefined }[] {
+    const out: { key: string; value: string | undefined }[] = [];
+    for (const [key, v] of Object.entries(asObject(plain) ?? {})) {
+        out.push({ key, value: isUnknown(v) ? undefined : asString(v) });
+    }
+    for (const [key, v] of Object.entries(asObject(encoded) ?? {})) {
+        const s = asString(v);
+        out.push({ key, value: s === undefined ? undefined : decodeBase64(s) });
+    }
+    return out;
+}
+
+/** Checks one single-line value stored under `key` (Secret/ConfigMap key or env var). */
+function checkLiteral(where: string, key: string, value: string, inSecret: boolean, limits: StrengthLimits): string[] {
+    const problems: string[] = [];
+    const off = envAuthSwitch(key, value);
+    if (off) {
+        return [`${where} ${off}`];
+    }
+    if (key.toUpperCase() === "NEO4J_AUTH" && value.includes("/")) {
+        const password = value.slice(value.indexOf("/") + 1);
+        const p = isReference(password) ? undefined : credentialValueProblem(password, inSecret ? limits : undefined);
+        if (p) {
+            problems.push(`${where} sets a Neo4j password that ${p}`);
+        } else if (!inSecret && !isReference(password)) {
+            problems.push(`${where} carries a literal Neo4j password; take it from a Secret`);
+        }
+        return problems;
+    }
+    if (isCredentialName(key) && !isAuthSwitchName(key)) {
+        if (isReference(value)) {
+            return problems;
+        }
+        if (inSecret) {
+            const p = credentialValueProblem(value, limits);
+            if (p) {
+                problems.push(`${where} ${p}`);
+            }
+        } else {
+            const known = credentialValueProblem(value);
+            problems.push(
+                value.trim() === ""
+                    ? `${where} is an empty credential (most products then run without a password)`
+                    : `${where} is a literal credential${known && known !== "is empty" ? ` that ${known}` : ""}; take it from a Secret (valueFrom.secretKeyRef)`,
+            );
+        }
+        return problems;
+    }
+    for (const d of knownDefaultsIn(value)) {
+        problems.push(`${where} contains ${describeDefault(d)}`);
+    }
+    const passwords = urlPasswords(value);
+    if (passwords.length > 0) {
+        if (!inSecret) {
+            problems.push(`${where} embeds a literal password in a URL; build the URL from $(VAR) env vars taken from a Secret`);
+        } else if (passwords.some((p) => credentialValueProblem(p, limits) !== undefined)) {
+            problems.push(`${where} embeds an empty, weak or default password in a URL`);
+        }
+    }
+    return problems;
+}
+
+function checkStore(obj: K8sObject, kindLabel: string, inSecret: boolean, limits: StrengthLimits): Finding[] {
+    const props = obj.props;
+    const type = asString(props.type) ?? "";
+    const skipValues = type === "kubernetes.io/dockerconfigjson" || type === "kubernetes.io/dockercfg";
+    const problems: string[] = [];
+    for (const { key, value } of entriesOf(inSecret ? props.stringData : props.data, inSecret ? props.data : props.binaryData)) {
+        if (value === undefined || skipValues) {
+            continue; // unknown during preview (generated in this update): checked again when known
+        }
+        const where = `${kindLabel} key "${key}"`;
+        if (isFile(key, value)) {
+            problems.push(...scanConfigFile(value, { where, fileName: key, inSecret, limits }));
+        } else if (inSecret && type === "kubernetes.io/basic-auth" && key === "password") {
+            const p = credentialValueProblem(value, limits);
+            if (p) {
+                problems.push(`${where} ${p}`);
+            }
+        } else {
+            problems.push(...checkLiteral(where, key, value, inSecret, limits));
+        }
+    }
+    return problems.map((p) => ({ message: `${obj.id}: ${p}` }));
+}
+
+function stringTokens(c: ContainerRef): string[] {
+    return [...asArray(c.container.command), ...asArray(c.container.args)].map((t) => asString(t)).filter((t): t is string => t !== undefined);
+}
+
+const SCRIPT_FLAG = /--(requirepass|masterauth|password|pass|token|api-key|secret)[= ]+("[^"]*"|'[^']*'|\S+)/g;
+const SCRIPT_CLI_AUTH = /\b(redis-cli|valkey-cli)\b[^\n;|&]*?\s-a\s+("[^"]*"|'[^']*'|\S+)/g;
+const SCRIPT_ASSIGN = /(?:^|[\s;])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;]+)/g;
+
+const unquote = (s: string) => s.replace(/^["']|["']$/g, "");
+
+function checkArgs(c: ContainerRef): string[] {
+    const tokens = stringTokens(c);
+    const problems: string[] = [];
+    const where = `${containerLabel(c)} command line`;
+    const text = tokens.join(" ");
+    for (const d of knownDefaultsIn(text)) {
+        problems.push(`${where} contains ${describeDefault(d)}`);
+    }
+    if (urlPasswords(text).length > 0) {
+        problems.push(`${where} embeds a literal password in a URL`);
+    }
+    const literalFlags = new Set<string>();
+    tokens.forEach((t, i) => {
+        const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/.exec(t);
+        if (!flag || !isCredentialName(flag[1])) {
+            return;
+        }
+        const value = flag[2] ?? (i + 1 < tokens.length && !tokens[i + 1].startsWith("-") ? tokens[i + 1] : undefined);
+        if (value !== undefined && !isReference(value)) {
+            literalFlags.add(`--${flag[1]}`);
+        }
+    });
+    for (const script of tokens.filter((t) => /\s/.test(t))) {
+        for (const m of [...script.matchAll(SCRIPT_FLAG), ...script.matchAll(SCRIPT_CLI_AUTH)]) {
+            if (!isReference(unquote(m[2]))) {
+                literalFlags.add(m[1] === "redis-cli" || m[1] === "valkey-cli" ? `${m[1]} -a` : `--${m[1]}`);
+            }
+        }
+        for (const m of script.matchAll(SCRIPT_ASSIGN)) {
+            if (isCredentialName(m[1]) && !isReference(unquote(m[2])) && unquote(m[2]) !== "") {
+                literalFlags.add(m[1]);
+            }
+        }
+    }
+    for (const f of literalFlags) {
+        problems.push(`${where} passes ${f} as a literal; use $(VAR) with VAR taken from a Secret`);
+    }
+    if (tokens.some((t) => /\bnopass\b/.test(t)) && tokens.some((t) => /--user\b|\buser\b/.test(t))) {
+        problems.push(`${where} defines a Redis ACL user with nopass`);
+    }
+    return problems;
+}
+
+interface EnvVar {
+    name: string;
+    value?: string;
+    unknown: boolean;
+    fromSecret: boolean;
+    fromConfigMap: boolean;
+}
+
+function envOf(c: ContainerRef): EnvVar[] {
+    return asArray(c.container.env)
+        .map((e) => asObject(e))
+        .filter((e): e is Record<string, any> => e !== undefined && typeof e.name === "string")
+        .map((e) => {
+            const from = asObject(e.valueFrom);
+            return {
+                name: e.name as string,
+                value: asString(e.value),
+                unknown: isUnknown(e.value) || isUnknown(e.valueFrom),
+                fromSecret: asObject(from?.secretKeyRef) !== undefined,
+                fromConfigMap: asObject(from?.configMapKeyRef) !== undefined,
+            };
+        });
+}
+
+/** Product images whose defaults apply when the credential is simply not set. */
+function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
+    if (c.init) {
+        return [];
+    }
+    const base = imageBaseName(asString(c.container.image));
+    const names = new Set(env.map((e) => e.name));
+    const has = (...n: string[]) => n.some((x) => names.has(x));
+    const envFrom = asArray(c.container.envFrom).map((e) => asObject(e));
+    const envFromSecret = envFrom.some((e) => asObject(e?.secretRef) !== undefined);
+    const envFromAny = envFrom.length > 0;
+    const mounts = asArray(c.container.volumeMounts).map((m) => asString(asObject(m)?.mountPath) ?? "");
+    const mountsUnder = (prefix: string) => mounts.some((p) => p === prefix || p.startsWith(`${prefix}/`) || p.startsWith(prefix));
+    const tokens = stringTokens(c);
+    const who = containerLabel(c);
+    switch (base) {
+        case "redis":
+        case "valkey":
+        case "redis-stack-server": {
+            if (tokens.some((t) => /\b(redis|valkey)-(cli|benchmark)\b/.test(t))) {
+                return [];
+            }
+            const auth = tokens.some((t) => /--requirepass\b|--aclfile\b|\.conf\b/.test(t));
+            return auth ? [] : [`${who} runs Redis without --requirepass (or a config file): Redis without a password`];
+        }
+        case "clickhouse-server":
+            return has("CLICKHOUSE_PASSWORD", "CLICKHOUSE_PASSWORD_FILE") || envFromSecret || mountsUnder("/etc/clickhouse-server/users")
+                ? []
+                : [`${who} runs ClickHouse's default user with an empty password (set CLICKHOUSE_PASSWORD from a Secret)`];
+        case "grafana":
+        case "grafana-oss":
+        case "grafana-enterprise":
+            return has("GF_SECURITY_ADMIN_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD__FILE") || envFromSecret || mountsUnder("/etc/grafana")
+                ? []
+                : [`${who} keeps Grafana's default admin password (set GF_SECURITY_ADMIN_PASSWORD from a Secret)`];
+        case "neo4j":
+            return has("NEO4J_AUTH", "NEO4J_AUTH_PATH") || envFromSecret ? [] : [`${who} keeps Neo4j's default initial password (set NEO4J_AUTH from a Secret)`];
+        case "minio": {
+            const server = tokens.length === 0 || tokens.includes("server");
+            return !server || has("MINIO_ROOT_PASSWORD", "MINIO_ROOT_PASSWORD_FILE", "MINIO_SECRET_KEY", "MINIO_SECRET_KEY_FILE", "MINIO_CONFIG_ENV_FILE") || envFromSecret
+                ? []
+                : [`${who} keeps MinIO's default root password (set MINIO_ROOT_PASSWORD from a Secret)`];
+        }
+        case "kafka-ui":
+            return has("AUTH_TYPE", "SPRING_CONFIG_ADDITIONAL_LOCATION") || envFromAny ? [] : [`${who} runs kafka-ui without authentication (AUTH_TYPE unset means DISABLED)`];
+        case "nacos-server":
+            return has("NACOS_AUTH_ENABLE") || envFromAny ? [] : [`${who} runs Nacos without NACOS_AUTH_ENABLE=true (authentication is off by default)`];
+        case "milvus":
+            return mountsUnder("/milvus/configs") ? [] : [`${who} runs Milvus on its built-in config (authorization off, default root password)`];
+        default:
+            return [];
+    }
+}
+
+function checkWorkload(obj: K8sObject): Finding[] {
+    const tmpl = podTemplateOf(obj, true);
+    if (!tmpl) {
+        return [];
+    }
+    const findings: Finding[] = [];
+    for (const c of containersOf(tmpl.spec)) {
+        const problems: string[] = [];
+        const env = envOf(c);
+        for (const e of env) {
+            const where = `${containerLabel(c)} env ${e.name}`;
+            if (e.value !== undefined) {
+                problems.push(...checkLiteral(where, e.name, e.value, false, DEFAULT_LIMITS));
+            } else if (e.fromConfigMap && isCredentialName(e.name)) {
+                problems.push(`${where} reads a credential from a ConfigMap; use valueFrom.secretKeyRef`);
+            }
+        }
+        problems.push(...checkArgs(c));
+        problems.push(...checkProductDefaults(c, env));
+        findings.push(...problems.map((p) => ({ message: `${obj.id}: ${p}`, container: c.name })));
+    }
+    return findings;
+}
+
+function checkCnpgCluster(obj: K8sObject): Finding[] {
+    const pgHba = asArray(asObject(asObject(obj.props.spec)?.postgresql)?.pg_hba).map((l) => asString(l) ?? "");
+    return pgHba.some((line) => /^\s*host\S*\s.*\btrust\s*$/.test(line))
+        ? [{ message: `${obj.id}: spec.postgresql.pg_hba has a host rule with the trust method (no password)` }]
+        : [];
+}
+
+/**
+ * Helm values (third-party charts) may legitimately carry generated credentials, empty values that
+ * ask the chart to generate one, and names of existing Secrets; only defaults, placeholders and
+ * auth-off switches are rejected there.
+ */
+function checkHelmValues(obj: K8sObject): Finding[] {
+    const problems: string[] = [];
+    for (const s of settingsOfObject(obj.props.values)) {
+        const where = `Helm value ${s.path}`;
+        const off = pathAuthSwitch(s.path, s.value);
+        if (off) {
+            problems.push(`${where} ${off}`);
+        } else if (isCredentialSetting(s.key) && !/existing/i.test(s.path) && s.value !== "" && !isReference(s.value)) {
+            const p = credentialValueProblem(s.value);
+            if (p) {
+                problems.push(`${where} ${p}`);
+            }
+        } else {
+            problems.push(...knownDefaultsIn(s.value).map((d) => `${where} contains ${describeDefault(d)}`));
+        }
+    }
+    return problems.map((p) => ({ message: `${obj.id}: ${p}` }));
+}
+
+/** Rejects vendor default credentials, placeholders, weak or literal credentials, and auth-off switches. */
+export const noDefaultCredentials = resourceRule({
+    name: "no-default-credentials",
+    description:
+        "No default, placeholder, weak or literal credential and no switch that turns authentication off, in Secrets, ConfigMaps (including config files), env vars, container arguments, Helm values and CloudNativePG clusters.",
+    remediationSteps:
+        "Generate every credential with the kit's generated-secret builder (RandomPassword into a Secret) and reference it with valueFrom.secretKeyRef or $(VAR); take external keys from Pulumi config secrets; keep authentication switched on.",
+    config: {
+        minLength: { type: "integer", default: DEFAULT_LIMITS.minLength, description: "Shortest acceptable credential in a Secret." },
+        minEntropyBits: { type: "integer", default: DEFAULT_LIMITS.minEntropyBits, description: "Least estimated entropy of a credential in a Secret." },
+    },
+    check: (obj, { config }) => {
+        const limits = limitsFrom(config);
+        if (obj.group === "" && obj.kind === "Secret") {
+            return checkStore(obj, "Secret", true, limits);
+        }
+        if (obj.group === "" && obj.kind === "ConfigMap") {
+            return checkStore(obj, "ConfigMap", false, limits);
+        }
+        if (obj.group === CNPG_GROUP && obj.kind === "Cluster") {
+            return checkCnpgCluster(obj);
+        }
+        if (obj.group === "helm.sh") {
+            return checkHelmValues(obj);
+        }
+        return checkWorkload(obj);
+    },
+});
