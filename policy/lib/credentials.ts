@@ -27,6 +27,9 @@ const NOT_SECRET_LAST = new Set([
     "hostname", "port", "url", "uri", "location", "hash", "mount", "provider", "store", "class", "required", "min", "max",
 ]);
 
+/** Words before "key" that make it the name of a field or label, not a secret. */
+const NAMING_KEY = new Set(["topology", "label", "labels", "annotation", "match", "sort", "partition", "routing", "shard", "cache", "lookup", "primary", "foreign", "group", "map", "dedup", "idempotency", "index", "node", "selector", "metric"]);
+
 /**
  * True when a name (env var, Secret/ConfigMap key, config-file key) holds a credential: password,
  * secret, token, key, credential, auth, salt, cookie... but not its file path, id, user or flags
@@ -46,7 +49,8 @@ export function isCredentialName(name: string): boolean {
         return true;
     }
     if (last === "key" || last === "keys") {
-        if (prev === "public" || (tokens.includes("access") && !tokens.includes("secret"))) {
+        // Keys that name things, not secrets: topologyKey, labelKey, sortKey, partition_key, cache.key...
+        if (prev === "public" || NAMING_KEY.has(prev) || (tokens.includes("access") && !tokens.includes("secret"))) {
             return false;
         }
         return true;

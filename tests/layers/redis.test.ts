@@ -26,14 +26,19 @@ describe("redis", () => {
     assert.equal(dev.ofType("kubernetes:batch/v1:Job").length, 0, "no bootstrap job for a standalone server");
   });
 
-  it("always requires a generated password, passed from a Secret and never written into config", () => {
+  it("always requires a generated password, read from a Secret file, never from the command line or the ConfigMap", () => {
     const c = main(dev);
-    assert.deepEqual(c.args.slice(0, 5), ["/etc/redis/redis.conf", "--requirepass", "$(REDIS_PASSWORD)", "--masterauth", "$(REDIS_PASSWORD)"]);
+    assert.deepEqual(c.args, ["/etc/redis/redis.conf"]);
+    assert.match(conf(dev), /^include \/etc\/redis-auth\/auth.conf$/m);
+    const authVolume = sts(dev).inputs.spec.template.spec.volumes.find((v: any) => v.name === "auth");
+    assert.ok(c.volumeMounts.some((m: any) => m.name === "auth" && m.mountPath === "/etc/redis-auth"));
+    const secret = dev.object("kubernetes:core/v1:Secret", authVolume.secret.secretName, NAMESPACES.storage).inputs.stringData;
+    assert.ok(secret.password.length >= 32);
+    assert.equal(secret["auth.conf"], `requirepass ${secret.password}\nmasterauth ${secret.password}\n`);
+    assert.equal(authVolume.secret.defaultMode, 0o400);
+    assert.ok(!conf(dev).includes(secret.password));
     const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
-    assert.deepEqual(env.REDIS_PASSWORD.valueFrom.secretKeyRef.key, "password");
-    const secret = dev.object("kubernetes:core/v1:Secret", env.REDIS_PASSWORD.valueFrom.secretKeyRef.name, NAMESPACES.storage);
-    assert.ok(secret.inputs.stringData.password.length >= 32);
-    assert.ok(!conf(dev).includes(secret.inputs.stringData.password));
+    assert.equal(env.REDISCLI_AUTH.valueFrom.secretKeyRef.key, "password", "the probes authenticate too");
   });
 
   it("keeps its data on a claim sized by tier, protected outside dev", () => {

@@ -18,6 +18,7 @@ import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
 const PORT = 6379;
 const BUS_PORT = 16379;
 const UID = 999; // the redis user of the official image
+const AUTH_DIR = "/etc/redis-auth";
 
 export interface RedisArgs {
   /** Service name, e.g. "redis" or "posthog-redis". */
@@ -45,7 +46,18 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
   const id = { name, component: "cache", version: imageVersion(args.image) };
   const opts = { parent };
 
-  const auth = new GeneratedSecret(`${name}-auth`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { password: password(32) } }, opts);
+  // The password reaches the server as a config file from the Secret, never on its command line
+  // (where every process on the node could read it).
+  const auth = new GeneratedSecret(
+    `${name}-auth`,
+    {
+      namespace: ctx.namespace,
+      labels: labelsOf(id),
+      generate: { password: password(32) },
+      derive: (v) => ({ "auth.conf": pulumi.interpolate`requirepass ${v.password}\nmasterauth ${v.password}\n` }),
+    },
+    opts,
+  );
 
   // maxmemory leaves a quarter of the limit for fork-on-save, buffers and fragmentation.
   const maxmemoryMb = mebibytesOf(size.resources.limits.memory, 0.75);
@@ -58,6 +70,7 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
     "save 3600 1 300 100 60 10000",
     `maxmemory ${maxmemoryMb}mb`,
     `maxmemory-policy ${args.evictionPolicy}`,
+    `include ${AUTH_DIR}/auth.conf`,
     ...(cluster
       ? ["cluster-enabled yes", "cluster-config-file /data/nodes.conf", "cluster-node-timeout 5000", "cluster-preferred-endpoint-type hostname"]
       : []),
@@ -85,15 +98,9 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
           name: "redis",
           image: args.image,
           command: ["redis-server"],
-          args: [
-            "/etc/redis/redis.conf",
-            "--requirepass",
-            "$(REDIS_PASSWORD)",
-            "--masterauth",
-            "$(REDIS_PASSWORD)",
-            ...(cluster ? ["--cluster-announce-hostname", `$(POD_NAME).${headless}`] : []),
-          ],
-          env: [secretEnv("REDIS_PASSWORD", auth.ref("password")), secretEnv("REDISCLI_AUTH", auth.ref("password")), fieldEnv("POD_NAME", "metadata.name")],
+          args: ["/etc/redis/redis.conf", ...(cluster ? ["--cluster-announce-hostname", `$(POD_NAME).${headless}`] : [])],
+          // redis-cli (probes) reads the password from REDISCLI_AUTH.
+          env: [secretEnv("REDISCLI_AUTH", auth.ref("password")), fieldEnv("POD_NAME", "metadata.name")],
           ports: [
             { name: "redis", containerPort: PORT },
             ...(cluster ? [{ name: "cluster-bus", containerPort: BUS_PORT }] : []),
@@ -101,12 +108,16 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
           volumeMounts: [
             { name: "data", mountPath: "/data" },
             { name: "config", mountPath: "/etc/redis", readOnly: true },
+            { name: "auth", mountPath: AUTH_DIR, readOnly: true },
           ],
           writablePaths: ["/tmp"],
           probes: { startup: startupAllowance(ping, 5), readiness: ready, liveness: ping },
         },
       ],
-      volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+      volumes: [
+        { name: "config", configMap: { name: config.metadata.name } },
+        { name: "auth", secret: { secretName: auth.secretName, items: [{ key: "auth.conf", path: "auth.conf" }], defaultMode: 0o400 } },
+      ],
       clientPorts: ["redis"],
       peerPorts: cluster ? ["cluster-bus"] : undefined,
       podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(conf) },
