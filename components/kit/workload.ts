@@ -11,7 +11,7 @@ import { ContainerSpec, Volume } from "./container";
 import { ServiceEndpoint, clusterHost } from "./endpoint";
 import { NamedException, exceptionsAnnotation } from "./exceptions";
 import { Identity, labels as labelsOf, selectorLabels } from "./labels";
-import { Admission, Dependency, EgressRule, workloadPolicies } from "./network-policy";
+import { Admission, Dependency, EgressRule, PortSpec, workloadPolicies } from "./network-policy";
 import { allExceptions, podTemplate, serviceAccount } from "./pod";
 import { Peer } from "./endpoint";
 
@@ -127,7 +127,7 @@ export class Workload extends pulumi.ComponentResource {
     });
 
     const metadata = { name, namespace: ns, labels, annotations: workloadAnnotations };
-    const headlessName = `${name}-headless`;
+    const headlessName = headlessServiceName(name);
     if (stateful) {
       const protect = ctx.protectData && args.state?.mountPath !== undefined;
       this.workload = new k8s.apps.v1.StatefulSet(
@@ -172,7 +172,7 @@ export class Workload extends pulumi.ComponentResource {
         { parent: this },
       );
       this.headlessHost = clusterHost(headlessName, ns);
-      this.podHosts = Array.from({ length: maxReplicas }, (_, i) => `${name}-${i}.${this.headlessHost}`);
+      this.podHosts = statefulPodHosts(name, ns, maxReplicas);
     } else {
       this.workload = new k8s.apps.v1.Deployment(
         name,
@@ -232,7 +232,8 @@ export class Workload extends pulumi.ComponentResource {
     const self = { namespace: ns, selector };
     const admissions: Admission[] = [...(args.admissions ?? [])];
     if (args.peerPorts && args.peerPorts.length > 0 && maxReplicas > 1) {
-      admissions.push({ role: "peers", from: [self], ports: uniqueNumbers([...clientPorts.map((p) => p.containerPort), ...args.peerPorts.map((n) => findPort(args.containers, n).containerPort)]) });
+      const peerPorts = [...clientPorts, ...args.peerPorts.map((n) => findPort(args.containers, n))];
+      admissions.push({ role: "peers", from: [self], ports: uniquePortSpecs(peerPorts.map((p) => ({ port: p.containerPort, protocol: p.protocol ?? "TCP" }))) });
     }
     if (args.metrics && ctx.scrapers) {
       admissions.push({ role: "metrics", from: [ctx.scrapers], ports: [findPort(args.containers, args.metrics.port).containerPort] });
@@ -250,6 +251,20 @@ export class Workload extends pulumi.ComponentResource {
   }
 }
 
+/** The headless Service a stateful workload's pods get their stable DNS names from. */
+export function headlessServiceName(name: string): string {
+  return `${name}-headless`;
+}
+
+/**
+ * The stable DNS names of a stateful workload's first `count` pods, in ordinal order. Known before the
+ * workload exists, so a pod's own arguments can list its peers (cluster seeds, gossip peers).
+ */
+export function statefulPodHosts(name: string, namespace: string, count: number): string[] {
+  const headless = clusterHost(headlessServiceName(name), namespace);
+  return Array.from({ length: count }, (_, i) => `${name}-${i}.${headless}`);
+}
+
 function findPort(containers: ContainerSpec[], name: string) {
   const p = containers.flatMap((c) => c.ports ?? []).find((x) => x.name === name);
   if (!p) throw new Error(`no container port named "${name}"`);
@@ -263,6 +278,7 @@ function uniquePorts(ports: { name: string; containerPort: number; protocol?: st
     .map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol ?? "TCP" }));
 }
 
-function uniqueNumbers(xs: number[]): number[] {
-  return [...new Set(xs)];
+function uniquePortSpecs(xs: { port: number; protocol: "TCP" | "UDP" }[]): PortSpec[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => (seen.has(`${x.protocol}/${x.port}`) ? false : (seen.add(`${x.protocol}/${x.port}`), true)));
 }
