@@ -8,6 +8,7 @@ import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
 import { AppsLayer } from "./layers/apps";
 import { Prerequisites } from "./layers/prerequisites";
+import { ObservabilityLayer, prometheusScrapers } from "./layers/observability";
 import { StorageLayer } from "./layers/storage";
 
 export class Platform extends pulumi.ComponentResource {
@@ -34,6 +35,8 @@ export class Platform extends pulumi.ComponentResource {
       storageClass: cfg.storageClass,
       skipAwait: cfg.cluster.skipAwait,
       priorityClasses: prerequisites.priorityClasses,
+      // Prometheus' identity is known before it exists: every layer's metrics ports admit it.
+      scrapers: this.deployed.includes("prometheus") ? prometheusScrapers() : undefined,
     };
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [prerequisites, ...deps] });
     const hasLayer = (layer: string) => this.deployed.some((s) => CATALOG[s].layer === layer);
@@ -49,6 +52,17 @@ export class Platform extends pulumi.ComponentResource {
         after(...(storage ? [storage] : [])),
       );
       Object.assign(this.endpoints, apps.endpoints);
+    }
+
+    if (hasLayer("observability")) {
+      // Only after storage (Elasticsearch backs Jaeger and Fluentd), not the apps: monitoring should be
+      // up before the services it watches.
+      const observability = new ObservabilityLayer(
+        "observability",
+        { ...base, clusterName: cfg.stack, alerting: cfg.alerting, endpoints: { ...this.endpoints } },
+        after(...(storage ? [storage] : [])),
+      );
+      Object.assign(this.endpoints, observability.endpoints);
     }
 
     this.registerOutputs({ deployed: this.deployed, planned: this.planned });

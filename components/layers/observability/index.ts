@@ -1,0 +1,70 @@
+/**
+ * The observability layer (seed 003 `06-monitoring-stack`): Prometheus with seed 003's alert rules,
+ * Alertmanager and Grafana. Jaeger and Fluentd (on Elasticsearch) are planned.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../../config/catalog";
+import { IMAGES } from "../../config/images";
+import { PlatformConfig } from "../../config/schema";
+import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { alertmanager } from "./alertmanager";
+import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
+import { grafana } from "./grafana";
+import { prometheus } from "./prometheus";
+import { alertRules } from "./rules";
+
+export { prometheusScrapers } from "./prometheus";
+
+export interface ObservabilityLayerArgs extends LayerArgs {
+  /** The `cluster` label on alerts (the stack name): Alertmanager groups by it. */
+  clusterName: string;
+  alerting: PlatformConfig["alerting"];
+  /** Endpoints of the layers below. */
+  endpoints: Endpoints;
+  /** Alert thresholds. @default OBSERVABILITY_DEFAULTS.thresholds (seed 003) */
+  thresholds?: AlertThresholds;
+}
+
+export class ObservabilityLayer extends pulumi.ComponentResource {
+  readonly endpoints: Endpoints = {};
+
+  constructor(name: string, args: ObservabilityLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voicehelper:observability:ObservabilityLayer", name, {}, opts);
+    const deployed = [...args.services];
+    const endpoints = (): Endpoints => ({ ...args.endpoints, ...this.endpoints });
+
+    let alertmanagerTargets: string[] = [];
+    if (isDeployed(args, "alertmanager")) {
+      const am = alertmanager({ image: IMAGES.alertmanager, size: args.sizes.alertmanager, alerting: args.alerting }, contextFor(args, "alertmanager", "platform"), this);
+      this.endpoints.alertmanager = am.endpoint;
+      alertmanagerTargets = am.targets;
+    }
+
+    if (isDeployed(args, "prometheus")) {
+      this.endpoints.prometheus = prometheus(
+        {
+          image: IMAGES.prometheus,
+          size: args.sizes.prometheus,
+          clusterName: args.clusterName,
+          namespaces: Object.values(NAMESPACES),
+          alertmanagers: alertmanagerTargets,
+          rules: alertRules(args.thresholds ?? OBSERVABILITY_DEFAULTS.thresholds),
+          dependencies: dependenciesOf("prometheus", endpoints(), deployed),
+        },
+        contextFor(args, "prometheus", "platform"),
+        this,
+      ).endpoint;
+    }
+
+    if (isDeployed(args, "grafana")) {
+      const all = endpoints();
+      if (!all.prometheus) throw new Error("grafana needs prometheus, which this stack does not deploy");
+      this.endpoints.grafana = grafana(
+        { image: IMAGES.grafana, size: args.sizes.grafana, prometheus: all.prometheus, jaeger: all.jaeger, dependencies: dependenciesOf("grafana", all, deployed) },
+        contextFor(args, "grafana", "platform"),
+        this,
+      ).endpoint;
+    }
+    this.registerOutputs({ endpoints: this.endpoints });
+  }
+}

@@ -1,0 +1,41 @@
+/** Small readers for the observability tests: config files inside ConfigMaps, secret stringData. */
+import { parse } from "yaml";
+import { Rendered, render } from "../harness";
+
+export const MONITORING = "voicehelper-monitoring";
+
+/** The text of one key of a ConfigMap in the monitoring namespace. */
+export function configText(r: Rendered, configMap: string, key: string): string {
+  const data = r.object("kubernetes:core/v1:ConfigMap", configMap, MONITORING).inputs.data ?? {};
+  if (typeof data[key] !== "string") throw new Error(`ConfigMap ${configMap} has no key ${key} (keys: ${Object.keys(data).join(", ")})`);
+  return data[key];
+}
+
+/** One key of a ConfigMap, parsed as YAML (JSON is YAML too). */
+export function configFile(r: Rendered, configMap: string, key: string): any {
+  return parse(configText(r, configMap, key));
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A value as the mock runtime hands it over, with Pulumi's secret wrapper removed. */
+export function unsecret(v: any): any {
+  return v && typeof v === "object" && SECRET_SIG in v ? v.value : v;
+}
+
+export function statefulSet(r: Rendered, name: string): any {
+  return r.object("kubernetes:apps/v1:StatefulSet", name, MONITORING).inputs;
+}
+
+export function mainContainer(r: Rendered, name: string): any {
+  return statefulSet(r, name).spec.template.spec.containers[0];
+}
+
+const renders = new Map<string, Promise<Rendered>>();
+
+/** `render`, once per distinct stack and settings across the observability tests (they only read). */
+export function renderOnce(stack: string, overrides: Record<string, unknown> = {}, secrets?: Record<string, string>): Promise<Rendered> {
+  const key = JSON.stringify([stack, overrides, secrets]);
+  if (!renders.has(key)) renders.set(key, render(stack, overrides, secrets));
+  return renders.get(key)!;
+}
