@@ -16,7 +16,7 @@ export class Platform extends pulumi.ComponentResource {
   readonly endpoints: Endpoints = {};
   /** Services the deploy mode selected whose builders exist. */
   readonly deployed: ServiceName[];
-  /** Services the deploy mode selected whose layer is not built yet (their issues are open). */
+  /** Services the deploy mode selected whose layer (or a store they need) is not built yet. */
   readonly planned: ServiceName[];
 
   constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
@@ -63,6 +63,8 @@ export class Platform extends pulumi.ComponentResource {
         after(...(storage ? [storage] : [])),
       );
       Object.assign(this.endpoints, observability.endpoints);
+      this.deployed = this.deployed.filter((s) => !observability.skipped.includes(s));
+      this.planned = cfg.services.filter((s) => !this.deployed.includes(s));
     }
 
     this.registerOutputs({ deployed: this.deployed, planned: this.planned });

@@ -37,6 +37,8 @@ export const OBSERVABILITY_DEFAULTS = {
     dbConnectionRatio: 0.8,
     dbConnectionsFor: "5m",
   },
+  /** Trace sampling (seed 003): 10% of requests, 50% for the AI services. */
+  sampling: { default: 0.1, ai: 0.5 },
   /** Alertmanager's grouping (seed 003/004) and pacing. */
   alertGrouping: { by: ["alertname", "cluster", "service"], wait: "30s", interval: "5m", repeat: "4h" },
 } as const;

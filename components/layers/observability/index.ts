@@ -1,15 +1,17 @@
 /**
  * The observability layer (seed 003 `06-monitoring-stack`): Prometheus with seed 003's alert rules,
- * Alertmanager and Grafana. Jaeger and Fluentd (on Elasticsearch) are planned.
+ * Alertmanager, Grafana, and Jaeger on Elasticsearch. A service whose store is not deployed yet
+ * (Jaeger without Elasticsearch) is skipped and reported in `skipped`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACES } from "../../config/catalog";
+import { NAMESPACES, ServiceName } from "../../config/catalog";
 import { IMAGES } from "../../config/images";
 import { PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { alertmanager } from "./alertmanager";
 import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
 import { grafana } from "./grafana";
+import { ElasticsearchAuth, jaeger } from "./jaeger";
 import { prometheus } from "./prometheus";
 import { alertRules } from "./rules";
 
@@ -23,10 +25,14 @@ export interface ObservabilityLayerArgs extends LayerArgs {
   endpoints: Endpoints;
   /** Alert thresholds. @default OBSERVABILITY_DEFAULTS.thresholds (seed 003) */
   thresholds?: AlertThresholds;
+  /** Elasticsearch's credentials for Jaeger, when its security is on. @default no authentication */
+  elasticsearchAuth?: ElasticsearchAuth;
 }
 
 export class ObservabilityLayer extends pulumi.ComponentResource {
   readonly endpoints: Endpoints = {};
+  /** Selected services not created because a store they need is not deployed (yet). */
+  readonly skipped: ServiceName[] = [];
 
   constructor(name: string, args: ObservabilityLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:observability:ObservabilityLayer", name, {}, opts);
@@ -54,6 +60,27 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
         contextFor(args, "prometheus", "platform"),
         this,
       ).endpoint;
+    }
+
+    if (isDeployed(args, "jaeger")) {
+      const es = args.endpoints.elasticsearch;
+      if (!es) this.skipped.push("jaeger");
+      else {
+        this.endpoints.jaeger = jaeger(
+          {
+            image: IMAGES.jaeger,
+            size: args.sizes.jaeger,
+            elasticsearch: es,
+            elasticsearchAuth: args.elasticsearchAuth,
+            indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
+            // Every application and AI service may send traces; each still needs its own egress to Jaeger.
+            clients: [{ namespace: NAMESPACES.apps, selector: {} }],
+            dependencies: dependenciesOf("jaeger", endpoints(), deployed),
+          },
+          contextFor(args, "jaeger", "platform"),
+          this,
+        );
+      }
     }
 
     if (isDeployed(args, "grafana")) {
