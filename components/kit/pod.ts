@@ -27,6 +27,8 @@ export interface PodArgs {
   /** For jobs: never restart the pod in place. */
   restartPolicy?: "Always" | "OnFailure" | "Never";
   affinity?: k8s.types.input.core.v1.Affinity;
+  /** Taints the pods accept (node agents that must run on every node). */
+  tolerations?: k8s.types.input.core.v1.Toleration[];
   topologySpreadConstraints?: k8s.types.input.core.v1.TopologySpreadConstraint[];
   /** Containers that run for the pod's lifetime must have readiness and liveness probes. */
   longRunning: boolean;
@@ -70,6 +72,7 @@ export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateS
         seccompProfile: { type: "RuntimeDefault" },
       },
       affinity: args.affinity,
+      tolerations: args.tolerations,
       topologySpreadConstraints: args.topologySpreadConstraints,
       initContainers: builtInit.length > 0 ? builtInit.map((b) => b.container) : undefined,
       containers: built.map((b) => b.container),

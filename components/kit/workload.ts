@@ -89,13 +89,7 @@ export class Workload extends pulumi.ComponentResource {
     const exceptions = allExceptions(args);
     const awaitAnnotations: Record<string, string> = ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
     const workloadAnnotations = { ...exceptionsAnnotation(exceptions), ...awaitAnnotations };
-    const scrape: Record<string, string> = args.metrics
-      ? {
-          "prometheus.io/scrape": "true",
-          "prometheus.io/port": String(args.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === args.metrics!.port)!.containerPort),
-          "prometheus.io/path": args.metrics.path,
-        }
-      : {};
+    const scrape = scrapeAnnotations(args.containers, args.metrics);
 
     serviceAccount(name, ns, labels, args.exceptions, this);
 
@@ -235,9 +229,7 @@ export class Workload extends pulumi.ComponentResource {
       const peerPorts = [...clientPorts, ...args.peerPorts.map((n) => findPort(args.containers, n))];
       admissions.push({ role: "peers", from: [self], ports: uniquePortSpecs(peerPorts.map((p) => ({ port: p.containerPort, protocol: p.protocol ?? "TCP" }))) });
     }
-    if (args.metrics && ctx.scrapers) {
-      admissions.push({ role: "metrics", from: [ctx.scrapers], ports: [findPort(args.containers, args.metrics.port).containerPort] });
-    }
+    admissions.push(...metricsAdmission(args.containers, args.metrics, ctx.scrapers));
     workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions, egress: args.egress ?? [] }, this);
 
     this.endpoint = {
@@ -249,6 +241,17 @@ export class Workload extends pulumi.ComponentResource {
     };
     this.registerOutputs({ endpoint: this.endpoint });
   }
+}
+
+/** Metrics a workload exposes: the pod annotations Prometheus' pod discovery keeps. */
+export function scrapeAnnotations(containers: ContainerSpec[], metrics: WorkloadArgs["metrics"]): Record<string, string> {
+  if (!metrics) return {};
+  return { "prometheus.io/scrape": "true", "prometheus.io/port": String(findPort(containers, metrics.port).containerPort), "prometheus.io/path": metrics.path };
+}
+
+/** Admits the scrapers (when the stack runs Prometheus) to the metrics port, and only to it. */
+export function metricsAdmission(containers: ContainerSpec[], metrics: WorkloadArgs["metrics"], scrapers: Peer | undefined): Admission[] {
+  return metrics && scrapers ? [{ role: "metrics", from: [scrapers], ports: [findPort(containers, metrics.port).containerPort] }] : [];
 }
 
 /** The headless Service a stateful workload's pods get their stable DNS names from. */
