@@ -25,7 +25,15 @@ export class Platform extends pulumi.ComponentResource {
     this.planned = cfg.services.filter((s) => !BUILT.has(s));
 
     const namespaces = [...new Set(cfg.services.map((s) => CATALOG[s].namespace))] as NamespaceRole[];
-    const prerequisites = new Prerequisites("prerequisites", { tier: cfg.tier, services: cfg.services, sizes: cfg.sizes, namespaces }, { parent: this });
+    // Fluentd reads the nodes' logs as root from hostPath volumes, which no Pod Security level below
+    // privileged admits; the monitoring namespace enforces privileged only while Fluentd runs (it
+    // runs when Elasticsearch does), and still warns and audits at restricted.
+    const runsFluentd = this.deployed.includes("fluentd") && this.deployed.includes("elasticsearch");
+    const prerequisites = new Prerequisites(
+      "prerequisites",
+      { tier: cfg.tier, services: cfg.services, sizes: cfg.sizes, namespaces, podSecurity: runsFluentd ? { monitoring: "privileged" } : undefined },
+      { parent: this },
+    );
 
     const base: LayerArgs = {
       tier: cfg.tier,

@@ -1,6 +1,13 @@
 /** Small readers for the observability tests: config files inside ConfigMaps, secret stringData. */
+import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { Rendered, render } from "../harness";
+import { PlatformConfig, loadConfig } from "../../components/config/schema";
+import { ServiceEndpoint } from "../../components/kit/endpoint";
+import { BUILT } from "../../components/layers/context";
+import { ObservabilityLayer } from "../../components/layers/observability";
+import { PRIORITY_CLASSES } from "../../components/layers/prerequisites";
+import { ProgramOutputs } from "../../components/program";
+import { Rendered, render, renderConfig, stackSettings } from "../harness";
 
 export const MONITORING = "voicehelper-monitoring";
 
@@ -37,5 +44,39 @@ const renders = new Map<string, Promise<Rendered>>();
 export function renderOnce(stack: string, overrides: Record<string, unknown> = {}, secrets?: Record<string, string>): Promise<Rendered> {
   const key = JSON.stringify([stack, overrides, secrets]);
   if (!renders.has(key)) renders.set(key, render(stack, overrides, secrets));
+  return renders.get(key)!;
+}
+
+/** Elasticsearch as the storage layer will offer it (that layer is built in parallel). */
+export const ELASTICSEARCH: ServiceEndpoint = {
+  service: "elasticsearch",
+  namespace: "voicehelper-storage",
+  host: "elasticsearch.voicehelper-storage.svc.cluster.local",
+  selector: { "app.kubernetes.io/name": "elasticsearch", "app.kubernetes.io/component": "search", "app.kubernetes.io/part-of": "voicehelper" },
+  ports: { http: 9200 },
+};
+
+/** The observability layer alone, with an Elasticsearch endpoint and credentials handed in. */
+function withElasticsearch(cfg: PlatformConfig): ProgramOutputs {
+  const services = cfg.services.filter((s) => BUILT.has(s));
+  new ObservabilityLayer("observability", {
+    tier: cfg.tier,
+    services,
+    sizes: cfg.sizes,
+    protectData: cfg.protectData,
+    skipAwait: false,
+    priorityClasses: { data: PRIORITY_CLASSES.data.name, platform: PRIORITY_CLASSES.platform.name, app: PRIORITY_CLASSES.app.name },
+    clusterName: cfg.stack,
+    alerting: cfg.alerting,
+    endpoints: { elasticsearch: ELASTICSEARCH },
+    elasticsearchAuth: { username: "elastic", password: { name: pulumi.output("elasticsearch-auth"), key: "password" } },
+  });
+  return { tier: cfg.tier, deployMode: cfg.deployMode, namespaces: {}, deployed: services, planned: [], endpoints: {} };
+}
+
+/** The dev stack's observability layer with Elasticsearch present (cached). */
+export function renderWithElasticsearch(): Promise<Rendered> {
+  const key = "with-elasticsearch";
+  if (!renders.has(key)) renders.set(key, renderConfig(loadConfig("dev", stackSettings("dev")), withElasticsearch));
   return renders.get(key)!;
 }

@@ -1,48 +1,13 @@
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../components/config/images";
-import { PlatformConfig } from "../../components/config/schema";
-import { ServiceEndpoint } from "../../components/kit/endpoint";
-import { BUILT } from "../../components/layers/context";
-import { ObservabilityLayer } from "../../components/layers/observability";
-import { PRIORITY_CLASSES } from "../../components/layers/prerequisites";
-import { ProgramOutputs } from "../../components/program";
-import { Rendered, renderConfig, stackSettings } from "../harness";
-import { loadConfig } from "../../components/config/schema";
-import { MONITORING, configFile, configText, renderOnce } from "./helpers";
-
-/** Elasticsearch as the storage layer will offer it (that layer is built in parallel). */
-const ELASTICSEARCH: ServiceEndpoint = {
-  service: "elasticsearch",
-  namespace: "voicehelper-storage",
-  host: "elasticsearch.voicehelper-storage.svc.cluster.local",
-  selector: { "app.kubernetes.io/name": "elasticsearch", "app.kubernetes.io/component": "search", "app.kubernetes.io/part-of": "voicehelper" },
-  ports: { http: 9200 },
-};
-
-/** The observability layer alone, with an Elasticsearch endpoint and credentials handed in. */
-function withElasticsearch(cfg: PlatformConfig): ProgramOutputs {
-  const services = cfg.services.filter((s) => BUILT.has(s) || s === "jaeger");
-  new ObservabilityLayer("observability", {
-    tier: cfg.tier,
-    services,
-    sizes: cfg.sizes,
-    protectData: cfg.protectData,
-    skipAwait: false,
-    priorityClasses: { data: PRIORITY_CLASSES.data.name, platform: PRIORITY_CLASSES.platform.name, app: PRIORITY_CLASSES.app.name },
-    clusterName: cfg.stack,
-    alerting: cfg.alerting,
-    endpoints: { elasticsearch: ELASTICSEARCH },
-    elasticsearchAuth: { username: "elastic", password: { name: pulumi.output("elasticsearch-auth"), key: "password" } },
-  });
-  return { tier: cfg.tier, deployMode: cfg.deployMode, namespaces: {}, deployed: services, planned: [], endpoints: {} };
-}
+import { Rendered } from "../harness";
+import { ELASTICSEARCH, MONITORING, configFile, configText, renderOnce, renderWithElasticsearch } from "./helpers";
 
 describe("observability: Jaeger v2", () => {
   let r: Rendered;
   let dev: Rendered;
   before(async () => {
-    r = await renderConfig(loadConfig("dev", stackSettings("dev")), withElasticsearch);
+    r = await renderWithElasticsearch();
     dev = await renderOnce("dev");
   });
 

@@ -1,7 +1,7 @@
 /**
  * The observability layer (seed 003 `06-monitoring-stack`): Prometheus with seed 003's alert rules,
- * Alertmanager, Grafana, and Jaeger on Elasticsearch. A service whose store is not deployed yet
- * (Jaeger without Elasticsearch) is skipped and reported in `skipped`.
+ * Alertmanager, Grafana, and Jaeger and Fluentd on Elasticsearch. A service whose store is not
+ * deployed yet (Jaeger or Fluentd without Elasticsearch) is skipped and reported in `skipped`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES, ServiceName } from "../../config/catalog";
@@ -11,7 +11,9 @@ import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "..
 import { alertmanager } from "./alertmanager";
 import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
 import { grafana } from "./grafana";
-import { ElasticsearchAuth, jaeger } from "./jaeger";
+import { ElasticsearchAuth } from "./elasticsearch";
+import { fluentd } from "./fluentd";
+import { jaeger } from "./jaeger";
 import { prometheus } from "./prometheus";
 import { alertRules } from "./rules";
 
@@ -25,7 +27,7 @@ export interface ObservabilityLayerArgs extends LayerArgs {
   endpoints: Endpoints;
   /** Alert thresholds. @default OBSERVABILITY_DEFAULTS.thresholds (seed 003) */
   thresholds?: AlertThresholds;
-  /** Elasticsearch's credentials for Jaeger, when its security is on. @default no authentication */
+  /** Elasticsearch's credentials for Jaeger and Fluentd, when its security is on. @default no authentication */
   elasticsearchAuth?: ElasticsearchAuth;
 }
 
@@ -78,6 +80,26 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
             dependencies: dependenciesOf("jaeger", endpoints(), deployed),
           },
           contextFor(args, "jaeger", "platform"),
+          this,
+        );
+      }
+    }
+
+    if (isDeployed(args, "fluentd")) {
+      const es = args.endpoints.elasticsearch;
+      if (!es) this.skipped.push("fluentd");
+      else {
+        const ctx = contextFor(args, "fluentd", "platform");
+        fluentd(
+          {
+            image: IMAGES.fluentd,
+            size: args.sizes.fluentd,
+            namespace: ctx.namespace,
+            elasticsearch: es,
+            elasticsearchAuth: args.elasticsearchAuth,
+            dependencies: dependenciesOf("fluentd", endpoints(), deployed),
+          },
+          ctx,
           this,
         );
       }

@@ -14,20 +14,14 @@ import { EnvVar, httpProbe, secretEnv, startupAllowance } from "../../kit/contai
 import { Peer, ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { Dependency } from "../../kit/network-policy";
-import { SecretKeyRef } from "../../kit/secret";
 import { Workload, WorkloadContext } from "../../kit/workload";
 import { OBSERVABILITY_DEFAULTS } from "./defaults";
+import { ElasticsearchAuth, elasticsearchPort } from "./elasticsearch";
 
 const UID = 10001; // the image's user
 const NAME = "jaeger";
 const CONFIG_DIR = "/etc/jaeger";
 const PORTS = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, sampling: 5778, health: 13133, metrics: 8888 } as const;
-
-/** Credentials for Elasticsearch, when its security is on (the storage layer's outputs). */
-export interface ElasticsearchAuth {
-  username: string;
-  password: SecretKeyRef;
-}
 
 export interface JaegerArgs {
   image: string;
@@ -48,13 +42,6 @@ export function samplingStrategies(): Record<string, unknown> {
     default_strategy: { type: "probabilistic", param: s.default },
     service_strategies: SERVICE_NAMES.filter((n) => CATALOG[n].layer === "ai").map((service) => ({ service, type: "probabilistic", param: s.ai })),
   };
-}
-
-/** The port Elasticsearch answers HTTP on: named "http", or 9200. */
-function elasticsearchUrl(es: ServiceEndpoint): string {
-  const entry = Object.entries(es.ports).find(([name, port]) => name === "http" || port === 9200);
-  if (!entry) throw new Error(`jaeger: elasticsearch offers no HTTP port (named "http" or 9200); it offers ${Object.keys(es.ports).join(", ")}`);
-  return `http://${es.host}:${entry[1]}`;
 }
 
 /** Jaeger's configuration file as an object. The Elasticsearch password is an env reference, never inlined. */
@@ -78,7 +65,7 @@ export function jaegerConfig(args: Pick<JaegerArgs, "elasticsearch" | "elasticse
         backends: {
           elasticsearch: {
             elasticsearch: {
-              server_urls: [elasticsearchUrl(args.elasticsearch)],
+              server_urls: [`http://${args.elasticsearch.host}:${elasticsearchPort(args.elasticsearch)}`],
               ...(args.elasticsearchAuth ? { auth: { basic: { username: args.elasticsearchAuth.username, password: "${env:ES_PASSWORD}" } } } : {}),
               indices: { index_prefix: "jaeger", spans: index, services: index, dependencies: index, sampling: index },
             },
