@@ -46,7 +46,9 @@ export function samplingStrategies(): Record<string, unknown> {
 
 /** Jaeger's configuration file as an object. The Elasticsearch password is an env reference, never inlined. */
 export function jaegerConfig(args: Pick<JaegerArgs, "elasticsearch" | "elasticsearchAuth" | "indexReplicas">): Record<string, unknown> {
-  const index = { shards: 1, replicas: args.indexReplicas, rollover_frequency: "day", date_layout: "2006-01-02" };
+  // Daily indices (Jaeger's default layout). Nothing here deletes old ones: seed 003's 30-day ILM
+  // policy belongs with Elasticsearch (storage layer).
+  const index = { shards: 1, replicas: args.indexReplicas };
   const listen = (port: number) => ({ endpoint: `0.0.0.0:${port}` });
   return {
     service: {
@@ -87,7 +89,7 @@ export function jaeger(args: JaegerArgs, ctx: WorkloadContext, parent: pulumi.Re
     `${NAME}-config`,
     ctx.namespace,
     labels,
-    { "config.yaml": stringify(jaegerConfig(args), { lineWidth: 0 }), "sampling.json": JSON.stringify(samplingStrategies(), null, 2) },
+    { "config.yaml": stringify(jaegerConfig(args), { lineWidth: 0, aliasDuplicateObjects: false }), "sampling.json": JSON.stringify(samplingStrategies(), null, 2) },
     parent,
   );
   const env: EnvVar[] = args.elasticsearchAuth ? [secretEnv("ES_PASSWORD", args.elasticsearchAuth.password)] : [];
