@@ -11,14 +11,17 @@ import { Prerequisites } from "./layers/prerequisites";
 import { EdgeLayer } from "./layers/edge";
 import { MeshLayer, AMBIENT_LABEL, ISTIO_SYSTEM_PRIVILEGED } from "./layers/mesh";
 import { MessagingLayer } from "./layers/messaging";
+import { ObservabilityLayer, prometheusScrapers } from "./layers/observability";
 import { StorageLayer } from "./layers/storage";
+
+const FLUENTD_PRIVILEGED = "Fluentd reads every node's container logs from hostPath volumes as root, which only the privileged level admits";
 
 export class Platform extends pulumi.ComponentResource {
   /** Client endpoints of every deployed service, by catalog name. */
   readonly endpoints: Endpoints = {};
   /** Services the deploy mode selected whose builders exist. */
   readonly deployed: ServiceName[];
-  /** Services the deploy mode selected whose layer is not built yet (their issues are open). */
+  /** Services the deploy mode selected whose layer (or a store they need) is not built yet. */
   readonly planned: ServiceName[];
   /** Public URLs of the services the edge exposes. */
   readonly urls: Partial<Record<ServiceName, string>> = {};
@@ -29,6 +32,10 @@ export class Platform extends pulumi.ComponentResource {
     this.planned = cfg.services.filter((s) => !BUILT.has(s));
 
     const namespaces = [...new Set(cfg.services.map((s) => CATALOG[s].namespace))] as NamespaceRole[];
+    // Fluentd reads the nodes' logs as root from hostPath volumes, which no Pod Security level below
+    // privileged admits; the monitoring namespace enforces privileged only while Fluentd runs (it
+    // runs when Elasticsearch does), and still warns and audits at restricted.
+    const runsFluentd = this.deployed.includes("fluentd") && this.deployed.includes("elasticsearch");
     const ambient = cfg.services.includes("ztunnel");
     const meshed = namespaces.filter((n) => PLATFORM_NAMESPACES.includes(n));
     const prerequisites = new Prerequisites(
@@ -38,7 +45,10 @@ export class Platform extends pulumi.ComponentResource {
         services: cfg.services,
         sizes: cfg.sizes,
         namespaces,
-        podSecurity: ambient ? { istio: { level: "privileged", reason: ISTIO_SYSTEM_PRIVILEGED } } : {},
+        podSecurity: {
+          ...(ambient ? { istio: { level: "privileged" as const, reason: ISTIO_SYSTEM_PRIVILEGED } } : {}),
+          ...(runsFluentd ? { monitoring: { level: "privileged" as const, reason: FLUENTD_PRIVILEGED } } : {}),
+        },
         namespaceLabels: ambient ? Object.fromEntries(meshed.map((n) => [n, AMBIENT_LABEL])) : {},
       },
       { parent: this },
@@ -64,6 +74,8 @@ export class Platform extends pulumi.ComponentResource {
       storageClass: cfg.storageClass,
       skipAwait: cfg.cluster.skipAwait,
       priorityClasses: prerequisites.priorityClasses,
+      // Prometheus' identity is known before it exists: every layer's metrics ports admit it.
+      scrapers: this.deployed.includes("prometheus") ? prometheusScrapers() : undefined,
     };
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [prerequisites, ...deps] });
     const hasLayer = (layer: string) => this.deployed.some((s) => CATALOG[s].layer === layer);
@@ -81,6 +93,19 @@ export class Platform extends pulumi.ComponentResource {
         after(...[storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined)),
       );
       Object.assign(this.endpoints, apps.endpoints);
+    }
+
+    if (hasLayer("observability")) {
+      // Only after storage (Elasticsearch backs Jaeger and Fluentd), not the apps: monitoring should be
+      // up before the services it watches.
+      const observability = new ObservabilityLayer(
+        "observability",
+        { ...base, clusterName: cfg.stack, alerting: cfg.alerting, endpoints: { ...this.endpoints } },
+        after(...(storage ? [storage] : [])),
+      );
+      Object.assign(this.endpoints, observability.endpoints);
+      this.deployed = this.deployed.filter((s) => !observability.skipped.includes(s));
+      this.planned = cfg.services.filter((s) => !this.deployed.includes(s));
     }
 
     // The edge comes last: it routes to whatever the layers below deployed.

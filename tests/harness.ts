@@ -119,8 +119,11 @@ export async function render(stack: string, overrides: Record<string, unknown> =
   return renderConfig(config);
 }
 
-/** Renders an already-resolved configuration. */
-export async function renderConfig(config: PlatformConfig): Promise<Rendered> {
+/**
+ * Renders an already-resolved configuration: the whole program, or `program` (e.g. one layer built
+ * with hand-made inputs) under the same mocks.
+ */
+export async function renderConfig(config: PlatformConfig, program: (cfg: PlatformConfig) => ProgramOutputs = build): Promise<Rendered> {
   await pulumi.runtime.setMocks(mocks, "voicehelper", config.stack, false);
   const resources: RenderedResource[] = [];
   const monitor: any = pulumi.runtime.getMonitor();
@@ -154,7 +157,7 @@ export async function renderConfig(config: PlatformConfig): Promise<Rendered> {
     );
   };
 
-  const outputs = build(config);
+  const outputs = program(config);
   await pulumi.runtime.disconnect();
   await Promise.all(pending);
   const resolved = (await resolveOutputs(outputs)) as ProgramOutputs;

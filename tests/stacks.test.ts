@@ -67,7 +67,11 @@ for (const stack of STACKS) {
           }
         }
       }
-      const secretValues = r.ofType("kubernetes:core/v1:Secret").flatMap((s) => Object.values<string>(s.inputs.stringData ?? {}));
+      const secretValues = r
+        .ofType("kubernetes:core/v1:Secret")
+        .flatMap((s) => Object.entries<string>(s.inputs.stringData ?? {}))
+        .filter(([k]) => /pass|secret|token|key|jaas|cookie|salt/i.test(k))
+        .map(([, v]) => v);
       for (const cm of r.ofType("kubernetes:core/v1:ConfigMap")) {
         for (const text of Object.values<string>(cm.inputs.data ?? {})) {
           for (const v of secretValues) assert.ok(v.length < 8 || !text.includes(v), `ConfigMap ${cm.inputs.metadata.name} contains a Secret's value`);

@@ -16,7 +16,7 @@ import { REPLICA_CONSTRAINTS } from "./constraints";
 export const PROJECT = "voicehelper";
 
 /** Settings Pulumi holds as config secrets; their values never appear in an error message. */
-export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey"] as const;
+export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "smtpPassword"] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const POSTHOG_MODES = ["cloud", "self-hosted", "disabled"] as const;
@@ -74,6 +74,13 @@ export interface PlatformConfig {
     publicServices: ServiceName[];
   };
   mesh: boolean;
+  /** Where Alertmanager sends alerts; neither receiver set = alerts are kept in Alertmanager only. */
+  alerting: {
+    email?: { to: string; from: string; smarthost: string };
+    webhookUrl?: string;
+    /** SMTP password for `email` (login as `email.from`); a config secret. */
+    smtpPassword?: pulumi.Output<string>;
+  };
   cluster: {
     kubeconfig?: string;
     context?: string;
@@ -161,6 +168,24 @@ const settingsSchema = z
       .strict()
       .default({ mode: "gateway-api", expose: [] }),
     mesh: z.boolean({ error: "must be true or false" }).default(true),
+    alerting: z
+      .object({
+        email: z
+          .object({
+            to: z
+              .string({ error: "must be one or more e-mail addresses, comma-separated" })
+              .refine((v) => v.split(",").every((a) => z.email().safeParse(a.trim()).success), "must be one or more e-mail addresses, comma-separated"),
+            from: z.email({ error: "must be an e-mail address (the sender of alert mails)" }),
+            smarthost: z
+              .string({ error: "must be host:port of the SMTP relay, such as smtp.example.com:587" })
+              .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}$/, "must be host:port of the SMTP relay, such as smtp.example.com:587"),
+          })
+          .strict()
+          .optional(),
+        webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL that accepts Alertmanager's webhook payload" }).optional(),
+      })
+      .strict()
+      .default({}),
     overrides: z.record(z.string(), overrideSchema).default({}),
     kubeconfig: z.string().min(1).optional(),
     kubeContext: z.string().min(1).optional(),
@@ -261,6 +286,9 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
   if (s.tls.issuer === "acme" && s.tls.email === undefined) {
     problems.push(`${key("tls.email")}: is required when tls.issuer is acme (got nothing)`);
   }
+  if (secrets.smtpPassword !== undefined && s.alerting.email === undefined) {
+    problems.push(`${key("smtpPassword")}: is set but alerting.email is not; configure alerting.email (to, from, smarthost) or remove the secret`);
+  }
   if (s.edge.mode === "ingress" && s.edge.ingressClassName === undefined) {
     problems.push(`${key("edge.ingressClassName")}: is required when edge.mode is ingress; name the IngressClass of your controller`);
   }
@@ -321,6 +349,7 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
       publicServices: SERVICE_NAMES.filter((n) => CATALOG[n].public?.byDefault || s.edge.expose.includes(n)),
     },
     mesh: s.mesh,
+    alerting: { ...s.alerting, smtpPassword: wrap(secrets.smtpPassword) },
     cluster: {
       kubeconfig: s.kubeconfig,
       context: s.kubeContext,

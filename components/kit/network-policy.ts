@@ -31,19 +31,54 @@ export interface Dependency {
   ports?: string[];
 }
 
+/** A port number (TCP), or a number with its protocol (gossip protocols use UDP too). */
+export type PortSpec = number | { port: number; protocol: "TCP" | "UDP" };
+
 /** An inbound path the workload itself admits (peers of its own cluster, scrapers, the edge). */
 export interface Admission {
   /** Short role used in the policy's name, e.g. "peers", "metrics", "edge". */
   role: string;
   from: Peer[];
-  ports: number[];
+  ports: PortSpec[];
 }
 
 /** Extra egress not covered by endpoints: the Kubernetes API, external HTTPS hosts. */
 export interface EgressRule {
   role: string;
+  /** @default anywhere */
   to?: k8s.types.input.networking.v1.NetworkPolicyPeer[];
-  ports: Port[];
+  /** @default every port (only for destinations discovered at run time, e.g. scrape targets) */
+  ports?: Port[];
+}
+
+/** Every IPv4 address: for destinations whose addresses this program cannot know. */
+const ANYWHERE: Rule[] = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
+
+/**
+ * Egress to the Kubernetes API server, for workloads that watch or change cluster objects. The API
+ * server's address differs per cluster (and most CNIs evaluate policy after the Service IP has been
+ * translated to the control plane's own address and port), so this admits any address on the two
+ * ports an API server listens on: 443 (the `kubernetes` Service) and 6443 (the usual endpoint port).
+ */
+export function kubernetesApiEgress(): EgressRule {
+  return { role: "kubernetes-api", to: ANYWHERE, ports: tcpPorts([443, 6443]) };
+}
+
+/** Egress to hosts outside the cluster named only by configuration (SMTP relays, webhooks), on their ports. */
+export function externalEgress(role: string, ports: number[]): EgressRule {
+  return { role, to: ANYWHERE, ports: tcpPorts(uniq(ports)) };
+}
+
+/**
+ * Egress to every pod of these namespaces on any port: for clients whose targets are discovered at
+ * run time (a metrics scraper follows pod annotations, so no static list of ports exists).
+ */
+export function namespacesEgress(role: string, namespaces: readonly string[]): EgressRule {
+  return { role, to: namespaces.map((ns) => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: ns } } })) };
+}
+
+function uniq(xs: number[]): number[] {
+  return [...new Set(xs)];
 }
 
 export interface WorkloadPoliciesArgs {
@@ -56,8 +91,8 @@ export interface WorkloadPoliciesArgs {
   egress: EgressRule[];
 }
 
-function tcpPorts(ports: number[]): Port[] {
-  return ports.map((port) => ({ protocol: "TCP", port }));
+function tcpPorts(ports: PortSpec[]): Port[] {
+  return ports.map((p) => (typeof p === "number" ? { protocol: "TCP", port: p } : { protocol: p.protocol, port: p.port }));
 }
 
 function dependencyPorts(d: Dependency): number[] {
@@ -78,7 +113,7 @@ export function admit(
   target: Peer & { name: string },
   role: string,
   from: Peer[] | "anywhere",
-  ports: number[],
+  ports: PortSpec[],
   labels: Labels,
   parent: pulumi.Resource,
 ): k8s.networking.v1.NetworkPolicy {

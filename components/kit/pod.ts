@@ -27,6 +27,8 @@ export interface PodArgs {
   /** For jobs: never restart the pod in place. */
   restartPolicy?: "Always" | "OnFailure" | "Never";
   affinity?: k8s.types.input.core.v1.Affinity;
+  /** Taints the pods accept (node agents that must run on every node). */
+  tolerations?: k8s.types.input.core.v1.Toleration[];
   topologySpreadConstraints?: k8s.types.input.core.v1.TopologySpreadConstraint[];
   /** Containers that run for the pod's lifetime must have readiness and liveness probes. */
   longRunning: boolean;
@@ -50,6 +52,7 @@ export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateS
   const built: BuiltContainer[] = args.containers.map((c, i) => secureContainer(c, i === 0 ? args.size.resources : withoutGpu));
   const builtInit: BuiltContainer[] = (args.initContainers ?? []).map((c) => secureContainer(c, withoutGpu));
   const exceptions = allExceptions(args);
+  const tolerations = [...(args.tolerations ?? []), ...(args.size.resources.gpu ? [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] : [])];
   const volumes = [...(args.volumes ?? []), ...built.flatMap((b) => b.volumes), ...builtInit.flatMap((b) => b.volumes)];
   return {
     metadata: {
@@ -73,7 +76,7 @@ export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateS
       },
       affinity: args.affinity,
       // GPU nodes are usually tainted so that only pods asking for a GPU land there.
-      tolerations: args.size.resources.gpu ? [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] : undefined,
+      tolerations: tolerations.length > 0 ? tolerations : undefined,
       topologySpreadConstraints: args.topologySpreadConstraints,
       initContainers: builtInit.length > 0 ? builtInit.map((b) => b.container) : undefined,
       containers: built.map((b) => b.container),

@@ -11,7 +11,7 @@ import { ContainerSpec, Volume } from "./container";
 import { ServiceEndpoint, clusterHost } from "./endpoint";
 import { NamedException, exceptionsAnnotation } from "./exceptions";
 import { Identity, labels as labelsOf, selectorLabels } from "./labels";
-import { Admission, Dependency, EgressRule, workloadPolicies } from "./network-policy";
+import { Admission, Dependency, EgressRule, PortSpec, workloadPolicies } from "./network-policy";
 import { allExceptions, podTemplate, serviceAccount } from "./pod";
 import { Peer } from "./endpoint";
 
@@ -115,13 +115,7 @@ export class Workload extends pulumi.ComponentResource {
     const exceptions = allExceptions(args);
     const awaitAnnotations: Record<string, string> = ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
     const workloadAnnotations = { ...exceptionsAnnotation(exceptions), ...awaitAnnotations };
-    const scrape: Record<string, string> = args.metrics
-      ? {
-          "prometheus.io/scrape": "true",
-          "prometheus.io/port": String(args.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === args.metrics!.port)!.containerPort),
-          "prometheus.io/path": args.metrics.path,
-        }
-      : {};
+    const scrape = scrapeAnnotations(args.containers, args.metrics);
 
     serviceAccount(name, ns, labels, args.exceptions, this);
 
@@ -261,11 +255,10 @@ export class Workload extends pulumi.ComponentResource {
     const self = { namespace: ns, selector };
     const admissions: Admission[] = [...(args.admissions ?? [])];
     if (args.peerPorts && args.peerPorts.length > 0 && maxReplicas > 1) {
-      admissions.push({ role: "peers", from: [self], ports: uniqueNumbers([...clientPorts.map((p) => p.containerPort), ...args.peerPorts.map((n) => findPort(args.containers, n).containerPort)]) });
+      const peerPorts = [...clientPorts, ...args.peerPorts.map((n) => findPort(args.containers, n))];
+      admissions.push({ role: "peers", from: [self], ports: uniquePortSpecs(peerPorts.map((p) => ({ port: p.containerPort, protocol: p.protocol ?? "TCP" }))) });
     }
-    if (args.metrics && ctx.scrapers) {
-      admissions.push({ role: "metrics", from: [ctx.scrapers], ports: [findPort(args.containers, args.metrics.port).containerPort] });
-    }
+    admissions.push(...metricsAdmission(args.containers, args.metrics, ctx.scrapers));
     workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions, egress: args.egress ?? [] }, this);
 
     this.endpoint = {
@@ -277,6 +270,17 @@ export class Workload extends pulumi.ComponentResource {
     };
     this.registerOutputs({ endpoint: this.endpoint });
   }
+}
+
+/** Metrics a workload exposes: the pod annotations Prometheus' pod discovery keeps. */
+export function scrapeAnnotations(containers: ContainerSpec[], metrics: WorkloadArgs["metrics"]): Record<string, string> {
+  if (!metrics) return {};
+  return { "prometheus.io/scrape": "true", "prometheus.io/port": String(findPort(containers, metrics.port).containerPort), "prometheus.io/path": metrics.path };
+}
+
+/** Admits the scrapers (when the stack runs Prometheus) to the metrics port, and only to it. */
+export function metricsAdmission(containers: ContainerSpec[], metrics: WorkloadArgs["metrics"], scrapers: Peer | undefined): Admission[] {
+  return metrics && scrapers ? [{ role: "metrics", from: [scrapers], ports: [findPort(containers, metrics.port).containerPort] }] : [];
 }
 
 function findPort(containers: ContainerSpec[], name: string) {
@@ -292,6 +296,7 @@ function uniquePorts(ports: { name: string; containerPort: number; protocol?: st
     .map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol ?? "TCP" }));
 }
 
-function uniqueNumbers(xs: number[]): number[] {
-  return [...new Set(xs)];
+function uniquePortSpecs(xs: { port: number; protocol: "TCP" | "UDP" }[]): PortSpec[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => (seen.has(`${x.protocol}/${x.port}`) ? false : (seen.add(`${x.protocol}/${x.port}`), true)));
 }

@@ -1,0 +1,46 @@
+/**
+ * The observability stack's settings that do not vary by tier (sizes and volumes are in the sizing
+ * tables). Seed 003 states the scrape interval, retention and most alert thresholds; it leaves the
+ * latency threshold open, so it is chosen here, once, for every service and every environment.
+ */
+export const OBSERVABILITY_DEFAULTS = {
+  /** How often every target is scraped and every rule evaluated (seed 003/004: 15 s). */
+  scrapeInterval: "15s",
+  evaluationInterval: "15s",
+  /** How long Prometheus keeps samples (seed 003/004: 15 days). */
+  retention: "15d",
+  thresholds: {
+    /** A target is down when its scrape has failed for this long (seed 003: > 1 minute). */
+    downFor: "1m",
+    /** Share of requests answered with a 5xx (seed 003: > 5% for 5 minutes). */
+    errorRatio: 0.05,
+    errorFor: "5m",
+    /**
+     * p95 request latency in seconds. Seed 003 says "above the threshold" without a number: 2 s leaves
+     * room for a model call behind the request while still catching a stuck dependency.
+     */
+    latencyP95Seconds: 2,
+    latencyFor: "5m",
+    /** Free share of a volume (seed 003: < 10%). */
+    diskFreeRatio: 0.1,
+    diskFor: "5m",
+    /** Share of the container's CPU limit (seed 003: > 80% for 5 minutes). */
+    cpuOfLimit: 0.8,
+    cpuFor: "5m",
+    /** Share of the container's memory limit (seed 003: > 85% for 5 minutes). */
+    memoryOfLimit: 0.85,
+    memoryFor: "5m",
+    /** Container restarts within an hour (seed 003: > 5 per hour). */
+    restartsPerHour: 5,
+    restartsFor: "0s",
+    /** Share of PostgreSQL's max_connections in use (seed 003: > 80%). */
+    dbConnectionRatio: 0.8,
+    dbConnectionsFor: "5m",
+  },
+  /** Trace sampling (seed 003): 10% of requests, 50% for the AI services. */
+  sampling: { default: 0.1, ai: 0.5 },
+  /** Alertmanager's grouping (seed 003/004) and pacing. */
+  alertGrouping: { by: ["alertname", "cluster", "service"], wait: "30s", interval: "5m", repeat: "4h" },
+} as const;
+
+export type AlertThresholds = { -readonly [K in keyof typeof OBSERVABILITY_DEFAULTS.thresholds]: (typeof OBSERVABILITY_DEFAULTS.thresholds)[K] extends number ? number : string };

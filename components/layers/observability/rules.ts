@@ -1,0 +1,204 @@
+/**
+ * Seed 003's alert policy as Prometheus alerting rules. The rules are data (so tests assert each
+ * threshold and `for`) rendered to the rules file Prometheus loads; the PromQL signals they compare
+ * are shared with the Grafana dashboard, so a panel shows exactly what an alert fires on.
+ *
+ * Labels: every scraped series carries `namespace`, `pod` and `service` (the pod's
+ * app.kubernetes.io/name, set by the scrape config); rules keep `service` where the signal allows,
+ * because Alertmanager groups by alertname, cluster and service.
+ */
+import { stringify } from "yaml";
+import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
+
+export type Severity = "critical" | "warning";
+
+export interface AlertRule {
+  alert: string;
+  severity: Severity;
+  /** The seed 003 line the rule implements. */
+  seed: string;
+  /** The full PromQL condition: `signal` compared with `threshold`. */
+  expr: string;
+  /** The number `expr` compares against. */
+  threshold: number;
+  /** How long the condition must hold before the alert fires (Prometheus duration). */
+  for: string;
+  summary: string;
+  description: string;
+  /** Where the series come from; anything but Prometheus' own pod discovery needs that exporter scraped. */
+  source: string;
+}
+
+/** The job name of the pod-discovery scrape config (prometheus.ts). */
+export const POD_JOB = "kubernetes-pods";
+
+/** The rule file's mount directory inside the Prometheus container. */
+export const RULES_DIR = "/etc/prometheus/rules";
+
+/** `service` from a label whose value starts with the service name (containers, volume claims). */
+const serviceFrom = (expr: string, label: string, regex: string) => `label_replace(${expr}, "service", "$1", "${label}", "${regex}")`;
+
+/** The signals the rules compare and the dashboard plots, without thresholds. */
+export const SIGNALS = {
+  requestRate: `sum by (namespace, service) (rate(http_requests_total[5m]))`,
+  errorRatio: `sum by (namespace, service) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (namespace, service) (rate(http_requests_total[5m]))`,
+  modelRouterErrorRatio:
+    `sum by (namespace, service) (rate(model_router_requests_total{status=~"5..|error|failure"}[5m]))` +
+    ` / sum by (namespace, service) (rate(model_router_requests_total[5m]))`,
+  /** Every `*_request_duration_seconds` histogram of a service (http_…, model_router_…) merged. */
+  latencyP95: `histogram_quantile(0.95, sum by (namespace, service, le) (rate({__name__=~".+_request_duration_seconds_bucket"}[5m])))`,
+  volumeFree: serviceFrom(
+    `kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes`,
+    "persistentvolumeclaim",
+    // The kit names claims data-<statefulset>-<ordinal>.
+    "data-(.+)-[0-9]+",
+  ),
+  cpuOfLimit: serviceFrom(
+    `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{container!=""}[5m]))` +
+      ` / sum by (namespace, pod, container) (container_spec_cpu_quota{container!=""} / container_spec_cpu_period{container!=""})`,
+    "container",
+    "(.+)",
+  ),
+  memoryOfLimit: serviceFrom(
+    `max by (namespace, pod, container) (container_memory_working_set_bytes{container!=""})` +
+      ` / max by (namespace, pod, container) (container_spec_memory_limit_bytes{container!=""} > 0)`,
+    "container",
+    "(.+)",
+  ),
+  restartsLastHour: serviceFrom(`increase(kube_pod_container_status_restarts_total[1h])`, "container", "(.+)"),
+  dbConnectionRatio: `sum by (namespace, service, pod) (pg_stat_activity_count) / max by (namespace, service, pod) (pg_settings_max_connections)`,
+} as const;
+
+const FROM_PODS = "the services' own /metrics, discovered by Prometheus' pod scrape config";
+const FROM_KUBELET = "the kubelet (cAdvisor and volume stats): needs a kubelet scrape job with nodes/metrics access, which this layer does not configure";
+const FROM_KSM = "kube-state-metrics, which this layer does not deploy";
+const FROM_PG = "postgres_exporter (pg_stat_activity_count, pg_settings_max_connections) next to PostgreSQL; CloudNativePG's built-in exporter names them cnpg_backends_total and cnpg_pg_settings_setting";
+
+const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
+
+/** Seed 003's alerts with the given thresholds. */
+export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.thresholds): AlertRule[] {
+  return [
+    {
+      alert: "ServiceDown",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute)",
+      expr: `up{job="${POD_JOB}"} == 0`,
+      threshold: 0,
+      for: t.downFor,
+      summary: "{{ $labels.service }} is down",
+      description: `Prometheus has not been able to scrape {{ $labels.pod }} in {{ $labels.namespace }} for more than ${t.downFor}.`,
+      source: FROM_PODS,
+    },
+    {
+      alert: "HighErrorRate",
+      severity: "critical",
+      seed: "error rate above 5% (> 5 minutes)",
+      expr: `(${SIGNALS.errorRatio}) > ${t.errorRatio}`,
+      threshold: t.errorRatio,
+      for: t.errorFor,
+      summary: "{{ $labels.service }} answers more than " + pct(t.errorRatio) + " of requests with 5xx",
+      description: `{{ $value | humanizePercentage }} of {{ $labels.service }}'s HTTP requests failed with a 5xx over the last 5 minutes (threshold ${pct(t.errorRatio)}).`,
+      source: `${FROM_PODS} (http_requests_total with a code label)`,
+    },
+    {
+      alert: "ModelRouterHighErrorRate",
+      severity: "critical",
+      seed: "error rate above 5% (> 5 minutes)",
+      expr: `(${SIGNALS.modelRouterErrorRatio}) > ${t.errorRatio}`,
+      threshold: t.errorRatio,
+      for: t.errorFor,
+      summary: "The Model Router fails more than " + pct(t.errorRatio) + " of requests",
+      description: `{{ $value | humanizePercentage }} of model_router_requests_total had a failing status over the last 5 minutes (threshold ${pct(t.errorRatio)}).`,
+      source: `${FROM_PODS} (model_router_requests_total with a status label)`,
+    },
+    {
+      alert: "HighLatency",
+      severity: "critical",
+      seed: "response time above the threshold (> 5 minutes)",
+      expr: `(${SIGNALS.latencyP95}) > ${t.latencyP95Seconds}`,
+      threshold: t.latencyP95Seconds,
+      for: t.latencyFor,
+      summary: `{{ $labels.service }}'s p95 latency is above ${t.latencyP95Seconds}s`,
+      description: `The 95th percentile of {{ $labels.service }}'s request duration is {{ $value | humanizeDuration }} (threshold ${t.latencyP95Seconds}s).`,
+      source: `${FROM_PODS} (*_request_duration_seconds histograms)`,
+    },
+    {
+      alert: "VolumeAlmostFull",
+      severity: "critical",
+      seed: "disk space low (< 10%)",
+      expr: `(${SIGNALS.volumeFree}) < ${t.diskFreeRatio}`,
+      threshold: t.diskFreeRatio,
+      for: t.diskFor,
+      summary: "Volume {{ $labels.persistentvolumeclaim }} has less than " + pct(t.diskFreeRatio) + " free",
+      description: `{{ $labels.persistentvolumeclaim }} in {{ $labels.namespace }} has {{ $value | humanizePercentage }} of its capacity left.`,
+      source: FROM_KUBELET,
+    },
+    {
+      alert: "CPUNearLimit",
+      severity: "warning",
+      seed: "CPU usage above 80% (> 5 minutes)",
+      expr: `(${SIGNALS.cpuOfLimit}) > ${t.cpuOfLimit}`,
+      threshold: t.cpuOfLimit,
+      for: t.cpuFor,
+      summary: "{{ $labels.pod }}/{{ $labels.container }} uses more than " + pct(t.cpuOfLimit) + " of its CPU limit",
+      description: `{{ $labels.container }} in {{ $labels.pod }} has used {{ $value | humanizePercentage }} of its CPU limit for ${t.cpuFor}; it is being throttled or about to be.`,
+      source: FROM_KUBELET,
+    },
+    {
+      alert: "MemoryNearLimit",
+      severity: "warning",
+      seed: "memory usage above 85% (> 5 minutes)",
+      expr: `(${SIGNALS.memoryOfLimit}) > ${t.memoryOfLimit}`,
+      threshold: t.memoryOfLimit,
+      for: t.memoryFor,
+      summary: "{{ $labels.pod }}/{{ $labels.container }} uses more than " + pct(t.memoryOfLimit) + " of its memory limit",
+      description: `{{ $labels.container }} in {{ $labels.pod }} has used {{ $value | humanizePercentage }} of its memory limit for ${t.memoryFor}; it will be OOM-killed at 100%.`,
+      source: FROM_KUBELET,
+    },
+    {
+      alert: "FrequentRestarts",
+      severity: "warning",
+      seed: "pod restarts frequently (> 5 per hour)",
+      expr: `(${SIGNALS.restartsLastHour}) > ${t.restartsPerHour}`,
+      threshold: t.restartsPerHour,
+      for: t.restartsFor,
+      summary: "{{ $labels.pod }}/{{ $labels.container }} restarted more than " + t.restartsPerHour + " times in an hour",
+      description: `{{ $labels.container }} in {{ $labels.pod }} ({{ $labels.namespace }}) restarted {{ $value | humanize }} times in the last hour.`,
+      source: FROM_KSM,
+    },
+    {
+      alert: "DatabaseConnectionsHigh",
+      severity: "warning",
+      seed: "database connections too high (> 80%)",
+      expr: `(${SIGNALS.dbConnectionRatio}) > ${t.dbConnectionRatio}`,
+      threshold: t.dbConnectionRatio,
+      for: t.dbConnectionsFor,
+      summary: "{{ $labels.service }} uses more than " + pct(t.dbConnectionRatio) + " of max_connections",
+      description: `{{ $labels.pod }} has {{ $value | humanizePercentage }} of its max_connections in use; new clients will be refused at 100%.`,
+      source: FROM_PG,
+    },
+  ];
+}
+
+/** The rules file in Prometheus' format (`promtool check rules` accepts it): one group per severity. */
+export function rulesFile(rules: AlertRule[]): string {
+  const severities: Severity[] = ["critical", "warning"];
+  return stringify(
+    {
+      groups: severities.map((severity) => ({
+        name: `voicehelper-${severity}`,
+        rules: rules
+          .filter((r) => r.severity === severity)
+          .map((r) => ({
+            alert: r.alert,
+            expr: r.expr,
+            for: r.for,
+            labels: { severity: r.severity },
+            annotations: { summary: r.summary, description: r.description },
+          })),
+      })),
+    },
+    { lineWidth: 0 },
+  );
+}

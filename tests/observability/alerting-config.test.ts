@@ -1,0 +1,46 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, loadConfig } from "../../components/config/schema";
+import { FAKE_SECRETS, stackSettings } from "../harness";
+
+const EMAIL = { to: "oncall@example.com, sre@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" };
+const SMTP_PASSWORD = "smtp-test-password-0000";
+
+/** The ConfigError message loadConfig throws for these settings on the dev stack. */
+function rejection(overrides: Record<string, unknown>, secrets: Record<string, string> = FAKE_SECRETS): string {
+  try {
+    loadConfig("dev", stackSettings("dev", overrides, secrets));
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `a ConfigError, got ${e}`);
+    return e.message;
+  }
+  assert.fail("the configuration was accepted");
+}
+
+describe("config contract: alerting", () => {
+  it("rejects an SMTP relay without a port, naming the setting", () => {
+    assert.match(rejection({ alerting: { email: { ...EMAIL, smarthost: "smtp.example.com" } } }), /voicehelper:alerting\.email\.smarthost: must be host:port/);
+  });
+  it("rejects a recipient that is not an e-mail address", () => {
+    assert.match(rejection({ alerting: { email: { ...EMAIL, to: "oncall" } } }), /voicehelper:alerting\.email\.to: must be one or more e-mail addresses/);
+  });
+  it("rejects a webhook that is not an http(s) URL", () => {
+    assert.match(rejection({ alerting: { webhookUrl: "ftp://hooks.example.com" } }), /voicehelper:alerting\.webhookUrl: must be an http\(s\) URL/);
+  });
+  it("rejects an unknown receiver setting", () => {
+    assert.match(rejection({ alerting: { slack: "x" } }), /voicehelper:alerting\.slack: unknown setting/);
+  });
+  it("rejects an SMTP password without an e-mail receiver", () => {
+    assert.match(rejection({}, { ...FAKE_SECRETS, smtpPassword: SMTP_PASSWORD }), /voicehelper:smtpPassword: is set but alerting\.email is not/);
+  });
+  it("never shows the SMTP password in an error", () => {
+    assert.ok(!rejection({}, { ...FAKE_SECRETS, smtpPassword: SMTP_PASSWORD }).includes(SMTP_PASSWORD));
+  });
+  it("accepts e-mail and webhook receivers and carries the SMTP password as a secret", async () => {
+    const cfg = loadConfig("dev", stackSettings("dev", { alerting: { email: EMAIL, webhookUrl: "https://hooks.example.com/x" } }, { ...FAKE_SECRETS, smtpPassword: SMTP_PASSWORD }));
+    assert.deepStrictEqual(cfg.alerting.email, EMAIL);
+    assert.strictEqual(cfg.alerting.webhookUrl, "https://hooks.example.com/x");
+    assert.ok(cfg.alerting.smtpPassword, "smtpPassword carried");
+    assert.strictEqual(await pulumi.isSecret(cfg.alerting.smtpPassword!), true);
+  });
+});

@@ -1,0 +1,70 @@
+import * as assert from "assert";
+import { Rendered } from "../harness";
+import { MONITORING, configFile, mainContainer, renderOnce, unsecret } from "./helpers";
+
+describe("observability: Grafana", () => {
+  let r: Rendered;
+  before(async () => {
+    r = await renderOnce("dev");
+  });
+  const env = (name: string) => {
+    const e = mainContainer(r, "grafana").env.find((x: any) => x.name === name);
+    assert.ok(e, `env ${name}`);
+    return e;
+  };
+
+  for (const name of ["GF_SECURITY_ADMIN_PASSWORD", "GF_SECURITY_SECRET_KEY"]) {
+    it(`${name} comes from a generated Secret, never a literal`, () => {
+      const e = env(name);
+      assert.strictEqual(e.value, undefined);
+      const ref = e.valueFrom.secretKeyRef;
+      const secret = r.object("kubernetes:core/v1:Secret", ref.name, MONITORING);
+      const value = unsecret(secret.inputs.stringData)[ref.key];
+      assert.ok(typeof value === "string" && value.length >= 32, "a long value");
+      assert.ok(!["admin", "VoiceHelper2025!", "SW2YcwTIb9zpOOhoPsMm"].includes(value), "not a published default");
+      const generator = r.ofType("random:index/randomPassword:RandomPassword").find((x) => x.name === `${ref.name}-${ref.key}`);
+      assert.ok(generator, `a RandomPassword generates ${ref.key}`);
+    });
+  }
+
+  it("has no anonymous access", () => {
+    assert.strictEqual(env("GF_AUTH_ANONYMOUS_ENABLED").value, "false");
+  });
+
+  it("runs as UID 472", () => {
+    assert.strictEqual(r.object("kubernetes:apps/v1:StatefulSet", "grafana", MONITORING).inputs.spec.template.spec.securityContext.runAsUser, 472);
+  });
+
+  it("its Prometheus datasource points at the Prometheus Service the program creates", () => {
+    const svc = r.object("kubernetes:core/v1:Service", "prometheus", MONITORING).inputs;
+    const port = svc.spec.ports.find((p: any) => p.name === "http").port;
+    const ds = configFile(r, "grafana-provisioning", "datasources.yaml").datasources.find((d: any) => d.type === "prometheus");
+    assert.strictEqual(ds.url, `http://${svc.metadata.name}.${svc.metadata.namespace}.svc.cluster.local:${port}`);
+    assert.strictEqual(ds.isDefault, true);
+  });
+
+  it("provisions the datasources and the dashboards from the mounted paths", () => {
+    const pod = r.object("kubernetes:apps/v1:StatefulSet", "grafana", MONITORING).inputs.spec.template.spec;
+    const c = pod.containers[0];
+    const provisioningDir = c.env.find((x: any) => x.name === "GF_PATHS_PROVISIONING").value;
+    const vol = pod.volumes.find((v: any) => v.configMap?.name === "grafana-provisioning");
+    assert.strictEqual(c.volumeMounts.find((m: any) => m.name === vol.name).mountPath, provisioningDir);
+    assert.deepStrictEqual(vol.configMap.items.map((i: any) => i.path).sort(), ["dashboards/dashboards.yaml", "datasources/datasources.yaml"]);
+    const provider = configFile(r, "grafana-provisioning", "dashboards.yaml").providers[0];
+    const dashVol = pod.volumes.find((v: any) => v.configMap?.name === "grafana-dashboards");
+    assert.strictEqual(c.volumeMounts.find((m: any) => m.name === dashVol.name).mountPath, provider.options.path);
+  });
+
+  it("the platform dashboard plots request rate, errors, p95 latency, restarts and CPU/memory against limits", () => {
+    const dash = configFile(r, "grafana-dashboards", "platform.json");
+    const exprs: string[] = dash.panels.map((p: any) => p.targets[0].expr);
+    assert.ok(exprs.some((e) => /rate\(http_requests_total\[5m\]\)/.test(e) && !e.includes("5..")));
+    assert.ok(exprs.some((e) => e.includes('code=~"5.."')));
+    assert.ok(exprs.some((e) => e.startsWith("histogram_quantile(0.95")));
+    assert.ok(exprs.some((e) => e.includes("kube_pod_container_status_restarts_total")));
+    assert.ok(exprs.some((e) => e.includes("container_spec_cpu_quota")));
+    assert.ok(exprs.some((e) => e.includes("container_spec_memory_limit_bytes")));
+    const ds = configFile(r, "grafana-provisioning", "datasources.yaml").datasources.find((d: any) => d.type === "prometheus");
+    assert.ok(dash.panels.every((p: any) => p.datasource.uid === ds.uid), "every panel uses the provisioned datasource");
+  });
+});

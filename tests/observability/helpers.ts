@@ -1,0 +1,82 @@
+/** Small readers for the observability tests: config files inside ConfigMaps, secret stringData. */
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { PlatformConfig, loadConfig } from "../../components/config/schema";
+import { ServiceEndpoint } from "../../components/kit/endpoint";
+import { BUILT } from "../../components/layers/context";
+import { ObservabilityLayer } from "../../components/layers/observability";
+import { PRIORITY_CLASSES } from "../../components/layers/prerequisites";
+import { ProgramOutputs } from "../../components/program";
+import { Rendered, render, renderConfig, stackSettings } from "../harness";
+
+export const MONITORING = "voicehelper-monitoring";
+
+/** The text of one key of a ConfigMap in the monitoring namespace. */
+export function configText(r: Rendered, configMap: string, key: string): string {
+  const data = r.object("kubernetes:core/v1:ConfigMap", configMap, MONITORING).inputs.data ?? {};
+  if (typeof data[key] !== "string") throw new Error(`ConfigMap ${configMap} has no key ${key} (keys: ${Object.keys(data).join(", ")})`);
+  return data[key];
+}
+
+/** One key of a ConfigMap, parsed as YAML (JSON is YAML too). */
+export function configFile(r: Rendered, configMap: string, key: string): any {
+  return parse(configText(r, configMap, key));
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A value as the mock runtime hands it over, with Pulumi's secret wrapper removed. */
+export function unsecret(v: any): any {
+  return v && typeof v === "object" && SECRET_SIG in v ? v.value : v;
+}
+
+export function statefulSet(r: Rendered, name: string): any {
+  return r.object("kubernetes:apps/v1:StatefulSet", name, MONITORING).inputs;
+}
+
+export function mainContainer(r: Rendered, name: string): any {
+  return statefulSet(r, name).spec.template.spec.containers[0];
+}
+
+const renders = new Map<string, Promise<Rendered>>();
+
+/** `render`, once per distinct stack and settings across the observability tests (they only read). */
+export function renderOnce(stack: string, overrides: Record<string, unknown> = {}, secrets?: Record<string, string>): Promise<Rendered> {
+  const key = JSON.stringify([stack, overrides, secrets]);
+  if (!renders.has(key)) renders.set(key, render(stack, overrides, secrets));
+  return renders.get(key)!;
+}
+
+/** Elasticsearch as the storage layer will offer it (that layer is built in parallel). */
+export const ELASTICSEARCH: ServiceEndpoint = {
+  service: "elasticsearch",
+  namespace: "voicehelper-storage",
+  host: "elasticsearch.voicehelper-storage.svc.cluster.local",
+  selector: { "app.kubernetes.io/name": "elasticsearch", "app.kubernetes.io/component": "search", "app.kubernetes.io/part-of": "voicehelper" },
+  ports: { http: 9200 },
+};
+
+/** The observability layer alone, with an Elasticsearch endpoint and credentials handed in. */
+function withElasticsearch(cfg: PlatformConfig): ProgramOutputs {
+  const services = cfg.services.filter((s) => BUILT.has(s));
+  new ObservabilityLayer("observability", {
+    tier: cfg.tier,
+    services,
+    sizes: cfg.sizes,
+    protectData: cfg.protectData,
+    skipAwait: false,
+    priorityClasses: { data: PRIORITY_CLASSES.data.name, platform: PRIORITY_CLASSES.platform.name, app: PRIORITY_CLASSES.app.name },
+    clusterName: cfg.stack,
+    alerting: cfg.alerting,
+    endpoints: { elasticsearch: ELASTICSEARCH },
+    elasticsearchAuth: { username: "elastic", password: { name: pulumi.output("elasticsearch-auth"), key: "password" } },
+  });
+  return { tier: cfg.tier, deployMode: cfg.deployMode, namespaces: {}, deployed: services, planned: [], endpoints: {}, urls: {} };
+}
+
+/** The dev stack's observability layer with Elasticsearch present (cached). */
+export function renderWithElasticsearch(): Promise<Rendered> {
+  const key = "with-elasticsearch";
+  if (!renders.has(key)) renders.set(key, renderConfig(loadConfig("dev", stackSettings("dev")), withElasticsearch));
+  return renders.get(key)!;
+}

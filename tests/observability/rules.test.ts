@@ -1,0 +1,89 @@
+import * as assert from "assert";
+import { OBSERVABILITY_DEFAULTS } from "../../components/layers/observability/defaults";
+import { AlertRule, alertRules } from "../../components/layers/observability/rules";
+import { Rendered } from "../harness";
+import { configFile, renderOnce } from "./helpers";
+
+/** Seed 003's alert policy: what must exist, at which severity, threshold and duration. */
+const SEED_003: { alert: string; severity: string; threshold: number; for: string; op: ">" | "<" | "==" }[] = [
+  { alert: "ServiceDown", severity: "critical", threshold: 0, for: "1m", op: "==" },
+  { alert: "HighErrorRate", severity: "critical", threshold: 0.05, for: "5m", op: ">" },
+  { alert: "ModelRouterHighErrorRate", severity: "critical", threshold: 0.05, for: "5m", op: ">" },
+  { alert: "HighLatency", severity: "critical", threshold: OBSERVABILITY_DEFAULTS.thresholds.latencyP95Seconds, for: "5m", op: ">" },
+  { alert: "VolumeAlmostFull", severity: "critical", threshold: 0.1, for: "5m", op: "<" },
+  { alert: "CPUNearLimit", severity: "warning", threshold: 0.8, for: "5m", op: ">" },
+  { alert: "MemoryNearLimit", severity: "warning", threshold: 0.85, for: "5m", op: ">" },
+  { alert: "FrequentRestarts", severity: "warning", threshold: 5, for: "0s", op: ">" },
+  { alert: "DatabaseConnectionsHigh", severity: "warning", threshold: 0.8, for: "5m", op: ">" },
+];
+
+describe("observability: alert rules (seed 003)", () => {
+  let r: Rendered;
+  let file: any;
+  before(async () => {
+    r = await renderOnce("dev");
+    file = configFile(r, "prometheus-rules", "alerts.yaml");
+  });
+
+  for (const want of SEED_003) {
+    it(`${want.alert}: ${want.severity}, ${want.op} ${want.threshold} for ${want.for}`, () => {
+      const rule = alertRules().find((x) => x.alert === want.alert);
+      assert.ok(rule, `no rule ${want.alert}`);
+      assert.strictEqual(rule.severity, want.severity);
+      assert.strictEqual(rule.threshold, want.threshold);
+      assert.strictEqual(rule.for, want.for);
+      assert.ok(rule.expr.trimEnd().endsWith(`${want.op} ${want.threshold}`), `expr compares with ${want.op} ${want.threshold}: ${rule.expr}`);
+    });
+  }
+
+  it("has no alert the seed does not ask for", () => {
+    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), SEED_003.map((x) => x.alert).sort());
+  });
+
+  it("service down is `up == 0` on the pod scrape job; latency is p95 over *_request_duration_seconds", () => {
+    const by = (a: string) => alertRules().find((x) => x.alert === a)!;
+    assert.match(by("ServiceDown").expr, /^up\{job="kubernetes-pods"\} == 0$/);
+    assert.match(by("HighLatency").expr, /histogram_quantile\(0\.95, .*_request_duration_seconds_bucket/);
+    assert.match(by("HighErrorRate").expr, /http_requests_total\{code=~"5\.\."\}/);
+    assert.match(by("ModelRouterHighErrorRate").expr, /model_router_requests_total\{status=~/);
+    assert.match(by("VolumeAlmostFull").expr, /kubelet_volume_stats_available_bytes \/ kubelet_volume_stats_capacity_bytes/);
+    assert.match(by("DatabaseConnectionsHigh").expr, /pg_stat_activity_count.*\/.*pg_settings_max_connections/);
+  });
+
+  it("takes thresholds from its argument, not from literals", () => {
+    const custom = alertRules({ ...OBSERVABILITY_DEFAULTS.thresholds, latencyP95Seconds: 0.75, latencyFor: "10m" });
+    const latency = custom.find((x) => x.alert === "HighLatency")!;
+    assert.strictEqual(latency.threshold, 0.75);
+    assert.strictEqual(latency.for, "10m");
+    assert.ok(latency.expr.endsWith("> 0.75"));
+  });
+
+  it("renders a rules file with the structure promtool expects", () => {
+    assert.ok(Array.isArray(file.groups) && file.groups.length > 0, "groups[]");
+    const names = new Set<string>();
+    for (const g of file.groups) {
+      assert.ok(typeof g.name === "string" && !names.has(g.name), `group name unique: ${g.name}`);
+      names.add(g.name);
+      assert.ok(Array.isArray(g.rules) && g.rules.length > 0);
+      for (const rule of g.rules) {
+        assert.deepStrictEqual(Object.keys(rule).sort(), ["alert", "annotations", "expr", "for", "labels"]);
+        assert.match(rule.for, /^[0-9]+(ms|s|m|h|d|w|y)$/);
+        assert.ok(["critical", "warning"].includes(rule.labels.severity));
+        assert.ok(rule.annotations.summary && rule.annotations.description);
+      }
+    }
+  });
+
+  it("the rendered file holds exactly the rule data, expression for expression", () => {
+    const rendered = file.groups.flatMap((g: any) => g.rules);
+    const data: AlertRule[] = alertRules();
+    assert.strictEqual(rendered.length, data.length);
+    for (const d of data) {
+      const x = rendered.find((y: any) => y.alert === d.alert);
+      assert.ok(x, `${d.alert} rendered`);
+      assert.strictEqual(x.expr, d.expr);
+      assert.strictEqual(x.for, d.for);
+      assert.strictEqual(x.labels.severity, d.severity);
+    }
+  });
+});
