@@ -76,6 +76,7 @@ export class Platform extends pulumi.ComponentResource {
       priorityClasses: prerequisites.priorityClasses,
       // Prometheus' identity is known before it exists: every layer's metrics ports admit it.
       scrapers: this.deployed.includes("prometheus") ? prometheusScrapers() : undefined,
+      ambient,
     };
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [prerequisites, ...deps] });
     const hasLayer = (layer: string) => this.deployed.some((s) => CATALOG[s].layer === layer);

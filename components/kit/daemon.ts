@@ -56,7 +56,7 @@ export class NodeAgent extends pulumi.ComponentResource {
     );
 
     const admissions = [...(args.admissions ?? []), ...metricsAdmission(args.containers, args.metrics, ctx.scrapers)];
-    workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions, egress: args.egress ?? [] }, this);
+    workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions, egress: args.egress ?? [], ambient: ctx.ambient }, this);
     this.registerOutputs({});
   }
 }

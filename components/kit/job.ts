@@ -63,7 +63,7 @@ export class BatchJob extends pulumi.ComponentResource {
         )
       : new k8s.batch.v1.Job(name, { metadata, spec: jobSpec }, { parent: this });
 
-    workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions: [], egress: args.egress ?? [] }, this);
+    workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions: [], egress: args.egress ?? [], ambient: ctx.ambient }, this);
     this.registerOutputs({});
   }
 }

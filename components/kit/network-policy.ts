@@ -81,6 +81,18 @@ function uniq(xs: number[]): number[] {
   return [...new Set(xs)];
 }
 
+/**
+ * Istio ambient: ztunnel carries meshed traffic as HBONE to port 15008 of the destination pod, so every
+ * pod-to-pod path also needs 15008; and the kubelet's probes reach meshed pods from this link-local
+ * address (ztunnel SNATs them), so they must be admitted or every probe fails.
+ */
+export const HBONE_PORT = 15008;
+export const AMBIENT_PROBE_SOURCE = "169.254.7.127/32";
+
+function withHbone(ports: PortSpec[], ambient: boolean): PortSpec[] {
+  return ambient ? [...ports, HBONE_PORT] : ports;
+}
+
 export interface WorkloadPoliciesArgs {
   name: string;
   namespace: string;
@@ -89,6 +101,8 @@ export interface WorkloadPoliciesArgs {
   dependencies: Dependency[];
   admissions: Admission[];
   egress: EgressRule[];
+  /** The pods are in Istio's ambient mesh: add HBONE and the kubelet's probe source. */
+  ambient?: boolean;
 }
 
 function tcpPorts(ports: PortSpec[]): Port[] {
@@ -116,8 +130,11 @@ export function admit(
   ports: PortSpec[],
   labels: Labels,
   parent: pulumi.Resource,
+  ambient = false,
 ): k8s.networking.v1.NetworkPolicy {
   const name = `${target.name}-from-${role}`;
+  const sources = from === "anywhere" ? [{ ipBlock: { cidr: "0.0.0.0/0" } }] : from.map(peerOf);
+  const allPorts = withHbone(ports, ambient);
   return new k8s.networking.v1.NetworkPolicy(
     name,
     {
@@ -125,7 +142,7 @@ export function admit(
       spec: {
         podSelector: { matchLabels: target.selector },
         policyTypes: ["Ingress"],
-        ingress: [{ from: from === "anywhere" ? [{ ipBlock: { cidr: "0.0.0.0/0" } }] : from.map(peerOf), ports: tcpPorts(ports) }],
+        ingress: [{ from: sources, ports: tcpPorts(allPorts) }],
       },
     },
     { parent },
@@ -136,9 +153,10 @@ export function admit(
 export function workloadPolicies(args: WorkloadPoliciesArgs, parent: pulumi.Resource): void {
   const self: Peer = { namespace: args.namespace, selector: args.selector };
   const egressRules: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [DNS];
-  for (const d of args.dependencies) egressRules.push({ to: [peerOf(d.endpoint)], ports: tcpPorts(dependencyPorts(d)) });
+  const ambient = args.ambient ?? false;
+  for (const d of args.dependencies) egressRules.push({ to: [peerOf(d.endpoint)], ports: tcpPorts(withHbone(dependencyPorts(d), ambient)) });
   for (const e of args.egress) egressRules.push({ to: e.to, ports: e.ports });
-  for (const a of args.admissions.filter((x) => x.role === "peers")) egressRules.push({ to: a.from.map(peerOf), ports: tcpPorts(a.ports) });
+  for (const a of args.admissions.filter((x) => x.role === "peers")) egressRules.push({ to: a.from.map(peerOf), ports: tcpPorts(withHbone(a.ports, ambient)) });
 
   new k8s.networking.v1.NetworkPolicy(
     `${args.name}-egress`,
@@ -150,8 +168,18 @@ export function workloadPolicies(args: WorkloadPoliciesArgs, parent: pulumi.Reso
   );
 
   const target = { name: args.name, ...self };
-  for (const a of args.admissions) admit(target, a.role, a.from, a.ports, args.labels, parent);
+  for (const a of args.admissions) admit(target, a.role, a.from, a.ports, args.labels, parent, ambient);
   for (const d of args.dependencies) {
-    admit({ name: d.endpoint.service, namespace: d.endpoint.namespace, selector: d.endpoint.selector }, args.name, [self], dependencyPorts(d), args.labels, parent);
+    admit({ name: d.endpoint.service, namespace: d.endpoint.namespace, selector: d.endpoint.selector }, args.name, [self], dependencyPorts(d), args.labels, parent, ambient);
+  }
+  if (ambient) {
+    new k8s.networking.v1.NetworkPolicy(
+      `${args.name}-from-kubelet-probes`,
+      {
+        metadata: { name: `${args.name}-from-kubelet-probes`, namespace: args.namespace, labels: args.labels },
+        spec: { podSelector: { matchLabels: args.selector }, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: AMBIENT_PROBE_SOURCE } }] }] },
+      },
+      { parent },
+    );
   }
 }

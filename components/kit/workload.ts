@@ -27,6 +27,8 @@ export interface WorkloadContext {
   priorityClassName: string;
   /** Prometheus' pods, when deployed: admitted to every declared metrics port. */
   scrapers?: Peer;
+  /** The namespace is in Istio's ambient mesh (NetworkPolicies must admit HBONE and probes). */
+  ambient?: boolean;
 }
 
 export interface WorkloadArgs {
@@ -259,7 +261,7 @@ export class Workload extends pulumi.ComponentResource {
       admissions.push({ role: "peers", from: [self], ports: uniquePortSpecs(peerPorts.map((p) => ({ port: p.containerPort, protocol: p.protocol ?? "TCP" }))) });
     }
     admissions.push(...metricsAdmission(args.containers, args.metrics, ctx.scrapers));
-    workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions, egress: args.egress ?? [] }, this);
+    workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions, egress: args.egress ?? [], ambient: ctx.ambient }, this);
 
     this.endpoint = {
       service: name,

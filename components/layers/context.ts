@@ -21,6 +21,8 @@ export interface LayerArgs {
   priorityClasses: Record<PriorityRole, string>;
   /** Prometheus' pods, when the stack deploys Prometheus. */
   scrapers?: Peer;
+  /** The platform namespaces are in Istio's ambient mesh. */
+  ambient?: boolean;
 }
 
 export function isDeployed(args: Pick<LayerArgs, "services">, service: ServiceName): boolean {
@@ -36,6 +38,7 @@ export function contextFor(args: LayerArgs, service: ServiceName, priority: Prio
     skipAwait: args.skipAwait,
     priorityClassName: args.priorityClasses[priority],
     scrapers: args.scrapers,
+    ambient: args.ambient,
   };
 }
 

@@ -25,7 +25,7 @@ describe("gateway", () => {
     }
   });
 
-  it("reaches Redis with a password copied into its own namespace, and Redis admits it on 6379 only", async () => {
+  it("reaches Redis with a password copied into its own namespace, and Redis admits it on 6379 only (+ HBONE in the mesh)", async () => {
     const r = await render("prod");
     const c = deployment(r).inputs.spec.template.spec.containers[0];
     const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
@@ -38,7 +38,7 @@ describe("gateway", () => {
     const egress = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "gateway-egress").inputs.spec.egress;
     assert.ok(egress.some((e: any) => e.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "redis" && e.ports[0].port === 6379));
     const ingress = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "redis-from-gateway").inputs.spec.ingress[0];
-    assert.deepEqual(ingress.ports, [{ protocol: "TCP", port: 6379 }]);
+    assert.deepEqual(ingress.ports, [{ protocol: "TCP", port: 6379 }, { protocol: "TCP", port: 15008 }]);
   });
 
   it("exposes only its API port to clients and its metrics port to scrapers via annotations", async () => {

@@ -56,3 +56,21 @@ describe("mesh: Istio ambient", () => {
     assert.ok(r.ofType("kubernetes:security.istio.io/v1:PeerAuthentication").length >= 3);
   });
 });
+
+describe("mesh: NetworkPolicies in the ambient mesh", () => {
+  it("every allowed pod-to-pod path also allows HBONE (15008), and the kubelet's probes are admitted", async () => {
+    const staging = await render("staging");
+    const policy = (name: string) => staging.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec;
+    assert.deepEqual(policy("redis-from-gateway").ingress[0].ports.map((p: any) => p.port), [6379, 15008]);
+    const toRedis = policy("gateway-egress").egress.find((e: any) => e.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "redis");
+    assert.deepEqual(toRedis.ports.map((p: any) => p.port), [6379, 15008]);
+    assert.deepEqual(policy("gateway-from-kubelet-probes").ingress, [{ from: [{ ipBlock: { cidr: "169.254.7.127/32" } }] }]);
+  });
+
+  it("without the mesh, no HBONE port and no probe admission", async () => {
+    const dev = await render("dev");
+    const ports = dev.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "redis-from-gateway").inputs.spec.ingress[0].ports.map((p: any) => p.port);
+    assert.deepEqual(ports, [6379]);
+    assert.ok(!dev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").some((p) => p.inputs.metadata.name.endsWith("-from-kubelet-probes")));
+  });
+});

@@ -55,7 +55,7 @@ describe("messaging: kafka", () => {
 
   it("lets only brokers reach the controller port", () => {
     const peers = prod.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "kafka-from-peers").inputs.spec.ingress[0];
-    assert.deepEqual(peers.ports.map((p: any) => p.port).sort(), [9092, 9093]);
+    assert.deepEqual(peers.ports.map((p: any) => p.port).sort(), [15008, 9092, 9093], "client, controller, and HBONE (prod runs the ambient mesh)");
     const svc = prod.object("kubernetes:core/v1:Service", "kafka", NS).inputs.spec.ports.map((p: any) => p.port);
     assert.deepEqual(svc, [9092], "clients only see the client listener");
   });

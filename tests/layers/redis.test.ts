@@ -71,14 +71,14 @@ describe("redis", () => {
     assert.match(c.command.join(" "), /--cluster-replicas 1 --cluster-yes/);
     assert.match(c.command.join(" "), /cluster already formed/, "the job is idempotent");
     const bus = prod.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "redis-from-peers").inputs.spec.ingress[0].ports.map((p: any) => p.port);
-    assert.deepEqual(bus.sort(), [16379, 6379]);
+    assert.deepEqual(bus.sort(), [15008, 16379, 6379], "client, cluster bus, and HBONE (prod runs the ambient mesh)");
     assert.ok(prod.object("kubernetes:policy/v1:PodDisruptionBudget", "redis"));
   });
 
   it("admits only declared clients: the gateway, and the bootstrap job in production", () => {
     const admitted = (r: Rendered) =>
       r.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
-        .filter((p) => p.inputs.metadata.namespace === NAMESPACES.storage && p.inputs.metadata.name.startsWith("redis-from-"))
+        .filter((p) => p.inputs.metadata.namespace === NAMESPACES.storage && p.inputs.metadata.name.startsWith("redis-from-") && !p.inputs.metadata.name.endsWith("kubelet-probes"))
         .map((p) => p.inputs.metadata.name)
         .sort();
     assert.deepEqual(admitted(dev), ["redis-from-gateway"]);

@@ -24,6 +24,8 @@ export interface GatewayEdgeArgs {
   routes: PublicRoute[];
   tlsSecret: string;
   size: ServiceSize;
+  /** Backends are in the ambient mesh: the proxy reaches them over HBONE. */
+  ambient: boolean;
 }
 
 /** The labels Istio puts on the pods it deploys for a Gateway. */
@@ -161,6 +163,7 @@ export function gatewayEdge(args: GatewayEdgeArgs, parent: pulumi.Resource): voi
       labels,
       dependencies: backends.map((b) => ({ endpoint: b.endpoint, ports: b.portNames })),
       admissions: [],
+      ambient: args.ambient,
       egress: [{ role: "istiod", to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.istio } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] }],
     },
     parent,

@@ -16,6 +16,7 @@ export interface IngressEdgeArgs {
   controllerNamespace: string;
   /** Name of the TLS Secret, present in every namespace that holds a routed service. */
   tlsSecret: string;
+  ambient: boolean;
 }
 
 export function ingressEdge(args: IngressEdgeArgs, parent: pulumi.Resource): void {
@@ -51,6 +52,6 @@ export function ingressEdge(args: IngressEdgeArgs, parent: pulumi.Resource): voi
   }
   const controller = { namespace: args.controllerNamespace, selector: {} };
   for (const b of uniqueBackends(args.routes)) {
-    admit({ name: b.endpoint.service, namespace: b.endpoint.namespace, selector: b.endpoint.selector }, "edge", [controller], b.portNames.map((n) => b.endpoint.ports[n]), labels, parent);
+    admit({ name: b.endpoint.service, namespace: b.endpoint.namespace, selector: b.endpoint.selector }, "edge", [controller], b.portNames.map((n) => b.endpoint.ports[n]), labels, parent, args.ambient);
   }
 }
