@@ -55,11 +55,37 @@ export interface WorkloadArgs {
   strategy?: "RollingUpdate" | "Recreate";
 }
 
+/** The stable DNS names a StatefulSet's pods get: one source of truth for the Workload and its peers' flags. */
+export interface StatefulNames {
+  /** Name of the headless Service (the StatefulSet's serviceName). */
+  headlessName: string;
+  /** Cluster DNS name of the headless Service. */
+  headlessHost: string;
+  /** Pod names in ordinal order: "<name>-0", "<name>-1", ... */
+  podNames: string[];
+  /** Each pod's DNS name: "<pod>.<headlessHost>". */
+  podHosts: string[];
+}
+
+/**
+ * The names the Workload gives a StatefulSet named `name` with `replicas` pods. Services call it to
+ * build cluster flags (seed hosts, initial members) before the Workload exists; the Workload uses the
+ * same function, so the two can never disagree.
+ */
+export function statefulNames(name: string, namespace: string, replicas: number): StatefulNames {
+  const headlessName = `${name}-headless`;
+  const headlessHost = clusterHost(headlessName, namespace);
+  const podNames = Array.from({ length: replicas }, (_, i) => `${name}-${i}`);
+  return { headlessName, headlessHost, podNames, podHosts: podNames.map((p) => `${p}.${headlessHost}`) };
+}
+
 export class Workload extends pulumi.ComponentResource {
   /** The client-facing endpoint, for the layers above. */
   readonly endpoint: ServiceEndpoint;
   /** Stable DNS names of each pod, in ordinal order (StatefulSets only). */
   readonly podHosts: string[];
+  /** Pod names, in ordinal order (StatefulSets only). */
+  readonly podNames: string[];
   readonly headlessHost?: string;
   readonly workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
 
@@ -127,7 +153,8 @@ export class Workload extends pulumi.ComponentResource {
     });
 
     const metadata = { name, namespace: ns, labels, annotations: workloadAnnotations };
-    const headlessName = `${name}-headless`;
+    const names = statefulNames(name, ns, maxReplicas);
+    const headlessName = names.headlessName;
     if (stateful) {
       const protect = ctx.protectData && args.state?.mountPath !== undefined;
       this.workload = new k8s.apps.v1.StatefulSet(
@@ -171,8 +198,9 @@ export class Workload extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.headlessHost = clusterHost(headlessName, ns);
-      this.podHosts = Array.from({ length: maxReplicas }, (_, i) => `${name}-${i}.${this.headlessHost}`);
+      this.headlessHost = names.headlessHost;
+      this.podHosts = names.podHosts;
+      this.podNames = names.podNames;
     } else {
       this.workload = new k8s.apps.v1.Deployment(
         name,
@@ -188,6 +216,7 @@ export class Workload extends pulumi.ComponentResource {
         { parent: this },
       );
       this.podHosts = [];
+      this.podNames = [];
     }
 
     if (clientPorts.length > 0) {

@@ -13,7 +13,7 @@ import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { BatchJob } from "../../kit/job";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
 import { GeneratedSecret, SecretKeyRef, password } from "../../kit/secret";
-import { Workload, WorkloadContext } from "../../kit/workload";
+import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
 
 const PORT = 6379;
 const BUS_PORT = 16379;
@@ -67,7 +67,7 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
     opts,
   );
 
-  const headless = `${name}-headless.${ctx.namespace}.svc.cluster.local`;
+  const headless = statefulNames(name, ctx.namespace, size.replicas).headlessHost;
   const ping = execProbe(["sh", "-c", 'redis-cli -h 127.0.0.1 ping | grep -Eq "PONG|LOADING"']);
   const ready = cluster
     ? execProbe(["sh", "-c", 'redis-cli -h 127.0.0.1 ping | grep -q PONG && redis-cli -h 127.0.0.1 cluster info | grep -q "cluster_state:ok"'])
