@@ -4,12 +4,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
 import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
+import { MinioOutputs, minio } from "./minio";
+import { ObjectStore } from "./object-store";
 import { RedisOutputs, redis } from "./redis";
 
 export interface StorageLayerArgs extends LayerArgs {}
 
 export class StorageLayer extends pulumi.ComponentResource {
   readonly redis?: RedisOutputs;
+  readonly minio?: MinioOutputs;
+  /** The object store every other service uses (MinIO today). */
+  readonly objectStore?: ObjectStore;
   readonly endpoints: Endpoints = {};
 
   constructor(name: string, args: StorageLayerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -21,6 +26,15 @@ export class StorageLayer extends pulumi.ComponentResource {
         this,
       );
       this.endpoints.redis = this.redis.endpoint;
+    }
+    if (isDeployed(args, "minio")) {
+      this.minio = minio(
+        { image: IMAGES.minio, clientImage: IMAGES.minioClient, size: args.sizes.minio, jobSize: args.sizes.backup },
+        contextFor(args, "minio", "data"),
+        this,
+      );
+      this.objectStore = this.minio;
+      this.endpoints.minio = this.minio.endpoint;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }

@@ -1,0 +1,81 @@
+import * as assert from "assert";
+import { IMAGES } from "../../components/config/images";
+import { Rendered, render } from "../harness";
+import { JOB, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf } from "./helpers";
+
+/** Expands MinIO's "{a...b}" ellipsis the way `minio server` does. */
+function expandEllipsis(arg: string): string[] {
+  const m = /^(.*)\{(\d+)\.\.\.(\d+)\}(.*)$/.exec(arg);
+  if (!m) return [arg];
+  const out: string[] = [];
+  for (let i = Number(m[2]); i <= Number(m[3]); i++) out.push(`${m[1]}${i}${m[4]}`);
+  return out;
+}
+
+describe("storage: MinIO", () => {
+  let dev: Rendered;
+  let prod: Rendered;
+  before(async () => {
+    dev = await render("dev");
+    prod = await render("prod");
+  });
+
+  it("runs one standalone node on its own drive in dev", () => {
+    const sts = dev.object(STS, "minio", STORAGE_NS);
+    assert.strictEqual(sts.inputs.spec.replicas, 1);
+    assert.strictEqual(claimSize(sts), dev.config.sizes.minio.storage);
+    const c = mainContainer(sts);
+    assert.strictEqual(c.image, IMAGES.minio);
+    assert.deepStrictEqual(c.args.slice(0, 2), ["server", "/data"]);
+    assert.ok(c.volumeMounts.some((m: any) => m.name === "data" && m.mountPath === "/data"));
+  });
+
+  it("runs distributed in prod: every pod started in parallel, the pool naming exactly the StatefulSet's pods", () => {
+    const sts = prod.object(STS, "minio", STORAGE_NS);
+    assert.strictEqual(sts.inputs.spec.replicas, 4);
+    assert.strictEqual(sts.inputs.spec.podManagementPolicy, "Parallel");
+    assert.strictEqual(claimSize(sts), prod.config.sizes.minio.storage);
+    const pool = mainContainer(sts).args[1];
+    const urls = expandEllipsis(pool);
+    assert.deepStrictEqual(
+      urls,
+      podHostsOf(sts).map((h) => `http://${h}/data`),
+    );
+  });
+
+  it("serves the S3 API and the console, with MinIO's health probes", () => {
+    const c = mainContainer(prod.object(STS, "minio", STORAGE_NS));
+    const ports = Object.fromEntries(c.ports.map((p: any) => [p.name, p.containerPort]));
+    assert.deepStrictEqual(ports, { api: 9000, console: 9001 });
+    assert.strictEqual(c.livenessProbe.httpGet.path, "/minio/health/live");
+    assert.strictEqual(c.readinessProbe.httpGet.path, "/minio/health/ready");
+    assert.strictEqual(c.readinessProbe.httpGet.port, "api");
+  });
+
+  it("takes its root user and password from a generated Secret", () => {
+    for (const out of [dev, prod]) {
+      const c = mainContainer(out.object(STS, "minio", STORAGE_NS));
+      const user = assertFromGeneratedSecret(out, STORAGE_NS, c, "MINIO_ROOT_USER");
+      const pass = assertFromGeneratedSecret(out, STORAGE_NS, c, "MINIO_ROOT_PASSWORD");
+      assert.notStrictEqual(user, "minioadmin");
+      assert.ok(pass.length >= 32);
+    }
+  });
+
+  it("creates the platform's buckets with mc, authenticated with the same Secret", () => {
+    const job = prod.object(JOB, "minio-buckets", STORAGE_NS);
+    const c = mainContainer(job);
+    assert.strictEqual(c.image, IMAGES.minioClient);
+    assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal"]);
+    assert.match(c.command.join(" "), /mc mb --ignore-existing/);
+    assert.match(c.command.join(" "), /mc alias set/);
+    const server = mainContainer(prod.object(STS, "minio", STORAGE_NS));
+    assert.deepStrictEqual(envOf(c, "MINIO_ROOT_PASSWORD").valueFrom, envOf(server, "MINIO_ROOT_PASSWORD").valueFrom);
+    assert.strictEqual(envOf(c, "MINIO_URL").value, `http://minio.${STORAGE_NS}.svc.cluster.local:9000`);
+  });
+
+  it("protects its data in prod and not in dev", () => {
+    assertProtection(prod.object(STS, "minio", STORAGE_NS), true);
+    assertProtection(dev.object(STS, "minio", STORAGE_NS), false);
+  });
+});
