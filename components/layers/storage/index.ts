@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
 import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
 import { MinioOutputs, minio } from "./minio";
+import { Neo4jOutputs, neo4j } from "./neo4j";
 import { ObjectStore } from "./object-store";
 import { RedisOutputs, redis } from "./redis";
 
@@ -13,6 +14,7 @@ export interface StorageLayerArgs extends LayerArgs {}
 export class StorageLayer extends pulumi.ComponentResource {
   readonly redis?: RedisOutputs;
   readonly minio?: MinioOutputs;
+  readonly neo4j?: Neo4jOutputs;
   /** The object store every other service uses (MinIO today). */
   readonly objectStore?: ObjectStore;
   readonly endpoints: Endpoints = {};
@@ -35,6 +37,10 @@ export class StorageLayer extends pulumi.ComponentResource {
       );
       this.objectStore = this.minio;
       this.endpoints.minio = this.minio.endpoint;
+    }
+    if (isDeployed(args, "neo4j")) {
+      this.neo4j = neo4j({ image: IMAGES.neo4j, size: args.sizes.neo4j }, contextFor(args, "neo4j", "data"), this);
+      this.endpoints.neo4j = this.neo4j.endpoint;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }
