@@ -3,7 +3,7 @@
  * would (pod names from the StatefulSet, Secrets by name and key), never the program's own helpers.
  */
 import * as assert from "assert";
-import { Rendered, RenderedResource } from "../harness";
+import { Rendered, RenderedResource, render } from "../harness";
 
 export const STS = "kubernetes:apps/v1:StatefulSet";
 export const SECRET = "kubernetes:core/v1:Secret";
@@ -11,6 +11,24 @@ export const JOB = "kubernetes:batch/v1:Job";
 export const CRONJOB = "kubernetes:batch/v1:CronJob";
 export const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
 export const STORAGE_NS = "voicehelper-storage";
+
+const cache = new Map<string, Promise<Rendered>>();
+/** Renders share Pulumi's global runtime: one at a time. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * A stack rendered once per test run (with these overrides): the storage tests only read the result,
+ * so sharing it keeps the suite fast.
+ */
+export function rendered(stack: string, overrides: Record<string, unknown> = {}): Promise<Rendered> {
+  const key = `${stack}:${JSON.stringify(overrides)}`;
+  if (!cache.has(key)) {
+    const next = queue.then(() => render(stack, overrides));
+    queue = next.catch(() => undefined);
+    cache.set(key, next);
+  }
+  return cache.get(key)!;
+}
 
 /** The DNS names Kubernetes gives the StatefulSet's pods, from the rendered object alone. */
 export function podHostsOf(sts: RenderedResource): string[] {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
-import { Rendered, render } from "../harness";
-import { JOB, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf } from "./helpers";
+import { Rendered } from "../harness";
+import { JOB, rendered, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf } from "./helpers";
 
 /** Expands MinIO's "{a...b}" ellipsis the way `minio server` does. */
 function expandEllipsis(arg: string): string[] {
@@ -16,8 +16,8 @@ describe("storage: MinIO", () => {
   let dev: Rendered;
   let prod: Rendered;
   before(async () => {
-    dev = await render("dev");
-    prod = await render("prod");
+    dev = await rendered("dev");
+    prod = await rendered("prod");
   });
 
   it("runs one standalone node on its own drive in dev", () => {

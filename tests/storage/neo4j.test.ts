@@ -1,15 +1,15 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
 import { memoryBytes } from "../../components/config/quantity";
-import { Rendered, render } from "../harness";
-import { SECRET, STORAGE_NS, STS, assertProtection, claimSize, envOf, mainContainer, portsOf, secretData } from "./helpers";
+import { Rendered } from "../harness";
+import { SECRET, rendered, STORAGE_NS, STS, assertProtection, claimSize, envOf, mainContainer, portsOf, secretData } from "./helpers";
 
 describe("storage: Neo4j", () => {
   let dev: Rendered;
   let prod: Rendered;
   before(async () => {
-    dev = await render("dev");
-    prod = await render("prod");
+    dev = await rendered("dev");
+    prod = await rendered("prod");
   });
 
   it("runs one Community node with the tier's volume, on the graph's ports", () => {

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
 import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
+import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
 import { MinioOutputs, minio } from "./minio";
 import { Neo4jOutputs, neo4j } from "./neo4j";
 import { ObjectStore } from "./object-store";
@@ -15,6 +16,7 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly redis?: RedisOutputs;
   readonly minio?: MinioOutputs;
   readonly neo4j?: Neo4jOutputs;
+  readonly elasticsearch?: ElasticsearchOutputs;
   /** The object store every other service uses (MinIO today). */
   readonly objectStore?: ObjectStore;
   readonly endpoints: Endpoints = {};
@@ -41,6 +43,10 @@ export class StorageLayer extends pulumi.ComponentResource {
     if (isDeployed(args, "neo4j")) {
       this.neo4j = neo4j({ image: IMAGES.neo4j, size: args.sizes.neo4j }, contextFor(args, "neo4j", "data"), this);
       this.endpoints.neo4j = this.neo4j.endpoint;
+    }
+    if (isDeployed(args, "elasticsearch")) {
+      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch }, contextFor(args, "elasticsearch", "data"), this);
+      this.endpoints.elasticsearch = this.elasticsearch.endpoint;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }
