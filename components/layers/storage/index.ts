@@ -3,8 +3,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
-import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
+import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
+import { MilvusOutputs, milvus } from "./milvus";
+import { EtcdOutputs, etcd } from "./milvus-etcd";
 import { MinioOutputs, minio } from "./minio";
 import { Neo4jOutputs, neo4j } from "./neo4j";
 import { ObjectStore } from "./object-store";
@@ -17,6 +19,8 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly minio?: MinioOutputs;
   readonly neo4j?: Neo4jOutputs;
   readonly elasticsearch?: ElasticsearchOutputs;
+  readonly milvusEtcd?: EtcdOutputs;
+  readonly milvus?: MilvusOutputs;
   /** The object store every other service uses (MinIO today). */
   readonly objectStore?: ObjectStore;
   readonly endpoints: Endpoints = {};
@@ -38,7 +42,7 @@ export class StorageLayer extends pulumi.ComponentResource {
         this,
       );
       this.objectStore = this.minio;
-      this.endpoints.minio = this.minio.endpoint;
+      this.endpoints.minio = this.objectStore.endpoint;
     }
     if (isDeployed(args, "neo4j")) {
       this.neo4j = neo4j({ image: IMAGES.neo4j, size: args.sizes.neo4j }, contextFor(args, "neo4j", "data"), this);
@@ -47,6 +51,25 @@ export class StorageLayer extends pulumi.ComponentResource {
     if (isDeployed(args, "elasticsearch")) {
       this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch }, contextFor(args, "elasticsearch", "data"), this);
       this.endpoints.elasticsearch = this.elasticsearch.endpoint;
+    }
+    if (isDeployed(args, "milvus-etcd")) {
+      this.milvusEtcd = etcd({ name: "milvus-etcd", image: IMAGES.etcd, size: args.sizes["milvus-etcd"] }, contextFor(args, "milvus-etcd", "data"), this);
+      this.endpoints["milvus-etcd"] = this.milvusEtcd.endpoint;
+    }
+    if (isDeployed(args, "milvus")) {
+      if (!this.milvusEtcd || !this.objectStore) throw new Error("milvus needs milvus-etcd and the object store, which this stack does not deploy");
+      this.milvus = milvus(
+        {
+          image: IMAGES.milvus,
+          size: args.sizes.milvus,
+          etcd: this.milvusEtcd,
+          objectStore: this.objectStore,
+          dependencies: dependenciesOf("milvus", this.endpoints, args.services),
+        },
+        contextFor(args, "milvus", "data"),
+        this,
+      );
+      this.endpoints.milvus = this.milvus.endpoint;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }

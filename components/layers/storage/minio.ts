@@ -133,7 +133,8 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
   );
 
   return {
-    endpoint: workload.endpoint,
+    // Clients get the S3 API only; the console is for people and is published by the edge, if at all.
+    endpoint: { ...workload.endpoint, ports: { api: API } },
     url,
     buckets: MINIO_BUCKETS,
     accessKey: root.ref("rootUser"),
