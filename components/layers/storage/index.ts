@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { ClickhouseOutputs, clickhouse } from "./clickhouse";
 import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
 import { MilvusOutputs, milvus } from "./milvus";
 import { EtcdOutputs, etcd } from "./milvus-etcd";
@@ -21,6 +22,7 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly elasticsearch?: ElasticsearchOutputs;
   readonly milvusEtcd?: EtcdOutputs;
   readonly milvus?: MilvusOutputs;
+  readonly clickhouse?: ClickhouseOutputs;
   /** The object store every other service uses (MinIO today). */
   readonly objectStore?: ObjectStore;
   readonly endpoints: Endpoints = {};
@@ -70,6 +72,10 @@ export class StorageLayer extends pulumi.ComponentResource {
         this,
       );
       this.endpoints.milvus = this.milvus.endpoint;
+    }
+    if (isDeployed(args, "clickhouse")) {
+      this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse }, contextFor(args, "clickhouse", "data"), this);
+      this.endpoints.clickhouse = this.clickhouse.endpoint;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }
