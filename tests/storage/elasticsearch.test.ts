@@ -1,21 +1,15 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
 import { memoryBytes } from "../../components/config/quantity";
-import { Rendered } from "../harness";
-import { STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf, podNamesOf, portsOf, rendered } from "./helpers";
+import { STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf, podNamesOf, portsOf, stacks } from "./helpers";
 
 const hasEnv = (c: any, name: string) => (c.env ?? []).some((e: any) => e.name === name);
 
 describe("storage: Elasticsearch", () => {
-  let dev: Rendered;
-  let staging: Rendered;
-  let prod: Rendered;
-  before(async () => {
-    [dev, staging, prod] = await Promise.all([rendered("dev"), rendered("staging"), rendered("prod")]);
-  });
+  const s = stacks("dev", "staging", "prod");
 
   it("runs one node with single-node discovery in dev", () => {
-    const sts = dev.object(STS, "elasticsearch", STORAGE_NS);
+    const sts = s.dev.object(STS, "elasticsearch", STORAGE_NS);
     assert.strictEqual(sts.inputs.spec.replicas, 1);
     const c = mainContainer(sts);
     assert.strictEqual(envOf(c, "discovery.type").value, "single-node");
@@ -23,7 +17,7 @@ describe("storage: Elasticsearch", () => {
   });
 
   it("forms a three-node cluster whose seed hosts and initial masters are exactly the StatefulSet's pods", () => {
-    for (const out of [staging, prod]) {
+    for (const out of [s.staging, s.prod]) {
       const sts = out.object(STS, "elasticsearch", STORAGE_NS);
       assert.strictEqual(sts.inputs.spec.replicas, 3);
       assert.strictEqual(sts.inputs.spec.podManagementPolicy, "Parallel");
@@ -36,7 +30,7 @@ describe("storage: Elasticsearch", () => {
   });
 
   it("uses the pinned image, the tier's volume, the HTTP and transport ports and probes", () => {
-    for (const out of [dev, prod]) {
+    for (const out of [s.dev, s.prod]) {
       const sts = out.object(STS, "elasticsearch", STORAGE_NS);
       const c = mainContainer(sts);
       assert.strictEqual(c.image, IMAGES.elasticsearch);
@@ -49,13 +43,13 @@ describe("storage: Elasticsearch", () => {
   });
 
   it("takes the elastic password from a generated Secret and keeps security on", () => {
-    const c = mainContainer(prod.object(STS, "elasticsearch", STORAGE_NS));
-    assert.notStrictEqual(assertFromGeneratedSecret(prod, STORAGE_NS, c, "ELASTIC_PASSWORD"), "changeme");
+    const c = mainContainer(s.prod.object(STS, "elasticsearch", STORAGE_NS));
+    assert.notStrictEqual(assertFromGeneratedSecret(s.prod, STORAGE_NS, c, "ELASTIC_PASSWORD"), "changeme");
     assert.strictEqual(envOf(c, "xpack.security.enabled").value, "true");
   });
 
   it("gives the JVM half the memory limit", () => {
-    for (const out of [dev, prod]) {
+    for (const out of [s.dev, s.prod]) {
       const c = mainContainer(out.object(STS, "elasticsearch", STORAGE_NS));
       const m = /^-Xms(\d+)m -Xmx(\d+)m$/.exec(envOf(c, "ES_JAVA_OPTS").value)!;
       assert.ok(m);
@@ -65,7 +59,7 @@ describe("storage: Elasticsearch", () => {
   });
 
   it("needs no privileged sysctl init container: mmap is off instead", () => {
-    const sts = prod.object(STS, "elasticsearch", STORAGE_NS);
+    const sts = s.prod.object(STS, "elasticsearch", STORAGE_NS);
     assert.strictEqual(envOf(mainContainer(sts), "node.store.allow_mmap").value, "false");
     for (const c of [...(sts.inputs.spec.template.spec.initContainers ?? []), ...sts.inputs.spec.template.spec.containers]) {
       assert.notStrictEqual(c.securityContext.privileged, true, `${c.name} must not be privileged`);
@@ -73,8 +67,8 @@ describe("storage: Elasticsearch", () => {
     }
   });
 
-  it("protects its data in prod and not in dev", () => {
-    assertProtection(prod.object(STS, "elasticsearch", STORAGE_NS), true);
-    assertProtection(dev.object(STS, "elasticsearch", STORAGE_NS), false);
+  it("protects its data in s.prod and not in dev", () => {
+    assertProtection(s.prod.object(STS, "elasticsearch", STORAGE_NS), true);
+    assertProtection(s.dev.object(STS, "elasticsearch", STORAGE_NS), false);
   });
 });

@@ -30,6 +30,15 @@ export function rendered(stack: string, overrides: Record<string, unknown> = {})
   return cache.get(key)!;
 }
 
+/** Stacks rendered before the suite's tests run, by name: `const s = stacks("dev", "prod")`, then `s.dev`. */
+export function stacks<S extends string>(...names: S[]): Record<S, Rendered> {
+  const out = {} as Record<S, Rendered>;
+  before(async () => {
+    for (const n of names) out[n] = await rendered(n);
+  });
+  return out;
+}
+
 /** The DNS names Kubernetes gives the StatefulSet's pods, from the rendered object alone. */
 export function podHostsOf(sts: RenderedResource): string[] {
   const { name, namespace } = sts.inputs.metadata;

@@ -1,21 +1,16 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
 import { loadConfig } from "../../components/config/schema";
-import { Rendered, stackSettings } from "../harness";
-import { STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, flagValue, mainContainer, podHostsOf, podNamesOf, rendered } from "./helpers";
+import { stackSettings } from "../harness";
+import { STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, flagValue, mainContainer, podHostsOf, podNamesOf, stacks } from "./helpers";
 
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
 describe("storage: Milvus and its etcd", () => {
-  let dev: Rendered;
-  let prod: Rendered;
-  before(async () => {
-    dev = await rendered("dev");
-    prod = await rendered("prod");
-  });
+  const s = stacks("dev", "prod");
 
   it("runs etcd v3.5 with revision compaction and a 4 GiB quota", () => {
-    for (const out of [dev, prod]) {
+    for (const out of [s.dev, s.prod]) {
       const sts = out.object(STS, "milvus-etcd", STORAGE_NS);
       const c = mainContainer(sts);
       assert.strictEqual(c.image, IMAGES.etcd);
@@ -28,10 +23,10 @@ describe("storage: Milvus and its etcd", () => {
     }
   });
 
-  it("names exactly the StatefulSet's pods as the initial etcd cluster, one member in dev and three in prod", () => {
+  it("names exactly the StatefulSet's pods as the initial etcd cluster, one member in s.dev and three in prod", () => {
     for (const [out, members] of [
-      [dev, 1],
-      [prod, 3],
+      [s.dev, 1],
+      [s.prod, 3],
     ] as const) {
       const sts = out.object(STS, "milvus-etcd", STORAGE_NS);
       assert.strictEqual(sts.inputs.spec.replicas, members);
@@ -44,7 +39,7 @@ describe("storage: Milvus and its etcd", () => {
   });
 
   it("runs Milvus standalone, one pod, with the tier's volume and its health probes", () => {
-    for (const out of [dev, prod]) {
+    for (const out of [s.dev, s.prod]) {
       const sts = out.object(STS, "milvus", STORAGE_NS);
       assert.strictEqual(sts.inputs.spec.replicas, 1);
       assert.strictEqual(claimSize(sts), out.config.sizes.milvus.storage);
@@ -57,28 +52,28 @@ describe("storage: Milvus and its etcd", () => {
   });
 
   it("points Milvus at every etcd member and at the object store's milvus bucket with its credentials", () => {
-    const c = mainContainer(prod.object(STS, "milvus", STORAGE_NS));
-    const etcdSts = prod.object(STS, "milvus-etcd", STORAGE_NS);
+    const c = mainContainer(s.prod.object(STS, "milvus", STORAGE_NS));
+    const etcdSts = s.prod.object(STS, "milvus-etcd", STORAGE_NS);
     assert.deepStrictEqual(envOf(c, "ETCD_ENDPOINTS").value.split(","), podHostsOf(etcdSts).map((h) => `${h}:2379`));
     assert.strictEqual(envOf(c, "MINIO_ADDRESS").value, `minio.${STORAGE_NS}.svc.cluster.local`);
     assert.strictEqual(envOf(c, "MINIO_PORT").value, "9000");
     assert.strictEqual(envOf(c, "MINIO_BUCKET_NAME").value, "milvus-bucket");
-    const minio = mainContainer(prod.object(STS, "minio", STORAGE_NS));
+    const minio = mainContainer(s.prod.object(STS, "minio", STORAGE_NS));
     assert.deepStrictEqual(envOf(c, "MINIO_ACCESS_KEY_ID").valueFrom, envOf(minio, "MINIO_ROOT_USER").valueFrom);
     assert.deepStrictEqual(envOf(c, "MINIO_SECRET_ACCESS_KEY").valueFrom, envOf(minio, "MINIO_ROOT_PASSWORD").valueFrom);
-    assertFromGeneratedSecret(prod, STORAGE_NS, c, "MINIO_SECRET_ACCESS_KEY");
+    assertFromGeneratedSecret(s.prod, STORAGE_NS, c, "MINIO_SECRET_ACCESS_KEY");
   });
 
   it("turns authentication on with a generated root password", () => {
-    const c = mainContainer(dev.object(STS, "milvus", STORAGE_NS));
+    const c = mainContainer(s.dev.object(STS, "milvus", STORAGE_NS));
     assert.strictEqual(envOf(c, "COMMON_SECURITY_AUTHORIZATIONENABLED").value, "true");
-    assert.notStrictEqual(assertFromGeneratedSecret(dev, STORAGE_NS, c, "COMMON_SECURITY_DEFAULTROOTPASSWORD"), "Milvus");
+    assert.notStrictEqual(assertFromGeneratedSecret(s.dev, STORAGE_NS, c, "COMMON_SECURITY_DEFAULTROOTPASSWORD"), "Milvus");
   });
 
   it("lets only Milvus reach etcd, and Milvus reach the object store's API", () => {
-    const toEtcd = prod.object(NETPOL, "milvus-etcd-from-milvus", STORAGE_NS);
+    const toEtcd = s.prod.object(NETPOL, "milvus-etcd-from-milvus", STORAGE_NS);
     assert.deepStrictEqual(toEtcd.inputs.spec.ingress[0].ports, [{ protocol: "TCP", port: 2379 }]);
-    const toMinio = prod.object(NETPOL, "minio-from-milvus", STORAGE_NS);
+    const toMinio = s.prod.object(NETPOL, "minio-from-milvus", STORAGE_NS);
     assert.deepStrictEqual(toMinio.inputs.spec.ingress[0].ports, [{ protocol: "TCP", port: 9000 }]);
   });
 
@@ -86,10 +81,10 @@ describe("storage: Milvus and its etcd", () => {
     assert.throws(() => loadConfig("dev", stackSettings("dev", { overrides: { milvus: { replicas: 2 } } })), /milvus.replicas: must be 1/);
   });
 
-  it("protects both data stores in prod and neither in dev", () => {
+  it("protects both data stores in s.prod and neither in dev", () => {
     for (const name of ["milvus", "milvus-etcd"]) {
-      assertProtection(prod.object(STS, name, STORAGE_NS), true);
-      assertProtection(dev.object(STS, name, STORAGE_NS), false);
+      assertProtection(s.prod.object(STS, name, STORAGE_NS), true);
+      assertProtection(s.dev.object(STS, name, STORAGE_NS), false);
     }
   });
 });

@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
-import { Rendered } from "../harness";
-import { JOB, rendered, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf } from "./helpers";
+import { JOB, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf, stacks } from "./helpers";
 
 /** Expands MinIO's "{a...b}" ellipsis the way `minio server` does. */
 function expandEllipsis(arg: string): string[] {
@@ -13,28 +12,23 @@ function expandEllipsis(arg: string): string[] {
 }
 
 describe("storage: MinIO", () => {
-  let dev: Rendered;
-  let prod: Rendered;
-  before(async () => {
-    dev = await rendered("dev");
-    prod = await rendered("prod");
-  });
+  const s = stacks("dev", "prod");
 
   it("runs one standalone node on its own drive in dev", () => {
-    const sts = dev.object(STS, "minio", STORAGE_NS);
+    const sts = s.dev.object(STS, "minio", STORAGE_NS);
     assert.strictEqual(sts.inputs.spec.replicas, 1);
-    assert.strictEqual(claimSize(sts), dev.config.sizes.minio.storage);
+    assert.strictEqual(claimSize(sts), s.dev.config.sizes.minio.storage);
     const c = mainContainer(sts);
     assert.strictEqual(c.image, IMAGES.minio);
     assert.deepStrictEqual(c.args.slice(0, 2), ["server", "/data"]);
     assert.ok(c.volumeMounts.some((m: any) => m.name === "data" && m.mountPath === "/data"));
   });
 
-  it("runs distributed in prod: every pod started in parallel, the pool naming exactly the StatefulSet's pods", () => {
-    const sts = prod.object(STS, "minio", STORAGE_NS);
+  it("runs distributed in s.prod: every pod started in parallel, the pool naming exactly the StatefulSet's pods", () => {
+    const sts = s.prod.object(STS, "minio", STORAGE_NS);
     assert.strictEqual(sts.inputs.spec.replicas, 4);
     assert.strictEqual(sts.inputs.spec.podManagementPolicy, "Parallel");
-    assert.strictEqual(claimSize(sts), prod.config.sizes.minio.storage);
+    assert.strictEqual(claimSize(sts), s.prod.config.sizes.minio.storage);
     const pool = mainContainer(sts).args[1];
     const urls = expandEllipsis(pool);
     assert.deepStrictEqual(
@@ -44,7 +38,7 @@ describe("storage: MinIO", () => {
   });
 
   it("serves the S3 API and the console, with MinIO's health probes", () => {
-    const c = mainContainer(prod.object(STS, "minio", STORAGE_NS));
+    const c = mainContainer(s.prod.object(STS, "minio", STORAGE_NS));
     const ports = Object.fromEntries(c.ports.map((p: any) => [p.name, p.containerPort]));
     assert.deepStrictEqual(ports, { api: 9000, console: 9001 });
     assert.strictEqual(c.livenessProbe.httpGet.path, "/minio/health/live");
@@ -53,7 +47,7 @@ describe("storage: MinIO", () => {
   });
 
   it("takes its root user and password from a generated Secret", () => {
-    for (const out of [dev, prod]) {
+    for (const out of [s.dev, s.prod]) {
       const c = mainContainer(out.object(STS, "minio", STORAGE_NS));
       const user = assertFromGeneratedSecret(out, STORAGE_NS, c, "MINIO_ROOT_USER");
       const pass = assertFromGeneratedSecret(out, STORAGE_NS, c, "MINIO_ROOT_PASSWORD");
@@ -63,19 +57,19 @@ describe("storage: MinIO", () => {
   });
 
   it("creates the platform's buckets with mc, authenticated with the same Secret", () => {
-    const job = prod.object(JOB, "minio-buckets", STORAGE_NS);
+    const job = s.prod.object(JOB, "minio-buckets", STORAGE_NS);
     const c = mainContainer(job);
     assert.strictEqual(c.image, IMAGES.minioClient);
     assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal"]);
     assert.match(c.command.join(" "), /mc mb --ignore-existing/);
     assert.match(c.command.join(" "), /mc alias set/);
-    const server = mainContainer(prod.object(STS, "minio", STORAGE_NS));
+    const server = mainContainer(s.prod.object(STS, "minio", STORAGE_NS));
     assert.deepStrictEqual(envOf(c, "MINIO_ROOT_PASSWORD").valueFrom, envOf(server, "MINIO_ROOT_PASSWORD").valueFrom);
     assert.strictEqual(envOf(c, "MINIO_URL").value, `http://minio.${STORAGE_NS}.svc.cluster.local:9000`);
   });
 
-  it("protects its data in prod and not in dev", () => {
-    assertProtection(prod.object(STS, "minio", STORAGE_NS), true);
-    assertProtection(dev.object(STS, "minio", STORAGE_NS), false);
+  it("protects its data in s.prod and not in dev", () => {
+    assertProtection(s.prod.object(STS, "minio", STORAGE_NS), true);
+    assertProtection(s.dev.object(STS, "minio", STORAGE_NS), false);
   });
 });

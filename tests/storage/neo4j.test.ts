@@ -1,19 +1,13 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
 import { memoryBytes } from "../../components/config/quantity";
-import { Rendered } from "../harness";
-import { SECRET, rendered, STORAGE_NS, STS, assertProtection, claimSize, envOf, mainContainer, portsOf, secretData } from "./helpers";
+import { SECRET, STORAGE_NS, STS, assertProtection, claimSize, envOf, mainContainer, portsOf, secretData, stacks } from "./helpers";
 
 describe("storage: Neo4j", () => {
-  let dev: Rendered;
-  let prod: Rendered;
-  before(async () => {
-    dev = await rendered("dev");
-    prod = await rendered("prod");
-  });
+  const s = stacks("dev", "prod");
 
   it("runs one Community node with the tier's volume, on the graph's ports", () => {
-    for (const out of [dev, prod]) {
+    for (const out of [s.dev, s.prod]) {
       const sts = out.object(STS, "neo4j", STORAGE_NS);
       assert.strictEqual(sts.inputs.spec.replicas, 1);
       assert.strictEqual(claimSize(sts), out.config.sizes.neo4j.storage);
@@ -28,16 +22,16 @@ describe("storage: Neo4j", () => {
   });
 
   it("sets NEO4J_AUTH to neo4j/<generated password> from a Secret, never none or the default", () => {
-    const c = mainContainer(prod.object(STS, "neo4j", STORAGE_NS));
+    const c = mainContainer(s.prod.object(STS, "neo4j", STORAGE_NS));
     const ref = envOf(c, "NEO4J_AUTH").valueFrom.secretKeyRef;
-    const data = secretData(prod.object(SECRET, ref.name, STORAGE_NS));
+    const data = secretData(s.prod.object(SECRET, ref.name, STORAGE_NS));
     const auth = data[ref.key];
     assert.strictEqual(auth, `neo4j/${data.password}`);
     assert.ok(data.password.length >= 32);
   });
 
   it("sizes heap and page cache inside the memory limit", () => {
-    for (const out of [dev, prod]) {
+    for (const out of [s.dev, s.prod]) {
       const c = mainContainer(out.object(STS, "neo4j", STORAGE_NS));
       const mb = (env: string) => Number(/^(\d+)m$/.exec(envOf(c, env).value)![1]) * 2 ** 20;
       const heap = mb("NEO4J_server_memory_heap_max__size");
@@ -50,7 +44,7 @@ describe("storage: Neo4j", () => {
   });
 
   it("keeps the root filesystem read-only by giving the entrypoint a writable copy of conf/", () => {
-    const sts = dev.object(STS, "neo4j", STORAGE_NS);
+    const sts = s.dev.object(STS, "neo4j", STORAGE_NS);
     const c = mainContainer(sts);
     assert.strictEqual(c.securityContext.readOnlyRootFilesystem, true);
     const confMount = c.volumeMounts.find((m: any) => m.mountPath === "/var/lib/neo4j/conf");
@@ -60,8 +54,8 @@ describe("storage: Neo4j", () => {
     assert.strictEqual(init.image, IMAGES.neo4j);
   });
 
-  it("protects its data in prod and not in dev", () => {
-    assertProtection(prod.object(STS, "neo4j", STORAGE_NS), true);
-    assertProtection(dev.object(STS, "neo4j", STORAGE_NS), false);
+  it("protects its data in s.prod and not in dev", () => {
+    assertProtection(s.prod.object(STS, "neo4j", STORAGE_NS), true);
+    assertProtection(s.dev.object(STS, "neo4j", STORAGE_NS), false);
   });
 });
