@@ -9,6 +9,8 @@ import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
 import { MilvusOutputs, milvus } from "./milvus";
 import { EtcdOutputs, etcd } from "./milvus-etcd";
 import { MinioOutputs, minio } from "./minio";
+import { MysqlOutputs, mysql } from "./mysql";
+import { NACOS_SCHEMA_PATH, NacosOutputs, nacos } from "./nacos";
 import { Neo4jOutputs, neo4j } from "./neo4j";
 import { ObjectStore } from "./object-store";
 import { RedisOutputs, redis } from "./redis";
@@ -23,6 +25,8 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly milvusEtcd?: EtcdOutputs;
   readonly milvus?: MilvusOutputs;
   readonly clickhouse?: ClickhouseOutputs;
+  readonly nacosMysql?: MysqlOutputs;
+  readonly nacos?: NacosOutputs;
   /** The object store every other service uses (MinIO today). */
   readonly objectStore?: ObjectStore;
   readonly endpoints: Endpoints = {};
@@ -76,6 +80,31 @@ export class StorageLayer extends pulumi.ComponentResource {
     if (isDeployed(args, "clickhouse")) {
       this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse }, contextFor(args, "clickhouse", "data"), this);
       this.endpoints.clickhouse = this.clickhouse.endpoint;
+    }
+    if (isDeployed(args, "nacos-mysql")) {
+      this.nacosMysql = mysql(
+        {
+          name: "nacos-mysql",
+          image: IMAGES.mysql,
+          size: args.sizes["nacos-mysql"],
+          database: "nacos",
+          user: "nacos",
+          // The schema of exactly the Nacos version deployed, taken from its image.
+          schema: { image: IMAGES.nacos, path: NACOS_SCHEMA_PATH },
+        },
+        contextFor(args, "nacos-mysql", "data"),
+        this,
+      );
+      this.endpoints["nacos-mysql"] = this.nacosMysql.endpoint;
+    }
+    if (isDeployed(args, "nacos")) {
+      if (!this.nacosMysql) throw new Error("nacos needs nacos-mysql, which this stack does not deploy");
+      this.nacos = nacos(
+        { image: IMAGES.nacos, size: args.sizes.nacos, jobSize: args.sizes.backup, mysql: this.nacosMysql, dependencies: dependenciesOf("nacos", this.endpoints, args.services) },
+        contextFor(args, "nacos", "platform"),
+        this,
+      );
+      this.endpoints.nacos = this.nacos.endpoint;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }
