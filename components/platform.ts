@@ -33,6 +33,7 @@ export class Platform extends pulumi.ComponentResource {
       protectData: cfg.protectData,
       storageClass: cfg.storageClass,
       skipAwait: cfg.cluster.skipAwait,
+      externalCharts: cfg.cluster.externalCharts,
       priorityClasses: prerequisites.priorityClasses,
     };
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [prerequisites, ...deps] });

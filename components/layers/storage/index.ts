@@ -13,9 +13,10 @@ import { MysqlOutputs, mysql } from "./mysql";
 import { NACOS_SCHEMA_PATH, NacosOutputs, nacos } from "./nacos";
 import { Neo4jOutputs, neo4j } from "./neo4j";
 import { ObjectStore } from "./object-store";
+import { PostgresqlOutputs, postgresql } from "./postgresql";
 import { RedisOutputs, redis } from "./redis";
 
-export interface StorageLayerArgs extends LayerArgs {}
+export type StorageLayerArgs = LayerArgs;
 
 export class StorageLayer extends pulumi.ComponentResource {
   readonly redis?: RedisOutputs;
@@ -27,6 +28,7 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly clickhouse?: ClickhouseOutputs;
   readonly nacosMysql?: MysqlOutputs;
   readonly nacos?: NacosOutputs;
+  readonly postgresql?: PostgresqlOutputs;
   /** The object store every other service uses (MinIO today). */
   readonly objectStore?: ObjectStore;
   readonly endpoints: Endpoints = {};
@@ -105,6 +107,24 @@ export class StorageLayer extends pulumi.ComponentResource {
         this,
       );
       this.endpoints.nacos = this.nacos.endpoint;
+    }
+    if (isDeployed(args, "postgresql")) {
+      if (!this.objectStore) throw new Error("postgresql needs the object store for its backups, which this stack does not deploy");
+      this.postgresql = postgresql(
+        {
+          image: IMAGES.postgresql,
+          size: args.sizes.postgresql,
+          poolerSize: isDeployed(args, "postgresql-pooler") ? args.sizes["postgresql-pooler"] : undefined,
+          // Without remote charts the operator must already be installed (e.g. from a mirrored chart).
+          operatorSize: isDeployed(args, "cnpg-operator") && args.externalCharts ? args.sizes["cnpg-operator"] : undefined,
+          objectStore: this.objectStore,
+        },
+        contextFor(args, "postgresql", "data"),
+        this,
+      );
+      this.endpoints.postgresql = this.postgresql.endpoint;
+      if (this.postgresql.pooler) this.endpoints["postgresql-pooler"] = this.postgresql.pooler;
+      if (this.postgresql.operator) this.endpoints["cnpg-operator"] = this.postgresql.operator;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }
