@@ -7,6 +7,7 @@ import { CATALOG, NamespaceRole, ServiceName } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
 import { AppsLayer } from "./layers/apps";
+import { BackupLayer } from "./layers/backup";
 import { Prerequisites } from "./layers/prerequisites";
 import { StorageLayer } from "./layers/storage";
 
@@ -50,6 +51,10 @@ export class Platform extends pulumi.ComponentResource {
         after(...(storage ? [storage] : [])),
       );
       Object.assign(this.endpoints, apps.endpoints);
+    }
+
+    if (hasLayer("backup") && storage?.objectStore) {
+      new BackupLayer("backup", { ...base, objectStore: storage.objectStore, redis: storage.redis }, after(storage));
     }
 
     this.registerOutputs({ deployed: this.deployed, planned: this.planned });

@@ -65,4 +65,4 @@ export function dependenciesOf(service: ServiceName, endpoints: Endpoints, deplo
  * Services whose builders exist. A catalog service not listed here is planned (its layer's issue is
  * open): the catalog, sizing and quotas already account for it, but no workload is created yet.
  */
-export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>(["redis", "minio", "neo4j", "elasticsearch", "milvus", "milvus-etcd", "clickhouse", "nacos", "nacos-mysql", "postgresql", "postgresql-pooler", "cnpg-operator", "gateway"]);
+export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>(["redis", "minio", "neo4j", "elasticsearch", "milvus", "milvus-etcd", "clickhouse", "nacos", "nacos-mysql", "postgresql", "postgresql-pooler", "cnpg-operator", "backup", "gateway"]);
