@@ -46,6 +46,18 @@ export interface EgressRule {
   ports: Port[];
 }
 
+/**
+ * Egress to the Kubernetes API server (operators, instance managers, bootstrap jobs). Its address is
+ * the cluster's and not known here, so the rule opens the API's usual ports to any destination.
+ */
+export const KUBERNETES_API_EGRESS: EgressRule = {
+  role: "kubernetes-api",
+  ports: [
+    { protocol: "TCP", port: 443 },
+    { protocol: "TCP", port: 6443 },
+  ],
+};
+
 export interface WorkloadPoliciesArgs {
   name: string;
   namespace: string;
