@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
 import { memoryBytes } from "../../components/config/quantity";
-import { STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf, podNamesOf, portsOf, stacks } from "./helpers";
+import { JOB, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf, podNamesOf, portsOf, stacks } from "./helpers";
 
+const ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
 const hasEnv = (c: any, name: string) => (c.env ?? []).some((e: any) => e.name === name);
 
 describe("storage: Elasticsearch", () => {
@@ -65,6 +66,33 @@ describe("storage: Elasticsearch", () => {
       assert.notStrictEqual(c.securityContext.privileged, true, `${c.name} must not be privileged`);
       assert.strictEqual(c.securityContext.runAsNonRoot, true);
     }
+  });
+
+  it("encrypts transport in a cluster with a certificate a Job issues for exactly the pods' names", () => {
+    const out = s.prod;
+    const sts = out.object(STS, "elasticsearch", STORAGE_NS);
+    const c = mainContainer(sts);
+    assert.strictEqual(envOf(c, "xpack.security.transport.ssl.enabled").value, "true");
+    const certDir = envOf(c, "xpack.security.transport.ssl.certificate").value.replace(/\/[^/]+$/, "");
+    const mount = c.volumeMounts.find((m: any) => m.mountPath === certDir);
+    assert.ok(mount, "the certificate directory is mounted");
+    const volume = sts.inputs.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
+    const job = out.object(JOB, "elasticsearch-certs", STORAGE_NS);
+    const jc = mainContainer(job);
+    assert.strictEqual(envOf(jc, "SECRET").value, volume.secret.secretName);
+    const names = envOf(jc, "DNS_NAMES").value.split(",");
+    for (const h of podHostsOf(sts)) assert.ok(names.includes(h), `certificate covers ${h}`);
+    assert.strictEqual(jc.image, IMAGES.elasticsearch);
+    // Only this job gets an API token, and its Role can create Secrets and read only its own.
+    assert.strictEqual(job.inputs.spec.template.spec.automountServiceAccountToken, true);
+    const role = out.object(ROLE, "elasticsearch-certs", STORAGE_NS);
+    assert.deepStrictEqual(role.inputs.rules.find((r: any) => r.verbs.includes("get")).resourceNames, [volume.secret.secretName]);
+  });
+
+  it("needs no transport certificate as a single node", () => {
+    const c = mainContainer(s.dev.object(STS, "elasticsearch", STORAGE_NS));
+    assert.ok(!hasEnv(c, "xpack.security.transport.ssl.enabled"));
+    assert.strictEqual(s.dev.ofType(JOB).filter((j) => j.inputs.metadata.name === "elasticsearch-certs").length, 0);
   });
 
   it("protects its data in s.prod and not in dev", () => {

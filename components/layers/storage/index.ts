@@ -57,7 +57,7 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints.neo4j = this.neo4j.endpoint;
     }
     if (isDeployed(args, "elasticsearch")) {
-      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch }, contextFor(args, "elasticsearch", "data"), this);
+      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, contextFor(args, "elasticsearch", "data"), this);
       this.endpoints.elasticsearch = this.elasticsearch.endpoint;
     }
     if (isDeployed(args, "milvus-etcd")) {

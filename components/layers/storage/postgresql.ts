@@ -12,7 +12,7 @@ import { ServiceSize } from "../../config/schema";
 import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { exceptionsAnnotation } from "../../kit/exceptions";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
-import { EgressRule, workloadPolicies } from "../../kit/network-policy";
+import { KUBERNETES_API_EGRESS, workloadPolicies } from "../../kit/network-policy";
 import { GeneratedSecret, SecretKeyRef, password } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
 import { ObjectStore } from "./object-store";
@@ -61,14 +61,6 @@ export interface PostgresqlOutputs {
   instances: number;
 }
 
-const KUBERNETES_API: EgressRule = {
-  role: "kubernetes-api",
-  ports: [
-    { protocol: "TCP", port: 443 },
-    { protocol: "TCP", port: 6443 },
-  ],
-};
-
 export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: pulumi.Resource): PostgresqlOutputs {
   const name = "postgresql";
   const ns = ctx.namespace;
@@ -111,7 +103,7 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
         // The API server calls the operator's admission webhooks; its address is not known in advance.
         admissions: [{ role: "webhooks", from: [], ports: [WEBHOOK_PORT] }],
         egress: [
-          KUBERNETES_API,
+          KUBERNETES_API_EGRESS,
           { role: "instances", to: [{ podSelector: { matchLabels: instanceSelector } }], ports: [{ protocol: "TCP", port: PORT }, { protocol: "TCP", port: STATUS_PORT }] },
         ],
       },
@@ -219,7 +211,7 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
         ...(instances > 1 ? [{ role: "peers", from: [self], ports: [PORT] }] : []),
         { role: "operator", from: [operatorPeer], ports: [PORT, STATUS_PORT] },
       ],
-      egress: [KUBERNETES_API],
+      egress: [KUBERNETES_API_EGRESS],
     },
     parent,
   );
@@ -251,7 +243,7 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
     );
     const poolerSelector = { "cnpg.io/poolerName": poolerName };
     pooler = { service: poolerName, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
-    workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [KUBERNETES_API] }, parent);
+    workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [KUBERNETES_API_EGRESS] }, parent);
   }
 
   const databases = Object.fromEntries(
