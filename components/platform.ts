@@ -54,7 +54,7 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     if (hasLayer("backup") && storage?.objectStore) {
-      new BackupLayer("backup", { ...base, objectStore: storage.objectStore, redis: storage.redis }, after(storage));
+      new BackupLayer("backup", { ...base, objectStore: storage.objectStore, redis: storage.redis, mirror: cfg.backup.mirror }, after(storage));
     }
 
     this.registerOutputs({ deployed: this.deployed, planned: this.planned });

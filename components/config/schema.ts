@@ -16,7 +16,7 @@ import { REPLICA_CONSTRAINTS } from "./constraints";
 export const PROJECT = "voicehelper";
 
 /** Settings Pulumi holds as config secrets; their values never appear in an error message. */
-export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey"] as const;
+export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "backupMirrorAccessKey", "backupMirrorSecretKey"] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const POSTHOG_MODES = ["cloud", "self-hosted", "disabled"] as const;
@@ -65,6 +65,10 @@ export interface PlatformConfig {
   tls: { issuer: (typeof TLS_ISSUERS)[number]; email?: string };
   edge: { mode: (typeof EDGE_MODES)[number]; ingressClassName?: string };
   mesh: boolean;
+  backup: {
+    /** An S3-compatible store outside the cluster that receives a daily mirror of the object store; none = no mirror. */
+    mirror?: { url: string; bucket: string; accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> };
+  };
   cluster: {
     kubeconfig?: string;
     context?: string;
@@ -149,6 +153,18 @@ const settingsSchema = z
       .strict()
       .default({ mode: "gateway-api" }),
     mesh: z.boolean({ error: "must be true or false" }).default(true),
+    backup: z
+      .object({
+        mirror: z
+          .object({
+            url: z.url({ protocol: /^https?$/, error: "must be the http(s) URL of an S3-compatible endpoint such as https://s3.eu-central-1.amazonaws.com" }),
+            bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)"),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
     overrides: z.record(z.string(), overrideSchema).default({}),
     kubeconfig: z.string().min(1).optional(),
     kubeContext: z.string().min(1).optional(),
@@ -246,6 +262,11 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
   if (s.renderTo !== undefined && (s.kubeconfig !== undefined || s.kubeContext !== undefined)) {
     problems.push(`${key("renderTo")}: cannot be combined with ${key(s.kubeconfig !== undefined ? "kubeconfig" : "kubeContext")}; rendering never talks to a cluster`);
   }
+  if (s.backup.mirror !== undefined) {
+    for (const k of ["backupMirrorAccessKey", "backupMirrorSecretKey"] as const) {
+      if (secrets[k] === undefined) problems.push(`${key(k)}: is required when backup.mirror is set; set it with \`pulumi config set --secret ${k} <value>\``);
+    }
+  }
   if (s.tls.issuer === "acme" && s.tls.email === undefined) {
     problems.push(`${key("tls.email")}: is required when tls.issuer is acme (got nothing)`);
   }
@@ -295,6 +316,13 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     tls: s.tls,
     edge: s.edge,
     mesh: s.mesh,
+    backup: {
+      mirror: s.backup.mirror && {
+        ...s.backup.mirror,
+        accessKey: pulumi.secret(secrets.backupMirrorAccessKey ?? ""),
+        secretKey: pulumi.secret(secrets.backupMirrorSecretKey ?? ""),
+      },
+    },
     cluster: {
       kubeconfig: s.kubeconfig,
       context: s.kubeContext,

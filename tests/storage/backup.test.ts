@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
-import { CRONJOB, STORAGE_NS, STS, assertFromGeneratedSecret, envOf, mainContainer, podHostsOf, stacks } from "./helpers";
+import { loadConfig } from "../../components/config/schema";
+import { FAKE_SECRETS, Rendered, render, stackSettings } from "../harness";
+import { CRONJOB, SECRET, STORAGE_NS, STS, assertFromGeneratedSecret, envOf, mainContainer, podHostsOf, secretData, stacks } from "./helpers";
 
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
@@ -36,5 +38,37 @@ describe("backup: Redis RDB copies", () => {
     const out = s.prod;
     assert.ok(out.object(NETPOL, "redis-from-redis-backup", STORAGE_NS));
     assert.ok(out.object(NETPOL, "minio-from-redis-backup", STORAGE_NS));
+  });
+});
+
+describe("backup: MinIO daily mirror", () => {
+  const s = stacks("prod");
+  const mirror = { mirror: { url: "https://s3.eu-central-1.amazonaws.com", bucket: "voicehelper-offsite" } };
+  const keys = { ...FAKE_SECRETS, backupMirrorAccessKey: "AKIATESTNOTAREALKEY01", backupMirrorSecretKey: "test-not-a-real-secret-key-0000000000000" };
+  let mirrored: Rendered;
+  before(async () => {
+    mirrored = await render("prod", { backup: mirror }, keys);
+  });
+
+  it("is skipped when no target is configured", () => {
+    assert.strictEqual(s.prod.ofType(CRONJOB).filter((c) => c.inputs.metadata.name === "minio-mirror").length, 0);
+  });
+
+  it("mirrors every bucket daily to the configured target with the configured keys", () => {
+    const cron = mirrored.object(CRONJOB, "minio-mirror", STORAGE_NS);
+    assert.strictEqual(cron.inputs.spec.schedule.split(" ").length, 5);
+    assert.match(cron.inputs.spec.schedule, /^\d+ \d+ \* \* \*$/, "once a day");
+    const c = mainContainer(cron);
+    assert.strictEqual(c.image, IMAGES.minioClient);
+    assert.strictEqual(envOf(c, "TARGET_URL").value, mirror.mirror.url);
+    assert.strictEqual(envOf(c, "TARGET_BUCKET").value, mirror.mirror.bucket);
+    assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal"]);
+    const ref = envOf(c, "TARGET_SECRET_KEY").valueFrom.secretKeyRef;
+    assert.strictEqual(secretData(mirrored.object(SECRET, ref.name, STORAGE_NS))[ref.key], keys.backupMirrorSecretKey);
+    assertFromGeneratedSecret(mirrored, STORAGE_NS, c, "SOURCE_SECRET_KEY");
+  });
+
+  it("refuses a target without its keys", () => {
+    assert.throws(() => loadConfig("prod", stackSettings("prod", { backup: mirror })), /backupMirrorAccessKey: is required when backup.mirror is set/);
   });
 });

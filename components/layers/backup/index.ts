@@ -8,12 +8,15 @@ import { IMAGES } from "../../config/images";
 import { LayerArgs, contextFor, isDeployed } from "../context";
 import { ObjectStore } from "../storage/object-store";
 import { RedisOutputs } from "../storage/redis";
+import { MirrorTarget, minioMirror } from "./minio-mirror";
 import { redisBackup } from "./redis";
 
 export interface BackupLayerArgs extends LayerArgs {
   /** Where backups are written (its `backups` bucket). */
   objectStore: ObjectStore;
   redis?: RedisOutputs;
+  /** Off-cluster target of the object store's daily mirror; no mirror when undefined. */
+  mirror?: MirrorTarget;
 }
 
 export class BackupLayer extends pulumi.ComponentResource {
@@ -22,6 +25,13 @@ export class BackupLayer extends pulumi.ComponentResource {
     if (isDeployed(args, "backup") && args.redis) {
       redisBackup(
         { redisImage: IMAGES.redis, clientImage: IMAGES.minioClient, size: args.sizes.backup, redis: args.redis, objectStore: args.objectStore },
+        contextFor(args, "backup", "platform"),
+        this,
+      );
+    }
+    if (isDeployed(args, "backup") && args.mirror) {
+      minioMirror(
+        { clientImage: IMAGES.minioClient, size: args.sizes.backup, objectStore: args.objectStore, target: args.mirror },
         contextFor(args, "backup", "platform"),
         this,
       );
