@@ -10,7 +10,7 @@ import { BatchJob } from "../../kit/job";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
-import { BUCKET_ROLES, ObjectStore } from "../storage/object-store";
+import { BUCKET_ROLES, ObjectStore, objectStoreEnv } from "../storage/object-store";
 
 const UID = 1000;
 
@@ -55,9 +55,7 @@ export function minioMirror(args: MinioMirrorArgs, ctx: WorkloadContext, parent:
           image: args.clientImage,
           command: ["sh", "-c", MIRROR_SCRIPT],
           env: [
-            { name: "SOURCE_URL", value: store.url },
-            secretEnv("SOURCE_ACCESS_KEY", store.accessKey),
-            secretEnv("SOURCE_SECRET_KEY", store.secretKey),
+            ...objectStoreEnv("SOURCE", store),
             { name: "TARGET_URL", value: args.target.url },
             { name: "TARGET_BUCKET", value: args.target.bucket },
             secretEnv("TARGET_ACCESS_KEY", credentials.ref("accessKey")),

@@ -9,7 +9,7 @@ import { secretEnv } from "../../kit/container";
 import { BatchJob } from "../../kit/job";
 import { imageVersion } from "../../kit/labels";
 import { WorkloadContext } from "../../kit/workload";
-import { ObjectStore } from "../storage/object-store";
+import { ObjectStore, objectStoreEnv } from "../storage/object-store";
 import { RedisOutputs } from "../storage/redis";
 
 const UID = 1000;
@@ -53,9 +53,7 @@ export function redisBackup(args: RedisBackupArgs, ctx: WorkloadContext, parent:
           image: args.clientImage,
           command: ["sh", "-c", UPLOAD_SCRIPT],
           env: [
-            { name: "STORE_URL", value: store.url },
-            secretEnv("STORE_ACCESS_KEY", store.accessKey),
-            secretEnv("STORE_SECRET_KEY", store.secretKey),
+            ...objectStoreEnv("STORE", store),
             { name: "TARGET", value: `${store.buckets.backups}/redis` },
             { name: "RETENTION", value: `${args.retentionDays ?? 7}d` },
             { name: "MC_CONFIG_DIR", value: "/tmp/mc" },

@@ -3,6 +3,7 @@
  * credentials to use. MinIO implements it today; an external S3 (or any S3-compatible store) can
  * implement the same interface later without its clients changing.
  */
+import { EnvVar, secretEnv } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { SecretKeyRef } from "../../kit/secret";
 
@@ -19,4 +20,12 @@ export interface ObjectStore {
   buckets: Readonly<Record<BucketRole, string>>;
   accessKey: SecretKeyRef;
   secretKey: SecretKeyRef;
+}
+
+/**
+ * Env vars for a client container (e.g. `mc alias set`): `<prefix>_URL`, `<prefix>_ACCESS_KEY` and
+ * `<prefix>_SECRET_KEY`, the keys from the store's Secret.
+ */
+export function objectStoreEnv(prefix: string, store: Pick<ObjectStore, "url" | "accessKey" | "secretKey">): EnvVar[] {
+  return [{ name: `${prefix}_URL`, value: store.url }, secretEnv(`${prefix}_ACCESS_KEY`, store.accessKey), secretEnv(`${prefix}_SECRET_KEY`, store.secretKey)];
 }
