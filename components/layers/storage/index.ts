@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ClickhouseOutputs, clickhouse } from "./clickhouse";
+import { CnpgOperatorOutputs, cnpgOperator } from "./cnpg-operator";
 import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
 import { MilvusOutputs, milvus } from "./milvus";
 import { EtcdOutputs, etcd } from "./milvus-etcd";
@@ -28,6 +29,7 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly clickhouse?: ClickhouseOutputs;
   readonly nacosMysql?: MysqlOutputs;
   readonly nacos?: NacosOutputs;
+  readonly cnpgOperator?: CnpgOperatorOutputs;
   readonly postgresql?: PostgresqlOutputs;
   /** The object store every other service uses (MinIO today). */
   readonly objectStore?: ObjectStore;
@@ -108,6 +110,11 @@ export class StorageLayer extends pulumi.ComponentResource {
       );
       this.endpoints.nacos = this.nacos.endpoint;
     }
+    // Without remote charts the operator must be installed by other means (e.g. from a mirrored chart).
+    if (isDeployed(args, "cnpg-operator") && args.externalCharts) {
+      this.cnpgOperator = cnpgOperator({ size: args.sizes["cnpg-operator"] }, contextFor(args, "cnpg-operator", "platform"), this);
+      this.endpoints["cnpg-operator"] = this.cnpgOperator.endpoint;
+    }
     if (isDeployed(args, "postgresql")) {
       if (!this.objectStore) throw new Error("postgresql needs the object store for its backups, which this stack does not deploy");
       this.postgresql = postgresql(
@@ -115,8 +122,7 @@ export class StorageLayer extends pulumi.ComponentResource {
           image: IMAGES.postgresql,
           size: args.sizes.postgresql,
           poolerSize: isDeployed(args, "postgresql-pooler") ? args.sizes["postgresql-pooler"] : undefined,
-          // Without remote charts the operator must already be installed (e.g. from a mirrored chart).
-          operatorSize: isDeployed(args, "cnpg-operator") && args.externalCharts ? args.sizes["cnpg-operator"] : undefined,
+          operator: this.cnpgOperator,
           objectStore: this.objectStore,
         },
         contextFor(args, "postgresql", "data"),
@@ -124,7 +130,6 @@ export class StorageLayer extends pulumi.ComponentResource {
       );
       this.endpoints.postgresql = this.postgresql.endpoint;
       if (this.postgresql.pooler) this.endpoints["postgresql-pooler"] = this.postgresql.pooler;
-      if (this.postgresql.operator) this.endpoints["cnpg-operator"] = this.postgresql.operator;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }

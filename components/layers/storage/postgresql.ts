@@ -1,13 +1,11 @@
 /**
- * PostgreSQL with CloudNativePG: the operator (from its pinned Helm chart, when the stack may install
- * remote charts), one `Cluster` with `instances` from the tier (1, or 3 with automatic failover), a
+ * PostgreSQL with CloudNativePG (its operator: cnpg-operator.ts): one `Cluster` with `instances` from the tier (1, or 3 with automatic failover), a
  * generated owner role per database (managed roles, `kubernetes.io/basic-auth` Secrets), a PgBouncer
  * `Pooler`, and barman backups to the object store: WAL archived continuously (at least every five
  * minutes: the seed's RPO) plus a daily base backup.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CHARTS } from "../../config/images";
 import { ServiceSize } from "../../config/schema";
 import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { exceptionsAnnotation } from "../../kit/exceptions";
@@ -15,11 +13,10 @@ import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { KUBERNETES_API_EGRESS, workloadPolicies } from "../../kit/network-policy";
 import { GeneratedSecret, SecretKeyRef, password } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
+import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs } from "./cnpg-operator";
 import { ObjectStore } from "./object-store";
 
 const PORT = 5432;
-const STATUS_PORT = 8000; // the instance manager's status endpoint, called by the operator
-const WEBHOOK_PORT = 9443;
 
 /** The platform's databases (seed 003); each is owned by a role of the same name. */
 export const DATABASES = ["identity", "conversation", "knowledge", "model_router"] as const;
@@ -41,8 +38,8 @@ export interface PostgresqlArgs {
   size: ServiceSize;
   /** The PgBouncer pooler's size; no pooler when undefined. */
   poolerSize?: ServiceSize;
-  /** The operator's size; the operator is installed from its chart only when set. */
-  operatorSize?: ServiceSize;
+  /** The operator this stack installs; undefined when it is installed by other means. */
+  operator?: CnpgOperatorOutputs;
   objectStore: ObjectStore;
   /** Seconds-first cron (CloudNativePG's format) of the daily base backup. @default "0 0 2 * * *" */
   backupSchedule?: string;
@@ -55,8 +52,6 @@ export interface PostgresqlOutputs {
   endpoint: ServiceEndpoint;
   /** PgBouncer in front of the primary, when deployed. */
   pooler?: ServiceEndpoint;
-  /** The operator's webhook Service, when this stack installs the operator. */
-  operator?: ServiceEndpoint;
   databases: Readonly<Record<DatabaseName, DatabaseConnection>>;
   instances: number;
 }
@@ -70,47 +65,7 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
   const protect = ctx.protectData;
   const instanceSelector = { "cnpg.io/cluster": name };
 
-  // The operator, installed from its pinned chart; cluster-wide, so it also serves PostHog's cluster.
-  const operatorSelector = { "app.kubernetes.io/name": "cloudnative-pg", "app.kubernetes.io/instance": "cnpg-operator" };
-  const operatorPeer = { namespace: ns, selector: operatorSelector };
-  let chart: k8s.helm.v4.Chart | undefined;
-  if (args.operatorSize) {
-    chart = new k8s.helm.v4.Chart(
-      "cnpg-operator",
-      {
-        name: "cnpg-operator",
-        namespace: ns,
-        chart: CHARTS.cnpg.chart,
-        version: CHARTS.cnpg.version,
-        repositoryOpts: { repo: CHARTS.cnpg.repo },
-        values: {
-          fullnameOverride: "cnpg-operator",
-          replicaCount: args.operatorSize.replicas,
-          resources: args.operatorSize.resources,
-          priorityClassName: ctx.priorityClassName,
-          crds: { create: true },
-        },
-      },
-      { parent },
-    );
-    workloadPolicies(
-      {
-        name: "cnpg-operator",
-        namespace: ns,
-        selector: operatorSelector,
-        labels: { ...operatorSelector, "app.kubernetes.io/part-of": "voicehelper" },
-        dependencies: [],
-        // The API server calls the operator's admission webhooks; its address is not known in advance.
-        admissions: [{ role: "webhooks", from: [], ports: [WEBHOOK_PORT] }],
-        egress: [
-          KUBERNETES_API_EGRESS,
-          { role: "instances", to: [{ podSelector: { matchLabels: instanceSelector } }], ports: [{ protocol: "TCP", port: PORT }, { protocol: "TCP", port: STATUS_PORT }] },
-        ],
-      },
-      parent,
-    );
-  }
-  const after = chart ? { dependsOn: [chart] } : {};
+  const after = args.operator ? { dependsOn: args.operator.ready } : {};
 
   // One owner role per database, each with its own generated password.
   const roles = Object.fromEntries(
@@ -209,7 +164,7 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
       dependencies: [{ endpoint: args.objectStore.endpoint }],
       admissions: [
         ...(instances > 1 ? [{ role: "peers", from: [self], ports: [PORT] }] : []),
-        { role: "operator", from: [operatorPeer], ports: [PORT, STATUS_PORT] },
+        ...(args.operator ? [{ role: "operator", from: [args.operator.peer], ports: [...CNPG_INSTANCE_PORTS] }] : []),
       ],
       egress: [KUBERNETES_API_EGRESS],
     },
@@ -253,7 +208,6 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
   return {
     endpoint,
     pooler,
-    operator: args.operatorSize ? { service: "cnpg-operator", namespace: ns, host: clusterHost("cnpg-webhook-service", ns), selector: operatorSelector, ports: { webhook: WEBHOOK_PORT } } : undefined,
     databases,
     instances,
   };
