@@ -5,7 +5,8 @@
  */
 import * as assert from "assert";
 import { RenderedResource } from "../harness";
-import { SECRET, STORAGE_NS, STS, secretData, stacks } from "./helpers";
+import { CATALOG, SERVICE_NAMES } from "../../components/config/catalog";
+import { SECRET, STORAGE_NS, STS, rendered, secretData, stacks } from "./helpers";
 
 // kubernetes-models ships one class per kind with a JSON-schema `validate()`.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -79,5 +80,22 @@ describe("storage: integrity of every object", () => {
       for (const r of stores) assert.ok(r.protect && r.retainOnDelete, `${out.config.stack}: ${r.inputs.metadata.name} must be protected and retained`);
     }
     for (const r of data(s.dev)) assert.ok(!r.protect && !r.retainOnDelete, `dev: ${r.inputs.metadata.name} must not be protected`);
+  });
+});
+
+describe("storage: deploy modes", () => {
+  it("builds every storage service in storage-only mode", async () => {
+    const out = await rendered("dev", { deployMode: "storage-only" });
+    const storage = SERVICE_NAMES.filter((n) => CATALOG[n].layer === "storage");
+    assert.deepStrictEqual(out.outputs.planned.filter((n) => storage.includes(n as never)), [], "no storage service is left planned");
+    for (const name of storage) {
+      const objects = out.kubernetes().concat(out.ofType("kubernetes:helm.sh/v4:Chart")).filter((r) => r.name === name || r.inputs?.metadata?.name === name);
+      assert.ok(objects.length > 0, `${name} has objects`);
+    }
+  });
+
+  it("deploys only the stores a mode needs (monitoring-only: Elasticsearch for logs and traces)", async () => {
+    const out = await rendered("dev", { deployMode: "monitoring-only" });
+    assert.deepStrictEqual(out.ofType(STS).filter((r) => r.inputs.metadata.namespace === STORAGE_NS).map((r) => r.inputs.metadata.name), ["elasticsearch"]);
   });
 });
