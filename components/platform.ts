@@ -53,8 +53,8 @@ export class Platform extends pulumi.ComponentResource {
       Object.assign(this.endpoints, apps.endpoints);
     }
 
-    if (hasLayer("backup") && storage?.objectStore) {
-      new BackupLayer("backup", { ...base, objectStore: storage.objectStore, redis: storage.redis, mirror: cfg.backup.mirror }, after(storage));
+    if (hasLayer("backup") && storage?.objectStores) {
+      new BackupLayer("backup", { ...base, objectStore: storage.objectStores.backup, redis: storage.redis, mirror: cfg.backup.mirror }, after(storage));
     }
 
     this.registerOutputs({ deployed: this.deployed, planned: this.planned });

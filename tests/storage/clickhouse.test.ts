@@ -44,7 +44,7 @@ describe("storage: ClickHouse", () => {
     assert.match(cm.inputs.data[mount.subPath], /<max_server_memory_usage_to_ram_ratio>0\.8<\/max_server_memory_usage_to_ram_ratio>/);
   });
 
-  it("protects its data in s.prod and not in dev", () => {
+  it("protects its data in prod and not in dev", () => {
     assertProtection(s.prod.object(STS, "clickhouse", STORAGE_NS), true);
     assertProtection(s.dev.object(STS, "clickhouse", STORAGE_NS), false);
   });

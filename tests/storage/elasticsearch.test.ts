@@ -95,7 +95,7 @@ describe("storage: Elasticsearch", () => {
     assert.strictEqual(s.dev.ofType(JOB).filter((j) => j.inputs.metadata.name === "elasticsearch-certs").length, 0);
   });
 
-  it("protects its data in s.prod and not in dev", () => {
+  it("protects its data in prod and not in dev", () => {
     assertProtection(s.prod.object(STS, "elasticsearch", STORAGE_NS), true);
     assertProtection(s.dev.object(STS, "elasticsearch", STORAGE_NS), false);
   });

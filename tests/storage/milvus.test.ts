@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
 import { loadConfig } from "../../components/config/schema";
 import { stackSettings } from "../harness";
-import { STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, flagValue, mainContainer, podHostsOf, podNamesOf, stacks } from "./helpers";
+import { JOB, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, flagValue, mainContainer, podHostsOf, podNamesOf, stacks } from "./helpers";
 
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
@@ -23,7 +23,7 @@ describe("storage: Milvus and its etcd", () => {
     }
   });
 
-  it("names exactly the StatefulSet's pods as the initial etcd cluster, one member in s.dev and three in prod", () => {
+  it("names exactly the StatefulSet's pods as the initial etcd cluster, one member in dev and three in prod", () => {
     for (const [out, members] of [
       [s.dev, 1],
       [s.prod, 3],
@@ -58,9 +58,12 @@ describe("storage: Milvus and its etcd", () => {
     assert.strictEqual(envOf(c, "MINIO_ADDRESS").value, `minio.${STORAGE_NS}.svc.cluster.local`);
     assert.strictEqual(envOf(c, "MINIO_PORT").value, "9000");
     assert.strictEqual(envOf(c, "MINIO_BUCKET_NAME").value, "milvus-bucket");
-    const minio = mainContainer(s.prod.object(STS, "minio", STORAGE_NS));
-    assert.deepStrictEqual(envOf(c, "MINIO_ACCESS_KEY_ID").valueFrom, envOf(minio, "MINIO_ROOT_USER").valueFrom);
-    assert.deepStrictEqual(envOf(c, "MINIO_SECRET_ACCESS_KEY").valueFrom, envOf(minio, "MINIO_ROOT_PASSWORD").valueFrom);
+    // Its own MinIO user, the one the bucket job limits to milvus-bucket; never the root credentials.
+    const job = mainContainer(s.prod.object(JOB, "minio-buckets", STORAGE_NS));
+    assert.deepStrictEqual(envOf(c, "MINIO_ACCESS_KEY_ID").valueFrom, envOf(job, "CLIENT_MILVUS_ACCESS_KEY").valueFrom);
+    assert.deepStrictEqual(envOf(c, "MINIO_SECRET_ACCESS_KEY").valueFrom, envOf(job, "CLIENT_MILVUS_SECRET_KEY").valueFrom);
+    const resources = JSON.parse(envOf(job, "CLIENT_MILVUS_POLICY").value).Statement.flatMap((st: any) => st.Resource);
+    assert.deepStrictEqual([...new Set(resources.map((r: string) => r.replace(/^arn:aws:s3:::/, "").split("/")[0]))], ["milvus-bucket"]);
     assertFromGeneratedSecret(s.prod, STORAGE_NS, c, "MINIO_SECRET_ACCESS_KEY");
   });
 
@@ -81,7 +84,7 @@ describe("storage: Milvus and its etcd", () => {
     assert.throws(() => loadConfig("dev", stackSettings("dev", { overrides: { milvus: { replicas: 2 } } })), /milvus.replicas: must be 1/);
   });
 
-  it("protects both data stores in s.prod and neither in dev", () => {
+  it("protects both data stores in prod and neither in dev", () => {
     for (const name of ["milvus", "milvus-etcd"]) {
       assertProtection(s.prod.object(STS, name, STORAGE_NS), true);
       assertProtection(s.dev.object(STS, name, STORAGE_NS), false);

@@ -24,7 +24,7 @@ describe("storage: MinIO", () => {
     assert.ok(c.volumeMounts.some((m: any) => m.name === "data" && m.mountPath === "/data"));
   });
 
-  it("runs distributed in s.prod: every pod started in parallel, the pool naming exactly the StatefulSet's pods", () => {
+  it("runs distributed in prod: every pod started in parallel, the pool naming exactly the StatefulSet's pods", () => {
     const sts = s.prod.object(STS, "minio", STORAGE_NS);
     assert.strictEqual(sts.inputs.spec.replicas, 4);
     assert.strictEqual(sts.inputs.spec.podManagementPolicy, "Parallel");
@@ -68,7 +68,26 @@ describe("storage: MinIO", () => {
     assert.strictEqual(envOf(c, "MINIO_URL").value, `http://minio.${STORAGE_NS}.svc.cluster.local:9000`);
   });
 
-  it("protects its data in s.prod and not in dev", () => {
+  it("gives each client its own generated user, limited by policy to the buckets it uses", () => {
+    const c = mainContainer(s.prod.object(JOB, "minio-buckets", STORAGE_NS));
+    assert.deepStrictEqual(envOf(c, "CLIENTS").value.split(" "), ["APPS", "MILVUS", "BACKUP"]);
+    assert.match(c.command.join(" "), /mc admin user add/);
+    assert.match(c.command.join(" "), /mc admin policy attach/);
+    const bucketsOf = (client: string, action: string) =>
+      JSON.parse(envOf(c, `CLIENT_${client}_POLICY`).value)
+        .Statement.filter((st: any) => st.Action.includes(action))
+        .flatMap((st: any) => st.Resource.map((r: string) => r.replace(/^arn:aws:s3:::/, "").replace(/\/\*$/, "")))
+        .sort();
+    assert.deepStrictEqual(bucketsOf("APPS", "s3:PutObject"), ["documents", "multimodal"]);
+    assert.deepStrictEqual(bucketsOf("MILVUS", "s3:PutObject"), ["milvus-bucket"]);
+    assert.deepStrictEqual(bucketsOf("BACKUP", "s3:PutObject"), ["backups"]);
+    assert.deepStrictEqual(bucketsOf("BACKUP", "s3:GetObject"), ["backups", "documents", "milvus-bucket", "multimodal"]);
+    const root = assertFromGeneratedSecret(s.prod, STORAGE_NS, c, "MINIO_ROOT_USER");
+    const keys = ["APPS", "MILVUS", "BACKUP"].map((client) => assertFromGeneratedSecret(s.prod, STORAGE_NS, c, `CLIENT_${client}_ACCESS_KEY`));
+    assert.strictEqual(new Set([root, ...keys]).size, 4, "every client has its own key, none is root");
+  });
+
+  it("protects its data in prod and not in dev", () => {
     assertProtection(s.prod.object(STS, "minio", STORAGE_NS), true);
     assertProtection(s.dev.object(STS, "minio", STORAGE_NS), false);
   });

@@ -15,7 +15,7 @@ describe("storage: Nacos and its MySQL", () => {
     assert.ok(!hasEnv(c, "NACOS_SERVERS"));
   });
 
-  it("runs a cluster in s.prod whose member list is exactly the StatefulSet's pods", () => {
+  it("runs a cluster in prod whose member list is exactly the StatefulSet's pods", () => {
     const sts = s.prod.object(STS, "nacos", STORAGE_NS);
     assert.strictEqual(sts.inputs.spec.replicas, 3);
     const c = mainContainer(sts);
@@ -89,7 +89,7 @@ describe("storage: Nacos and its MySQL", () => {
     assert.match(c.command.join(" "), /\/v3\/auth\/user\/admin/);
   });
 
-  it("protects MySQL's data in s.prod and not in dev", () => {
+  it("protects MySQL's data in prod and not in dev", () => {
     assertProtection(s.prod.object(STS, "nacos-mysql", STORAGE_NS), true);
     assertProtection(s.dev.object(STS, "nacos-mysql", STORAGE_NS), false);
   });

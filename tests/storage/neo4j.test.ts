@@ -54,7 +54,7 @@ describe("storage: Neo4j", () => {
     assert.strictEqual(init.image, IMAGES.neo4j);
   });
 
-  it("protects its data in s.prod and not in dev", () => {
+  it("protects its data in prod and not in dev", () => {
     assertProtection(s.prod.object(STS, "neo4j", STORAGE_NS), true);
     assertProtection(s.dev.object(STS, "neo4j", STORAGE_NS), false);
   });

@@ -75,6 +75,10 @@ describe("storage: PostgreSQL (CloudNativePG)", () => {
     for (const ref of [store.s3Credentials.accessKeyId, store.s3Credentials.secretAccessKey]) {
       assert.ok(secretData(out.object(SECRET, ref.name, STORAGE_NS))[ref.key], "the credential reference resolves");
     }
+    // The backup client's own MinIO user, not the root credentials.
+    const job = out.object("kubernetes:batch/v1:Job", "minio-buckets", STORAGE_NS).inputs.spec.template.spec.containers[0];
+    const backupKey = job.env.find((e: any) => e.name === "CLIENT_BACKUP_ACCESS_KEY").valueFrom.secretKeyRef;
+    assert.deepStrictEqual({ name: store.s3Credentials.accessKeyId.name, key: store.s3Credentials.accessKeyId.key }, { name: backupKey.name, key: backupKey.key });
     const scheduled = out.object(SCHEDULED, "postgresql-daily", STORAGE_NS).inputs.spec;
     assert.strictEqual(scheduled.cluster.name, "postgresql");
     assert.strictEqual(scheduled.method, "barmanObjectStore");

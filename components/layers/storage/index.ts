@@ -13,7 +13,7 @@ import { MinioOutputs, minio } from "./minio";
 import { MysqlOutputs, mysql } from "./mysql";
 import { NACOS_SCHEMA_PATH, NacosOutputs, nacos } from "./nacos";
 import { Neo4jOutputs, neo4j } from "./neo4j";
-import { ObjectStore } from "./object-store";
+import { ObjectStore, ObjectStoreClient } from "./object-store";
 import { PostgresqlOutputs, postgresql } from "./postgresql";
 import { RedisOutputs, redis } from "./redis";
 
@@ -31,8 +31,8 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly nacos?: NacosOutputs;
   readonly cnpgOperator?: CnpgOperatorOutputs;
   readonly postgresql?: PostgresqlOutputs;
-  /** The object store every other service uses (MinIO today). */
-  readonly objectStore?: ObjectStore;
+  /** The object store (MinIO today) as each of its clients sees it, with credentials limited to its buckets. */
+  readonly objectStores?: Readonly<Record<ObjectStoreClient, ObjectStore>>;
   readonly endpoints: Endpoints = {};
 
   constructor(name: string, args: StorageLayerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -51,8 +51,8 @@ export class StorageLayer extends pulumi.ComponentResource {
         contextFor(args, "minio", "data"),
         this,
       );
-      this.objectStore = this.minio;
-      this.endpoints.minio = this.objectStore.endpoint;
+      this.objectStores = this.minio.clients;
+      this.endpoints.minio = this.minio.endpoint;
     }
     if (isDeployed(args, "neo4j")) {
       this.neo4j = neo4j({ image: IMAGES.neo4j, size: args.sizes.neo4j }, contextFor(args, "neo4j", "data"), this);
@@ -67,13 +67,13 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints["milvus-etcd"] = this.milvusEtcd.endpoint;
     }
     if (isDeployed(args, "milvus")) {
-      if (!this.milvusEtcd || !this.objectStore) throw new Error("milvus needs milvus-etcd and the object store, which this stack does not deploy");
+      if (!this.milvusEtcd || !this.objectStores) throw new Error("milvus needs milvus-etcd and the object store, which this stack does not deploy");
       this.milvus = milvus(
         {
           image: IMAGES.milvus,
           size: args.sizes.milvus,
           etcd: this.milvusEtcd,
-          objectStore: this.objectStore,
+          objectStore: this.objectStores.milvus,
           dependencies: dependenciesOf("milvus", this.endpoints, args.services),
         },
         contextFor(args, "milvus", "data"),
@@ -116,14 +116,14 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints["cnpg-operator"] = this.cnpgOperator.endpoint;
     }
     if (isDeployed(args, "postgresql")) {
-      if (!this.objectStore) throw new Error("postgresql needs the object store for its backups, which this stack does not deploy");
+      if (!this.objectStores) throw new Error("postgresql needs the object store for its backups, which this stack does not deploy");
       this.postgresql = postgresql(
         {
           image: IMAGES.postgresql,
           size: args.sizes.postgresql,
           poolerSize: isDeployed(args, "postgresql-pooler") ? args.sizes["postgresql-pooler"] : undefined,
           operator: this.cnpgOperator,
-          objectStore: this.objectStore,
+          objectStore: this.objectStores.backup,
         },
         contextFor(args, "postgresql", "data"),
         this,

@@ -6,12 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
-import { clusterHost } from "../../kit/endpoint";
+import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { BatchJob } from "../../kit/job";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, password } from "../../kit/secret";
 import { StatefulNames, Workload, WorkloadContext, statefulNames } from "../../kit/workload";
-import { BUCKET_ROLES, BucketRole, ObjectStore } from "./object-store";
+import { BUCKET_ROLES, BucketRole, OBJECT_STORE_CLIENTS, ObjectStore, ObjectStoreClient, clientPolicy } from "./object-store";
 
 const API = 9000;
 const CONSOLE = 9001;
@@ -35,8 +35,12 @@ export interface MinioArgs {
   jobSize: ServiceSize;
 }
 
-export interface MinioOutputs extends ObjectStore {
+export interface MinioOutputs {
   mode: "standalone" | "distributed";
+  /** The store's API endpoint (S3 only; the console is not a client port). */
+  endpoint: ServiceEndpoint;
+  /** Each client's view of the store, with credentials limited to its buckets. */
+  clients: Readonly<Record<ObjectStoreClient, ObjectStore>>;
 }
 
 /** The drive argument of `minio server`: a local path, or the pool of every pod's drive. */
@@ -60,6 +64,12 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
     { namespace: ctx.namespace, labels: labelsOf(id), generate: { rootUser: password(20), rootPassword: password(40) } },
     opts,
   );
+  const clients = Object.fromEntries(
+    OBJECT_STORE_CLIENTS.map((c) => [
+      c,
+      new GeneratedSecret(`${name}-${c}`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { accessKey: password(20), secretKey: password(40) } }, opts),
+    ]),
+  ) as Record<ObjectStoreClient, GeneratedSecret>;
   const names = statefulNames(name, ctx.namespace, size.replicas);
   const live = httpProbe("/minio/health/live", "api");
 
@@ -121,6 +131,12 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
             secretEnv("MINIO_ROOT_PASSWORD", root.ref("rootPassword")),
             { name: "MINIO_URL", value: url },
             { name: "BUCKETS", value: BUCKET_ROLES.map((r) => MINIO_BUCKETS[r]).join(" ") },
+            { name: "CLIENTS", value: OBJECT_STORE_CLIENTS.map((c) => c.toUpperCase()).join(" ") },
+            ...OBJECT_STORE_CLIENTS.flatMap((c) => [
+              secretEnv(`CLIENT_${c.toUpperCase()}_ACCESS_KEY`, clients[c].ref("accessKey")),
+              secretEnv(`CLIENT_${c.toUpperCase()}_SECRET_KEY`, clients[c].ref("secretKey")),
+              { name: `CLIENT_${c.toUpperCase()}_POLICY`, value: clientPolicy(c, MINIO_BUCKETS) },
+            ]),
             { name: "MC_CONFIG_DIR", value: "/tmp/mc" },
           ],
           writablePaths: ["/tmp"],
@@ -132,19 +148,29 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
     opts,
   );
 
+  // Clients get the S3 API only; the console is for people and is published by the edge, if at all.
+  const endpoint = { ...workload.endpoint, ports: { api: API } };
+  const view = (c: ObjectStoreClient): ObjectStore => ({ endpoint, url, buckets: MINIO_BUCKETS, accessKey: clients[c].ref("accessKey"), secretKey: clients[c].ref("secretKey") });
   return {
-    // Clients get the S3 API only; the console is for people and is published by the edge, if at all.
-    endpoint: { ...workload.endpoint, ports: { api: API } },
-    url,
-    buckets: MINIO_BUCKETS,
-    accessKey: root.ref("rootUser"),
-    secretKey: root.ref("rootPassword"),
     mode: distributed ? "distributed" : "standalone",
+    endpoint,
+    clients: Object.fromEntries(OBJECT_STORE_CLIENTS.map((c) => [c, view(c)])) as Record<ObjectStoreClient, ObjectStore>,
   };
 }
 
-/** Waits for the store, then creates each bucket unless it exists (safe to re-run). */
+/**
+ * Waits for the store, creates each bucket unless it exists, then gives each client its user and
+ * policy (adding a user again updates its key; safe to re-run).
+ */
 const BUCKETS_SCRIPT = `set -eu
 until mc alias set platform "$MINIO_URL" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null 2>&1; do echo "waiting for $MINIO_URL"; sleep 3; done
 for bucket in $BUCKETS; do mc mb --ignore-existing "platform/$bucket"; done
+for client in $CLIENTS; do
+  eval "access=\\$CLIENT_\${client}_ACCESS_KEY secret=\\$CLIENT_\${client}_SECRET_KEY policy=\\$CLIENT_\${client}_POLICY"
+  name="voicehelper-$(echo "$client" | tr 'A-Z' 'a-z')"
+  printf '%s' "$policy" > /tmp/policy.json
+  mc admin user add platform "$access" "$secret"
+  mc admin policy create platform "$name" /tmp/policy.json
+  mc admin policy attach platform "$name" --user "$access" 2>/dev/null || mc admin user info platform "$access" | grep -q "$name"
+done
 `;

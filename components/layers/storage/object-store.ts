@@ -11,6 +11,36 @@ import { SecretKeyRef } from "../../kit/secret";
 export const BUCKET_ROLES = ["documents", "multimodal", "milvus", "backups"] as const;
 export type BucketRole = (typeof BUCKET_ROLES)[number];
 
+/**
+ * The object store's clients, each with its own credentials limited to the buckets it uses: a leaked
+ * key exposes one client's data, never the store's administration.
+ */
+export const OBJECT_STORE_CLIENTS = ["apps", "milvus", "backup"] as const;
+export type ObjectStoreClient = (typeof OBJECT_STORE_CLIENTS)[number];
+
+/** What each client may do, by bucket role. */
+export const CLIENT_ACCESS: Readonly<Record<ObjectStoreClient, { readWrite: readonly BucketRole[]; readOnly: readonly BucketRole[] }>> = {
+  apps: { readWrite: ["documents", "multimodal"], readOnly: [] },
+  milvus: { readWrite: ["milvus"], readOnly: [] },
+  // Database and Redis backups write here; the off-cluster mirror reads every bucket.
+  backup: { readWrite: ["backups"], readOnly: ["documents", "multimodal", "milvus"] },
+};
+
+/** An S3 policy granting a client its access (AWS IAM syntax, which MinIO and S3 share). */
+export function clientPolicy(client: ObjectStoreClient, buckets: Readonly<Record<BucketRole, string>>): string {
+  const access = CLIENT_ACCESS[client];
+  const arns = (roles: readonly BucketRole[], suffix = "") => roles.map((r) => `arn:aws:s3:::${buckets[r]}${suffix}`);
+  const statements = [
+    { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: arns([...access.readWrite, ...access.readOnly]) },
+    ...(access.readWrite.length > 0
+      ? [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: arns(access.readWrite, "/*") }]
+      : []),
+    ...(access.readOnly.length > 0 ? [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: arns(access.readOnly, "/*") }] : []),
+  ];
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** One client's view of the object store: its own credentials. */
 export interface ObjectStore {
   /** The store's in-cluster endpoint (NetworkPolicies are derived from it). */
   endpoint: ServiceEndpoint;
