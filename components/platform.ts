@@ -7,6 +7,7 @@ import { CATALOG, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./conf
 import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
 import { AppsLayer } from "./layers/apps";
+import { BackupLayer } from "./layers/backup";
 import { Prerequisites } from "./layers/prerequisites";
 import { EdgeLayer } from "./layers/edge";
 import { MeshLayer, AMBIENT_LABEL, ISTIO_SYSTEM_PRIVILEGED } from "./layers/mesh";
@@ -73,6 +74,7 @@ export class Platform extends pulumi.ComponentResource {
       protectData: cfg.protectData,
       storageClass: cfg.storageClass,
       skipAwait: cfg.cluster.skipAwait,
+      externalCharts: cfg.cluster.externalCharts,
       priorityClasses: prerequisites.priorityClasses,
       // Prometheus' identity is known before it exists: every layer's metrics ports admit it.
       scrapers: this.deployed.includes("prometheus") ? prometheusScrapers() : undefined,
@@ -101,12 +103,22 @@ export class Platform extends pulumi.ComponentResource {
       // up before the services it watches.
       const observability = new ObservabilityLayer(
         "observability",
-        { ...base, clusterName: cfg.stack, alerting: cfg.alerting, endpoints: { ...this.endpoints } },
+        {
+          ...base,
+          clusterName: cfg.stack,
+          alerting: cfg.alerting,
+          endpoints: { ...this.endpoints },
+          elasticsearchAuth: storage?.elasticsearch && { username: storage.elasticsearch.username, password: storage.elasticsearch.password },
+        },
         after(...(storage ? [storage] : [])),
       );
       Object.assign(this.endpoints, observability.endpoints);
       this.deployed = this.deployed.filter((s) => !observability.skipped.includes(s));
       this.planned = cfg.services.filter((s) => !this.deployed.includes(s));
+    }
+
+    if (hasLayer("backup") && storage?.objectStores) {
+      new BackupLayer("backup", { ...base, objectStore: storage.objectStores.backup, redis: storage.redis, mirror: cfg.backup.mirror }, after(storage));
     }
 
     // The edge comes last: it routes to whatever the layers below deployed.

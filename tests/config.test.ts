@@ -170,7 +170,7 @@ describe("config: good settings resolve to one concrete size per service", () =>
   it("Pulumi.yaml declares every setting, and its defaults are loadConfig's defaults", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const declared = Object.keys(project.config);
-    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", ...SECRET_KEYS];
+    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "backup", ...SECRET_KEYS];
     assert.deepEqual([...declared].sort(), [...known].sort());
     for (const k of SECRET_KEYS) assert.equal(project.config[k].secret, true, `${k} must be declared secret`);
     const withDefaults = loadConfig("dev", { sizing: "minimal", images: JSON.stringify({ tag: "1.0.0" }) });

@@ -63,7 +63,7 @@ for (const stack of STACKS) {
       for (const res of r.kubernetes()) {
         for (const c of containersOf(res)) {
           for (const e of c.env ?? []) {
-            if (CREDENTIAL_NAME.test(e.name)) assert.ok(e.valueFrom?.secretKeyRef, `${res.inputs.metadata.name}/${c.name}: ${e.name} is a literal`);
+            if (CREDENTIAL_NAME.test(e.name) && !/_(NAME|FILE|PATH|ID|URL|HOST|PORT)$/.test(e.name)) assert.ok(e.valueFrom?.secretKeyRef, `${res.inputs.metadata.name}/${c.name}: ${e.name} is a literal`);
           }
         }
       }

@@ -19,5 +19,6 @@ export const REPLICA_CONSTRAINTS: Partial<Record<ServiceName, Check>> = {
   minio: (n) => (n === 1 || (n >= 4 && n % 2 === 0) ? undefined : "must be 1 or an even number of at least 4 (erasure-coded distributed mode)"),
   nacos: (n) => (n === 1 || n >= 3 ? undefined : "must be 1 (standalone) or at least 3 (cluster)"),
   "posthog-zookeeper": (n) => (n % 2 === 1 ? undefined : "must be odd (1, 3, 5): ZooKeeper needs a majority"),
+  milvus: (n) => (n === 1 ? undefined : "must be 1: the platform runs Milvus standalone (a cluster needs the distributed deployment)"),
   neo4j: (n) => (n === 1 ? undefined : "must be 1: clustering needs Neo4j Enterprise and an accepted licence"),
 };

@@ -16,7 +16,7 @@ import { REPLICA_CONSTRAINTS } from "./constraints";
 export const PROJECT = "voicehelper";
 
 /** Settings Pulumi holds as config secrets; their values never appear in an error message. */
-export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "smtpPassword"] as const;
+export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "smtpPassword", "backupMirrorAccessKey", "backupMirrorSecretKey"] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const POSTHOG_MODES = ["cloud", "self-hosted", "disabled"] as const;
@@ -80,6 +80,10 @@ export interface PlatformConfig {
     webhookUrl?: string;
     /** SMTP password for `email` (login as `email.from`); a config secret. */
     smtpPassword?: pulumi.Output<string>;
+  };
+  backup: {
+    /** An S3-compatible store outside the cluster that receives a daily mirror of the object store; none = no mirror. */
+    mirror?: { url: string; bucket: string; accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> };
   };
   cluster: {
     kubeconfig?: string;
@@ -186,6 +190,18 @@ const settingsSchema = z
       })
       .strict()
       .default({}),
+    backup: z
+      .object({
+        mirror: z
+          .object({
+            url: z.url({ protocol: /^https?$/, error: "must be the http(s) URL of an S3-compatible endpoint such as https://s3.eu-central-1.amazonaws.com" }),
+            bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)"),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .default({}),
     overrides: z.record(z.string(), overrideSchema).default({}),
     kubeconfig: z.string().min(1).optional(),
     kubeContext: z.string().min(1).optional(),
@@ -283,6 +299,11 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
   if (s.renderTo !== undefined && (s.kubeconfig !== undefined || s.kubeContext !== undefined)) {
     problems.push(`${key("renderTo")}: cannot be combined with ${key(s.kubeconfig !== undefined ? "kubeconfig" : "kubeContext")}; rendering never talks to a cluster`);
   }
+  if (s.backup.mirror !== undefined) {
+    for (const k of ["backupMirrorAccessKey", "backupMirrorSecretKey"] as const) {
+      if (secrets[k] === undefined) problems.push(`${key(k)}: is required when backup.mirror is set; set it with \`pulumi config set --secret ${k} <value>\``);
+    }
+  }
   if (s.tls.issuer === "acme" && s.tls.email === undefined) {
     problems.push(`${key("tls.email")}: is required when tls.issuer is acme (got nothing)`);
   }
@@ -350,6 +371,13 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     },
     mesh: s.mesh,
     alerting: { ...s.alerting, smtpPassword: wrap(secrets.smtpPassword) },
+    backup: {
+      mirror: s.backup.mirror && {
+        ...s.backup.mirror,
+        accessKey: pulumi.secret(secrets.backupMirrorAccessKey ?? ""),
+        secretKey: pulumi.secret(secrets.backupMirrorSecretKey ?? ""),
+      },
+    },
     cluster: {
       kubeconfig: s.kubeconfig,
       context: s.kubeContext,

@@ -137,3 +137,32 @@ export function secretEnv(name: string, ref: { name: k8s.types.input.core.v1.Sec
 export function fieldEnv(name: string, fieldPath: string): EnvVar {
   return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
+
+/** Writable copies of image directories: the volumes, the mounts, and the init container that fills them. */
+export interface SeededPaths {
+  /** Runs before the main container: copies each directory's content from the image into its volume. */
+  init: ContainerSpec;
+  volumes: Volume[];
+  /** Mount these in the container that writes to the directories. */
+  mounts: VolumeMount[];
+}
+
+/**
+ * For images whose entrypoint writes into a directory the image ships with content (a config directory
+ * the entrypoint edits): an emptyDir per path, filled from the image by an init container, so the root
+ * filesystem stays read-only and the defaults are kept.
+ */
+export function seededPaths(container: string, image: string, paths: string[], runAsUser?: number): SeededPaths {
+  const entries = paths.map((path) => ({ path, volume: scratchVolumeName(`${container}-seed`, path), staging: `/seed/${scratchVolumeName("p", path)}` }));
+  return {
+    init: {
+      name: `${container}-seed`.slice(0, 63),
+      image,
+      command: ["sh", "-c", entries.map((e) => `cp -a ${e.path}/. ${e.staging}/`).join(" && ")],
+      volumeMounts: entries.map((e) => ({ name: e.volume, mountPath: e.staging })),
+      runAsUser,
+    },
+    volumes: entries.map((e) => ({ name: e.volume, emptyDir: {} })),
+    mounts: entries.map((e) => ({ name: e.volume, mountPath: e.path })),
+  };
+}

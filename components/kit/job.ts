@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../config/schema";
 import { ContainerSpec, Volume } from "./container";
-import { exceptionsAnnotation } from "./exceptions";
+import { NamedException, exceptionsAnnotation } from "./exceptions";
 import { Identity, labels as labelsOf, selectorLabels } from "./labels";
 import { Dependency, EgressRule, workloadPolicies } from "./network-policy";
 import { allExceptions, podTemplate, serviceAccount } from "./pod";
@@ -21,6 +21,8 @@ export interface JobArgs {
   dependencies?: Dependency[];
   egress?: EgressRule[];
   volumes?: Volume[];
+  /** Pod-level exceptions, e.g. a job that calls the Kubernetes API needs its service-account token. */
+  exceptions?: NamedException[];
   /** Run on this schedule (cron syntax) as a CronJob; otherwise once, as a Job. */
   schedule?: string;
   /** @default 6 */
@@ -40,7 +42,7 @@ export class BatchJob extends pulumi.ComponentResource {
     const selector = selectorLabels(args.id);
     const annotations = { ...exceptionsAnnotation(allExceptions(args)), ...(ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}) };
 
-    serviceAccount(name, ns, labels, undefined, this);
+    serviceAccount(name, ns, labels, args.exceptions, this);
     const template = podTemplate({
       name,
       labels,
@@ -49,6 +51,7 @@ export class BatchJob extends pulumi.ComponentResource {
       initContainers: args.initContainers,
       runAsUser: args.runAsUser,
       volumes: args.volumes,
+      exceptions: args.exceptions,
       priorityClassName: ctx.priorityClassName,
       restartPolicy: "OnFailure",
       longRunning: false,

@@ -38,7 +38,8 @@ export type PortSpec = number | { port: number; protocol: "TCP" | "UDP" };
 export interface Admission {
   /** Short role used in the policy's name, e.g. "peers", "metrics", "edge". */
   role: string;
-  from: Peer[];
+  /** "anywhere": every source (the edge's listeners, webhooks the API server calls from an address not known in advance). */
+  from: Peer[] | "anywhere";
   ports: PortSpec[];
 }
 
@@ -92,6 +93,18 @@ export const AMBIENT_PROBE_SOURCE = "169.254.7.127/32";
 function withHbone(ports: PortSpec[], ambient: boolean): PortSpec[] {
   return ambient ? [...ports, HBONE_PORT] : ports;
 }
+
+/**
+ * Egress to the Kubernetes API server (operators, instance managers, bootstrap jobs). Its address is
+ * the cluster's and not known here, so the rule opens the API's usual ports to any destination.
+ */
+export const KUBERNETES_API_EGRESS: EgressRule = {
+  role: "kubernetes-api",
+  ports: [
+    { protocol: "TCP", port: 443 },
+    { protocol: "TCP", port: 6443 },
+  ],
+};
 
 export interface WorkloadPoliciesArgs {
   name: string;
@@ -156,7 +169,9 @@ export function workloadPolicies(args: WorkloadPoliciesArgs, parent: pulumi.Reso
   const ambient = args.ambient ?? false;
   for (const d of args.dependencies) egressRules.push({ to: [peerOf(d.endpoint)], ports: tcpPorts(withHbone(dependencyPorts(d), ambient)) });
   for (const e of args.egress) egressRules.push({ to: e.to, ports: e.ports });
-  for (const a of args.admissions.filter((x) => x.role === "peers")) egressRules.push({ to: a.from.map(peerOf), ports: tcpPorts(withHbone(a.ports, ambient)) });
+  for (const a of args.admissions) {
+    if (a.role === "peers" && a.from !== "anywhere") egressRules.push({ to: a.from.map(peerOf), ports: tcpPorts(withHbone(a.ports, ambient)) });
+  }
 
   new k8s.networking.v1.NetworkPolicy(
     `${args.name}-egress`,

@@ -31,6 +31,8 @@ export interface GeneratedSecretArgs {
   supplied?: Record<string, pulumi.Input<string>>;
   /** Keys that are not secret on their own but belong with the credentials (usernames). */
   plain?: Record<string, string>;
+  /** The Secret's type, e.g. "kubernetes.io/basic-auth" (keys `username` and `password`) for operators that require it. @default "Opaque" */
+  type?: string;
   /** Keys computed from the others, e.g. a connection URL or a config fragment that embeds a password. */
   derive?: (values: Readonly<Record<string, pulumi.Output<string>>>) => Record<string, pulumi.Input<string>>;
 }
@@ -76,7 +78,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
       name,
       {
         metadata: { name, namespace: args.namespace, labels: args.labels },
-        type: "Opaque",
+        type: args.type ?? "Opaque",
         stringData: values,
       },
       { parent: this },

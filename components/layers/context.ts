@@ -18,6 +18,8 @@ export interface LayerArgs {
   protectData: boolean;
   storageClass?: string;
   skipAwait: boolean;
+  /** Install components that come from remote Helm charts (operators); false where chart repositories are unreachable. */
+  externalCharts: boolean;
   priorityClasses: Record<PriorityRole, string>;
   /** Prometheus' pods, when the stack deploys Prometheus. */
   scrapers?: Peer;
@@ -82,4 +84,16 @@ export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>([
   "grafana",
   "jaeger",
   "fluentd",
+  "minio",
+  "neo4j",
+  "elasticsearch",
+  "milvus",
+  "milvus-etcd",
+  "clickhouse",
+  "nacos",
+  "nacos-mysql",
+  "postgresql",
+  "postgresql-pooler",
+  "cnpg-operator",
+  "backup",
 ]);

@@ -48,6 +48,10 @@ export function isCredentialName(name: string): boolean {
     if (tokens.includes("identity") && (last === "key" || last === "value")) {
         return true;
     }
+    // etcd's --initial-cluster-token only tells clusters apart (etcd docs); it grants nothing.
+    if (last === "token" && prev === "cluster") {
+        return false;
+    }
     if (last === "key" || last === "keys") {
         // Keys that name things, not secrets: topologyKey, labelKey, sortKey, partition_key, cache.key...
         if (prev === "public" || NAMING_KEY.has(prev) || (tokens.includes("access") && !tokens.includes("secret"))) {
@@ -75,6 +79,10 @@ const REFERENCE_PATTERNS: readonly RegExp[] = [
 /** True when `value` is (or embeds) a reference to a value held elsewhere, not a literal. */
 export function isReference(value: string): boolean {
     const v = value.trim().replace(/^["']|["']$/g, "");
+    // An absolute path names the file that holds the credential (e.g. `xpack.security.transport.ssl.key`).
+    if (/^\/[A-Za-z0-9._/-]+$/.test(v)) {
+        return true;
+    }
     return REFERENCE_PATTERNS.some((re) => re.test(v));
 }
 

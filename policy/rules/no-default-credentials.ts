@@ -152,7 +152,8 @@ function checkArgs(c: ContainerRef): string[] {
             }
         }
         for (const m of script.matchAll(SCRIPT_ASSIGN)) {
-            if (isCredentialName(m[1]) && !isReference(unquote(m[2])) && unquote(m[2]) !== "") {
+            // Any shell expansion ($VAR, \$VAR inside eval, ${...}) takes the value from elsewhere.
+            if (isCredentialName(m[1]) && !isReference(unquote(m[2])) && !unquote(m[2]).includes("$") && unquote(m[2]) !== "") {
                 literalFlags.add(m[1]);
             }
         }
@@ -235,10 +236,16 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
         }
         case "kafka-ui":
             return has("AUTH_TYPE", "SPRING_CONFIG_ADDITIONAL_LOCATION") || envFromAny ? [] : [`${who} runs kafka-ui without authentication (AUTH_TYPE unset means DISABLED)`];
-        case "nacos-server":
-            return has("NACOS_AUTH_ENABLE") || envFromAny ? [] : [`${who} runs Nacos without NACOS_AUTH_ENABLE=true (authentication is off by default)`];
-        case "milvus":
-            return mountsUnder("/milvus/configs") ? [] : [`${who} runs Milvus on its built-in config (authorization off, default root password)`];
+        case "nacos-server": {
+            // A container that runs its own command (a client calling the API) is not the server.
+            const server = tokens.length === 0 || tokens.some((t) => /startup\.sh/.test(t));
+            return !server || has("NACOS_AUTH_ENABLE") || envFromAny ? [] : [`${who} runs Nacos without NACOS_AUTH_ENABLE=true (authentication is off by default)`];
+        }
+        case "milvus": {
+            // Milvus reads any setting from an environment variable named after its key, upper-cased.
+            const authByEnv = env.some((e) => e.name === "COMMON_SECURITY_AUTHORIZATIONENABLED" && e.value === "true");
+            return authByEnv || mountsUnder("/milvus/configs") ? [] : [`${who} runs Milvus on its built-in config (authorization off, default root password)`];
+        }
         default:
             return [];
     }

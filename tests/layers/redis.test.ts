@@ -23,7 +23,7 @@ describe("redis", () => {
     assert.match(c, /^maxmemory 384mb$/m, "512Mi limit");
     assert.match(c, /^maxmemory-policy allkeys-lru$/m);
     assert.doesNotMatch(c, /cluster-enabled/);
-    assert.equal(dev.ofType("kubernetes:batch/v1:Job").length, 0, "no bootstrap job for a standalone server");
+    assert.equal(dev.ofType("kubernetes:batch/v1:Job").filter((j) => j.inputs.metadata.name === "redis-cluster-bootstrap").length, 0, "no bootstrap job for a standalone server");
   });
 
   it("always requires a generated password, read from a Secret file, never from the command line or the ConfigMap", () => {
@@ -75,13 +75,13 @@ describe("redis", () => {
     assert.ok(prod.object("kubernetes:policy/v1:PodDisruptionBudget", "redis"));
   });
 
-  it("admits only declared clients: the gateway, and the bootstrap job in production", () => {
+  it("admits only declared clients: the gateway, the backup job, and the bootstrap job in production", () => {
     const admitted = (r: Rendered) =>
       r.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
         .filter((p) => p.inputs.metadata.namespace === NAMESPACES.storage && p.inputs.metadata.name.startsWith("redis-from-") && !p.inputs.metadata.name.endsWith("kubelet-probes"))
         .map((p) => p.inputs.metadata.name)
         .sort();
-    assert.deepEqual(admitted(dev), ["redis-from-gateway"]);
-    assert.deepEqual(admitted(prod), ["redis-from-gateway", "redis-from-peers", "redis-from-redis-cluster-bootstrap"]);
+    assert.deepEqual(admitted(dev), ["redis-from-gateway", "redis-from-redis-backup"]);
+    assert.deepEqual(admitted(prod), ["redis-from-gateway", "redis-from-peers", "redis-from-redis-backup", "redis-from-redis-cluster-bootstrap"]);
   });
 });

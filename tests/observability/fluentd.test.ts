@@ -14,11 +14,14 @@ describe("observability: Fluentd", () => {
   });
   const pod = () => r.object(DAEMONSET, "fluentd", MONITORING).inputs.spec.template.spec;
 
-  it("is planned, not deployed, while the stack has no Elasticsearch; the namespace stays restricted", () => {
-    assert.ok(dev.outputs.planned.includes("fluentd"));
-    assert.strictEqual(dev.ofType(DAEMONSET).length, 0);
-    const ns = dev.object("kubernetes:core/v1:Namespace", MONITORING).inputs.metadata.labels;
-    assert.strictEqual(ns["pod-security.kubernetes.io/enforce"], "restricted");
+  it("makes the monitoring namespace privileged, with the reason recorded, only while it runs", async () => {
+    assert.ok(dev.outputs.deployed.includes("fluentd"));
+    const ns = dev.object("kubernetes:core/v1:Namespace", MONITORING).inputs.metadata;
+    assert.strictEqual(ns.labels["pod-security.kubernetes.io/enforce"], "privileged");
+    assert.match(JSON.parse(ns.annotations[EXCEPTIONS_ANNOTATION])["namespace-pod-security"], /Fluentd/);
+    assert.strictEqual(ns.labels["pod-security.kubernetes.io/warn"], "restricted", "drift still shows");
+    const noLogs = await renderOnce("dev", { deployMode: "minimal" });
+    assert.strictEqual(noLogs.ofType(DAEMONSET).length, 0);
   });
 
   it("runs one pod per node, control-plane nodes included", () => {

@@ -1,13 +1,7 @@
 /** Small readers for the observability tests: config files inside ConfigMaps, secret stringData. */
-import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { PlatformConfig, loadConfig } from "../../components/config/schema";
 import { ServiceEndpoint } from "../../components/kit/endpoint";
-import { BUILT } from "../../components/layers/context";
-import { ObservabilityLayer } from "../../components/layers/observability";
-import { PRIORITY_CLASSES } from "../../components/layers/prerequisites";
-import { ProgramOutputs } from "../../components/program";
-import { Rendered, render, renderConfig, stackSettings } from "../harness";
+import { Rendered, render } from "../harness";
 
 export const MONITORING = "voicehelper-monitoring";
 
@@ -47,7 +41,7 @@ export function renderOnce(stack: string, overrides: Record<string, unknown> = {
   return renders.get(key)!;
 }
 
-/** Elasticsearch as the storage layer will offer it (that layer is built in parallel). */
+/** Elasticsearch as the storage layer offers it. */
 export const ELASTICSEARCH: ServiceEndpoint = {
   service: "elasticsearch",
   namespace: "voicehelper-storage",
@@ -56,27 +50,7 @@ export const ELASTICSEARCH: ServiceEndpoint = {
   ports: { http: 9200 },
 };
 
-/** The observability layer alone, with an Elasticsearch endpoint and credentials handed in. */
-function withElasticsearch(cfg: PlatformConfig): ProgramOutputs {
-  const services = cfg.services.filter((s) => BUILT.has(s));
-  new ObservabilityLayer("observability", {
-    tier: cfg.tier,
-    services,
-    sizes: cfg.sizes,
-    protectData: cfg.protectData,
-    skipAwait: false,
-    priorityClasses: { data: PRIORITY_CLASSES.data.name, platform: PRIORITY_CLASSES.platform.name, app: PRIORITY_CLASSES.app.name },
-    clusterName: cfg.stack,
-    alerting: cfg.alerting,
-    endpoints: { elasticsearch: ELASTICSEARCH },
-    elasticsearchAuth: { username: "elastic", password: { name: pulumi.output("elasticsearch-auth"), key: "password" } },
-  });
-  return { tier: cfg.tier, deployMode: cfg.deployMode, namespaces: {}, deployed: services, planned: [], endpoints: {}, urls: {} };
-}
-
-/** The dev stack's observability layer with Elasticsearch present (cached). */
+/** The dev stack, whose storage layer deploys Elasticsearch (cached). */
 export function renderWithElasticsearch(): Promise<Rendered> {
-  const key = "with-elasticsearch";
-  if (!renders.has(key)) renders.set(key, renderConfig(loadConfig("dev", stackSettings("dev")), withElasticsearch));
-  return renders.get(key)!;
+  return renderOnce("dev");
 }

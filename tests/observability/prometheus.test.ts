@@ -71,13 +71,13 @@ describe("observability: Prometheus", () => {
   });
 
   it("RBAC: a ClusterRole with get/list/watch on pods, services, endpoints and endpointslices only, bound to its ServiceAccount", () => {
-    const roles = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+    const roles = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter((r) => r.inputs.metadata.name.includes("prometheus"));
     assert.strictEqual(roles.length, 1);
     const rules = roles[0].inputs.rules;
     const granted = rules.flatMap((x: any) => x.resources.map((res: string) => `${x.apiGroups.join(",")}/${res}`)).sort();
     assert.deepStrictEqual(granted, ["/endpoints", "/pods", "/services", "discovery.k8s.io/endpointslices"]);
     for (const x of rules) assert.deepStrictEqual([...x.verbs].sort(), ["get", "list", "watch"]);
-    const binding = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")[0].inputs;
+    const binding = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").find((b) => b.inputs.metadata.name.includes("prometheus"))!.inputs;
     assert.strictEqual(binding.roleRef.name, roles[0].inputs.metadata.name);
     assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "prometheus", namespace: MONITORING }]);
   });

@@ -3,12 +3,12 @@
  * HTTP API is and, when its security is on, which credentials to use.
  */
 import { ServiceEndpoint } from "../../kit/endpoint";
-import { SecretKeyRef } from "../../kit/secret";
+import { SharedCredential } from "../../kit/secret";
 
 /** Credentials for Elasticsearch, when its security is on (the storage layer's outputs). */
 export interface ElasticsearchAuth {
   username: string;
-  password: SecretKeyRef;
+  password: SharedCredential;
 }
 
 /** The port Elasticsearch answers HTTP on: the one named "http", or 9200. */

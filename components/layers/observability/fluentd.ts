@@ -120,7 +120,7 @@ export function fluentd(args: FluentdArgs, ctx: WorkloadContext, parent: pulumi.
     { name: "FLUENTD_CONF", value: "voicehelper/fluent.conf" },
     // The metadata filter watches only this node's pods.
     fieldEnv("K8S_NODE_NAME", "spec.nodeName"),
-    ...(args.elasticsearchAuth ? [{ name: "ES_USER", value: args.elasticsearchAuth.username }, secretEnv("ES_PASSWORD", args.elasticsearchAuth.password)] : []),
+    ...(args.elasticsearchAuth ? [{ name: "ES_USER", value: args.elasticsearchAuth.username }, secretEnv("ES_PASSWORD", args.elasticsearchAuth.password.in(ctx.namespace))] : []),
   ];
   const monitor = httpProbe("/api/plugins.json", "monitor");
   new NodeAgent(

@@ -92,7 +92,7 @@ export function jaeger(args: JaegerArgs, ctx: WorkloadContext, parent: pulumi.Re
     { "config.yaml": stringify(jaegerConfig(args), { lineWidth: 0, aliasDuplicateObjects: false }), "sampling.json": JSON.stringify(samplingStrategies(), null, 2) },
     parent,
   );
-  const env: EnvVar[] = args.elasticsearchAuth ? [secretEnv("ES_PASSWORD", args.elasticsearchAuth.password)] : [];
+  const env: EnvVar[] = args.elasticsearchAuth ? [secretEnv("ES_PASSWORD", args.elasticsearchAuth.password.in(ctx.namespace))] : [];
   const health = httpProbe("/status", "health");
   const workload = new Workload(
     {

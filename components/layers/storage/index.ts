@@ -3,13 +3,36 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
-import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
+import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { ClickhouseOutputs, clickhouse } from "./clickhouse";
+import { CnpgOperatorOutputs, cnpgOperator } from "./cnpg-operator";
+import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
+import { MilvusOutputs, milvus } from "./milvus";
+import { EtcdOutputs, etcd } from "./milvus-etcd";
+import { MinioOutputs, minio } from "./minio";
+import { MysqlOutputs, mysql } from "./mysql";
+import { NACOS_SCHEMA_PATH, NacosOutputs, nacos } from "./nacos";
+import { Neo4jOutputs, neo4j } from "./neo4j";
+import { ObjectStore, ObjectStoreClient } from "./object-store";
+import { PostgresqlOutputs, postgresql } from "./postgresql";
 import { RedisOutputs, redis } from "./redis";
 
 export type StorageLayerArgs = LayerArgs;
 
 export class StorageLayer extends pulumi.ComponentResource {
   readonly redis?: RedisOutputs;
+  readonly minio?: MinioOutputs;
+  readonly neo4j?: Neo4jOutputs;
+  readonly elasticsearch?: ElasticsearchOutputs;
+  readonly milvusEtcd?: EtcdOutputs;
+  readonly milvus?: MilvusOutputs;
+  readonly clickhouse?: ClickhouseOutputs;
+  readonly nacosMysql?: MysqlOutputs;
+  readonly nacos?: NacosOutputs;
+  readonly cnpgOperator?: CnpgOperatorOutputs;
+  readonly postgresql?: PostgresqlOutputs;
+  /** The object store (MinIO today) as each of its clients sees it, with credentials limited to its buckets. */
+  readonly objectStores?: Readonly<Record<ObjectStoreClient, ObjectStore>>;
   readonly endpoints: Endpoints = {};
 
   constructor(name: string, args: StorageLayerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -21,6 +44,92 @@ export class StorageLayer extends pulumi.ComponentResource {
         this,
       );
       this.endpoints.redis = this.redis.endpoint;
+    }
+    if (isDeployed(args, "minio")) {
+      this.minio = minio(
+        { image: IMAGES.minio, clientImage: IMAGES.minioClient, size: args.sizes.minio, jobSize: args.sizes.backup },
+        contextFor(args, "minio", "data"),
+        this,
+      );
+      this.objectStores = this.minio.clients;
+      this.endpoints.minio = this.minio.endpoint;
+    }
+    if (isDeployed(args, "neo4j")) {
+      this.neo4j = neo4j({ image: IMAGES.neo4j, size: args.sizes.neo4j }, contextFor(args, "neo4j", "data"), this);
+      this.endpoints.neo4j = this.neo4j.endpoint;
+    }
+    if (isDeployed(args, "elasticsearch")) {
+      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, contextFor(args, "elasticsearch", "data"), this);
+      this.endpoints.elasticsearch = this.elasticsearch.endpoint;
+    }
+    if (isDeployed(args, "milvus-etcd")) {
+      this.milvusEtcd = etcd({ name: "milvus-etcd", image: IMAGES.etcd, size: args.sizes["milvus-etcd"] }, contextFor(args, "milvus-etcd", "data"), this);
+      this.endpoints["milvus-etcd"] = this.milvusEtcd.endpoint;
+    }
+    if (isDeployed(args, "milvus")) {
+      if (!this.milvusEtcd || !this.objectStores) throw new Error("milvus needs milvus-etcd and the object store, which this stack does not deploy");
+      this.milvus = milvus(
+        {
+          image: IMAGES.milvus,
+          size: args.sizes.milvus,
+          etcd: this.milvusEtcd,
+          objectStore: this.objectStores.milvus,
+          dependencies: dependenciesOf("milvus", this.endpoints, args.services),
+        },
+        contextFor(args, "milvus", "data"),
+        this,
+      );
+      this.endpoints.milvus = this.milvus.endpoint;
+    }
+    if (isDeployed(args, "clickhouse")) {
+      this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse }, contextFor(args, "clickhouse", "data"), this);
+      this.endpoints.clickhouse = this.clickhouse.endpoint;
+    }
+    if (isDeployed(args, "nacos-mysql")) {
+      this.nacosMysql = mysql(
+        {
+          name: "nacos-mysql",
+          image: IMAGES.mysql,
+          size: args.sizes["nacos-mysql"],
+          database: "nacos",
+          user: "nacos",
+          // The schema of exactly the Nacos version deployed, taken from its image.
+          schema: { image: IMAGES.nacos, path: NACOS_SCHEMA_PATH },
+        },
+        contextFor(args, "nacos-mysql", "data"),
+        this,
+      );
+      this.endpoints["nacos-mysql"] = this.nacosMysql.endpoint;
+    }
+    if (isDeployed(args, "nacos")) {
+      if (!this.nacosMysql) throw new Error("nacos needs nacos-mysql, which this stack does not deploy");
+      this.nacos = nacos(
+        { image: IMAGES.nacos, size: args.sizes.nacos, jobSize: args.sizes.backup, mysql: this.nacosMysql, dependencies: dependenciesOf("nacos", this.endpoints, args.services) },
+        contextFor(args, "nacos", "platform"),
+        this,
+      );
+      this.endpoints.nacos = this.nacos.endpoint;
+    }
+    // Without remote charts the operator must be installed by other means (e.g. from a mirrored chart).
+    if (isDeployed(args, "cnpg-operator") && args.externalCharts) {
+      this.cnpgOperator = cnpgOperator({ size: args.sizes["cnpg-operator"] }, contextFor(args, "cnpg-operator", "platform"), this);
+      this.endpoints["cnpg-operator"] = this.cnpgOperator.endpoint;
+    }
+    if (isDeployed(args, "postgresql")) {
+      if (!this.objectStores) throw new Error("postgresql needs the object store for its backups, which this stack does not deploy");
+      this.postgresql = postgresql(
+        {
+          image: IMAGES.postgresql,
+          size: args.sizes.postgresql,
+          poolerSize: isDeployed(args, "postgresql-pooler") ? args.sizes["postgresql-pooler"] : undefined,
+          operator: this.cnpgOperator,
+          objectStore: this.objectStores.backup,
+        },
+        contextFor(args, "postgresql", "data"),
+        this,
+      );
+      this.endpoints.postgresql = this.postgresql.endpoint;
+      if (this.postgresql.pooler) this.endpoints["postgresql-pooler"] = this.postgresql.pooler;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }

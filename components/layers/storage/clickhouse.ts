@@ -1,0 +1,94 @@
+/**
+ * ClickHouse, one node: analytics events. The entrypoint creates the (generated) user from
+ * CLICKHOUSE_USER/PASSWORD in users.d, replacing the password-less `default` user; server memory is
+ * capped at 80% of the container's limit (ClickHouse reads the cgroup limit as its RAM).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../../config/schema";
+import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
+import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
+import { ServiceEndpoint } from "../../kit/endpoint";
+import { imageVersion, labels as labelsOf } from "../../kit/labels";
+import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
+import { Workload, WorkloadContext } from "../../kit/workload";
+
+const HTTP = 8123;
+const NATIVE = 9000;
+const INTERSERVER = 9009;
+const UID = 101; // the clickhouse user of the official image
+const USER = "voicehelper";
+
+export interface ClickhouseArgs {
+  name: string;
+  image: string;
+  size: ServiceSize;
+}
+
+export interface ClickhouseOutputs {
+  endpoint: ServiceEndpoint;
+  username: string;
+  user: SharedCredential;
+  password: SharedCredential;
+}
+
+/** Server settings added to the image's config (config.d merges over config.xml). */
+export const CLICKHOUSE_SERVER_CONFIG = `<clickhouse>
+    <max_server_memory_usage_to_ram_ratio>0.8</max_server_memory_usage_to_ram_ratio>
+</clickhouse>
+`;
+
+export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: pulumi.Resource): ClickhouseOutputs {
+  const { name } = args;
+  const id = { name, component: "analytics-database", version: imageVersion(args.image) };
+  const opts = { parent };
+
+  const auth = new GeneratedSecret(`${name}-auth`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { password: password(32) }, plain: { username: USER } }, opts);
+  const config = new k8s.core.v1.ConfigMap(
+    `${name}-config`,
+    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "voicehelper.xml": CLICKHOUSE_SERVER_CONFIG } },
+    opts,
+  );
+  const ping = httpProbe("/ping", "http");
+
+  const workload = new Workload(
+    {
+      id,
+      size: args.size,
+      runAsUser: UID,
+      state: { mountPath: "/var/lib/clickhouse" },
+      containers: [
+        {
+          name: "clickhouse",
+          image: args.image,
+          env: [
+            secretEnv("CLICKHOUSE_USER", auth.ref("username")),
+            secretEnv("CLICKHOUSE_PASSWORD", auth.ref("password")),
+            { name: "CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", value: "1" },
+          ],
+          ports: [
+            { name: "http", containerPort: HTTP },
+            { name: "native", containerPort: NATIVE },
+            { name: "interserver", containerPort: INTERSERVER },
+          ],
+          volumeMounts: [
+            { name: "data", mountPath: "/var/lib/clickhouse" },
+            // One file into the image's config.d, so its docker_related_config.xml (listen hosts) stays.
+            { name: "config", mountPath: "/etc/clickhouse-server/config.d/voicehelper.xml", subPath: "voicehelper.xml", readOnly: true },
+          ],
+          // The entrypoint writes the user into users.d.
+          writablePaths: ["/etc/clickhouse-server/users.d", "/var/log/clickhouse-server", "/tmp"],
+          probes: { startup: startupAllowance(ping, 10), readiness: ping, liveness: ping },
+        },
+      ],
+      volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+      clientPorts: ["http", "native"],
+      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(CLICKHOUSE_SERVER_CONFIG) },
+      terminationGracePeriodSeconds: 60,
+    },
+    ctx,
+    opts,
+  );
+
+  return { endpoint: workload.endpoint, username: USER, user: auth.credential("username"), password: auth.credential("password") };
+}

@@ -1,0 +1,176 @@
+/**
+ * MinIO: the S3-compatible object store. One node (standalone, single drive) in small tiers;
+ * 4+ nodes in distributed erasure-coded mode, every node started in parallel with the pool's URL
+ * naming exactly the StatefulSet's pods. Root credentials are generated; a Job creates the buckets.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../../config/schema";
+import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
+import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
+import { BatchJob } from "../../kit/job";
+import { imageVersion, labels as labelsOf } from "../../kit/labels";
+import { GeneratedSecret, password } from "../../kit/secret";
+import { StatefulNames, Workload, WorkloadContext, statefulNames } from "../../kit/workload";
+import { BUCKET_ROLES, BucketRole, OBJECT_STORE_CLIENTS, ObjectStore, ObjectStoreClient, clientPolicy } from "./object-store";
+
+const API = 9000;
+const CONSOLE = 9001;
+const UID = 1000;
+const DATA = "/data";
+
+/** Bucket names by role (seed 003). */
+export const MINIO_BUCKETS: Readonly<Record<BucketRole, string>> = {
+  documents: "documents",
+  multimodal: "multimodal",
+  milvus: "milvus-bucket",
+  backups: "backups",
+};
+
+export interface MinioArgs {
+  image: string;
+  /** The `mc` client image, for the bucket job. */
+  clientImage: string;
+  size: ServiceSize;
+  /** Size of the bucket job's container. */
+  jobSize: ServiceSize;
+}
+
+export interface MinioOutputs {
+  mode: "standalone" | "distributed";
+  /** The store's API endpoint (S3 only; the console is not a client port). */
+  endpoint: ServiceEndpoint;
+  /** Each client's view of the store, with credentials limited to its buckets. */
+  clients: Readonly<Record<ObjectStoreClient, ObjectStore>>;
+}
+
+/** The drive argument of `minio server`: a local path, or the pool of every pod's drive. */
+export function minioVolumes(names: StatefulNames, path: string): string {
+  const n = names.podNames.length;
+  if (n <= 1) return path;
+  // MinIO's ellipsis syntax: "http://minio-{0...3}.<headless>/data" expands to exactly the pods' hosts.
+  const base = names.podNames[0].replace(/-0$/, "");
+  return `http://${base}-{0...${n - 1}}.${names.headlessHost}${path}`;
+}
+
+export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Resource): MinioOutputs {
+  const name = "minio";
+  const { size } = args;
+  const distributed = size.replicas > 1;
+  const id = { name, component: "object-store", version: imageVersion(args.image) };
+  const opts = { parent };
+
+  const root = new GeneratedSecret(
+    `${name}-root`,
+    { namespace: ctx.namespace, labels: labelsOf(id), generate: { rootUser: password(20), rootPassword: password(40) } },
+    opts,
+  );
+  const clients = Object.fromEntries(
+    OBJECT_STORE_CLIENTS.map((c) => [
+      c,
+      new GeneratedSecret(`${name}-${c}`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { accessKey: password(20), secretKey: password(40) } }, opts),
+    ]),
+  ) as Record<ObjectStoreClient, GeneratedSecret>;
+  const names = statefulNames(name, ctx.namespace, size.replicas);
+  const live = httpProbe("/minio/health/live", "api");
+
+  const workload = new Workload(
+    {
+      id,
+      size,
+      runAsUser: UID,
+      // Distributed nodes wait for each other: they must all start together, not one by one.
+      state: { mountPath: DATA, podManagementPolicy: distributed ? "Parallel" : "OrderedReady" },
+      containers: [
+        {
+          name: "minio",
+          image: args.image,
+          command: ["minio"],
+          args: ["server", minioVolumes(names, DATA), "--address", `:${API}`, "--console-address", `:${CONSOLE}`, "--certs-dir", "/etc/minio/certs"],
+          env: [
+            secretEnv("MINIO_ROOT_USER", root.ref("rootUser")),
+            secretEnv("MINIO_ROOT_PASSWORD", root.ref("rootPassword")),
+            { name: "MINIO_BROWSER_REDIRECT", value: "off" },
+            // Prometheus scrapes without a bearer token; the NetworkPolicies still limit who reaches the port.
+            { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" },
+          ],
+          ports: [
+            { name: "api", containerPort: API },
+            { name: "console", containerPort: CONSOLE },
+          ],
+          volumeMounts: [{ name: "data", mountPath: DATA }],
+          writablePaths: ["/tmp", "/etc/minio/certs"],
+          probes: {
+            startup: startupAllowance(live, 5),
+            readiness: httpProbe("/minio/health/ready", "api"),
+            liveness: live,
+          },
+        },
+      ],
+      clientPorts: ["api", "console"],
+      peerPorts: distributed ? ["api"] : undefined,
+      metrics: { port: "api", path: "/minio/v2/metrics/cluster" },
+      terminationGracePeriodSeconds: 30,
+    },
+    ctx,
+    opts,
+  );
+
+  const url = `http://${clusterHost(name, ctx.namespace)}:${API}`;
+  new BatchJob(
+    {
+      id: { name: `${name}-buckets`, component: "bootstrap", version: imageVersion(args.clientImage) },
+      size: args.jobSize,
+      runAsUser: UID,
+      containers: [
+        {
+          name: "buckets",
+          image: args.clientImage,
+          command: ["sh", "-c", BUCKETS_SCRIPT],
+          env: [
+            secretEnv("MINIO_ROOT_USER", root.ref("rootUser")),
+            secretEnv("MINIO_ROOT_PASSWORD", root.ref("rootPassword")),
+            { name: "MINIO_URL", value: url },
+            { name: "BUCKETS", value: BUCKET_ROLES.map((r) => MINIO_BUCKETS[r]).join(" ") },
+            { name: "CLIENTS", value: OBJECT_STORE_CLIENTS.map((c) => c.toUpperCase()).join(" ") },
+            ...OBJECT_STORE_CLIENTS.flatMap((c) => [
+              secretEnv(`CLIENT_${c.toUpperCase()}_ACCESS_KEY`, clients[c].ref("accessKey")),
+              secretEnv(`CLIENT_${c.toUpperCase()}_SECRET_KEY`, clients[c].ref("secretKey")),
+              { name: `CLIENT_${c.toUpperCase()}_POLICY`, value: clientPolicy(c, MINIO_BUCKETS) },
+            ]),
+            { name: "MC_CONFIG_DIR", value: "/tmp/mc" },
+          ],
+          writablePaths: ["/tmp"],
+        },
+      ],
+      dependencies: [{ endpoint: workload.endpoint, ports: ["api"] }],
+    },
+    ctx,
+    opts,
+  );
+
+  // Clients get the S3 API only; the console is for people and is published by the edge, if at all.
+  const endpoint = { ...workload.endpoint, ports: { api: API } };
+  const view = (c: ObjectStoreClient): ObjectStore => ({ endpoint, url, buckets: MINIO_BUCKETS, accessKey: clients[c].credential("accessKey"), secretKey: clients[c].credential("secretKey") });
+  return {
+    mode: distributed ? "distributed" : "standalone",
+    endpoint,
+    clients: Object.fromEntries(OBJECT_STORE_CLIENTS.map((c) => [c, view(c)])) as Record<ObjectStoreClient, ObjectStore>,
+  };
+}
+
+/**
+ * Waits for the store, creates each bucket unless it exists, then gives each client its user and
+ * policy (adding a user again updates its key; safe to re-run).
+ */
+const BUCKETS_SCRIPT = `set -eu
+until mc alias set platform "$MINIO_URL" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null 2>&1; do echo "waiting for $MINIO_URL"; sleep 3; done
+for bucket in $BUCKETS; do mc mb --ignore-existing "platform/$bucket"; done
+for client in $CLIENTS; do
+  eval "access=\\$CLIENT_\${client}_ACCESS_KEY secret=\\$CLIENT_\${client}_SECRET_KEY policy=\\$CLIENT_\${client}_POLICY"
+  name="voicehelper-$(echo "$client" | tr 'A-Z' 'a-z')"
+  printf '%s' "$policy" > /tmp/policy.json
+  mc admin user add platform "$access" "$secret"
+  mc admin policy create platform "$name" /tmp/policy.json
+  mc admin policy attach platform "$name" --user "$access" 2>/dev/null || mc admin user info platform "$access" | grep -q "$name"
+done
+`;

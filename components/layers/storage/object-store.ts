@@ -1,0 +1,65 @@
+/**
+ * The object store as the layers above see it: where it is, which buckets hold what, and the
+ * credentials to use. MinIO implements it today; an external S3 (or any S3-compatible store) can
+ * implement the same interface later without its clients changing.
+ */
+import { EnvVar, secretEnv } from "../../kit/container";
+import { ServiceEndpoint } from "../../kit/endpoint";
+import { SharedCredential } from "../../kit/secret";
+
+/** The buckets the platform uses, by role. */
+export const BUCKET_ROLES = ["documents", "multimodal", "milvus", "backups"] as const;
+export type BucketRole = (typeof BUCKET_ROLES)[number];
+
+/**
+ * The object store's clients, each with its own credentials limited to the buckets it uses: a leaked
+ * key exposes one client's data, never the store's administration.
+ */
+export const OBJECT_STORE_CLIENTS = ["apps", "milvus", "backup"] as const;
+export type ObjectStoreClient = (typeof OBJECT_STORE_CLIENTS)[number];
+
+/** What each client may do, by bucket role. */
+export const CLIENT_ACCESS: Readonly<Record<ObjectStoreClient, { readWrite: readonly BucketRole[]; readOnly: readonly BucketRole[] }>> = {
+  apps: { readWrite: ["documents", "multimodal"], readOnly: [] },
+  milvus: { readWrite: ["milvus"], readOnly: [] },
+  // Database and Redis backups write here; the off-cluster mirror reads every bucket.
+  backup: { readWrite: ["backups"], readOnly: ["documents", "multimodal", "milvus"] },
+};
+
+/** An S3 policy granting a client its access (AWS IAM syntax, which MinIO and S3 share). */
+export function clientPolicy(client: ObjectStoreClient, buckets: Readonly<Record<BucketRole, string>>): string {
+  const access = CLIENT_ACCESS[client];
+  const arns = (roles: readonly BucketRole[], suffix = "") => roles.map((r) => `arn:aws:s3:::${buckets[r]}${suffix}`);
+  const statements = [
+    { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: arns([...access.readWrite, ...access.readOnly]) },
+    ...(access.readWrite.length > 0
+      ? [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: arns(access.readWrite, "/*") }]
+      : []),
+    ...(access.readOnly.length > 0 ? [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: arns(access.readOnly, "/*") }] : []),
+  ];
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** One client's view of the object store: its own credentials. */
+export interface ObjectStore {
+  /** The store's in-cluster endpoint (NetworkPolicies are derived from it). */
+  endpoint: ServiceEndpoint;
+  /** S3 API base URL, e.g. "http://minio.voicehelper-storage.svc.cluster.local:9000". */
+  url: string;
+  /** Bucket names by role. */
+  buckets: Readonly<Record<BucketRole, string>>;
+  accessKey: SharedCredential;
+  secretKey: SharedCredential;
+}
+
+/**
+ * Env vars for a client container (e.g. `mc alias set`): `<prefix>_URL`, `<prefix>_ACCESS_KEY` and
+ * `<prefix>_SECRET_KEY`, the keys from the store's Secret.
+ */
+export function objectStoreEnv(prefix: string, store: Pick<ObjectStore, "url" | "accessKey" | "secretKey">, namespace: string): EnvVar[] {
+  return [
+    { name: `${prefix}_URL`, value: store.url },
+    secretEnv(`${prefix}_ACCESS_KEY`, store.accessKey.in(namespace)),
+    secretEnv(`${prefix}_SECRET_KEY`, store.secretKey.in(namespace)),
+  ];
+}

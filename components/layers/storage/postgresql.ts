@@ -1,0 +1,215 @@
+/**
+ * PostgreSQL with CloudNativePG (its operator: cnpg-operator.ts): one `Cluster` with `instances` from the tier (1, or 3 with automatic failover), a
+ * generated owner role per database (managed roles, `kubernetes.io/basic-auth` Secrets), a PgBouncer
+ * `Pooler`, and barman backups to the object store: WAL archived continuously (at least every five
+ * minutes: the seed's RPO) plus a daily base backup.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../../config/schema";
+import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
+import { exceptionsAnnotation } from "../../kit/exceptions";
+import { imageVersion, labels as labelsOf } from "../../kit/labels";
+import { KUBERNETES_API_EGRESS, workloadPolicies } from "../../kit/network-policy";
+import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
+import { WorkloadContext } from "../../kit/workload";
+import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs } from "./cnpg-operator";
+import { ObjectStore } from "./object-store";
+
+const PORT = 5432;
+
+/** The platform's databases (seed 003); each is owned by a role of the same name. */
+export const DATABASES = ["identity", "conversation", "knowledge", "model_router"] as const;
+export type DatabaseName = (typeof DATABASES)[number];
+
+/** How a client reaches one database. */
+export interface DatabaseConnection {
+  /** The primary's read-write Service. */
+  host: string;
+  port: number;
+  database: string;
+  /** The owner role's credentials (a basic-auth Secret: `username`, `password`). */
+  username: SharedCredential;
+  password: SharedCredential;
+}
+
+export interface PostgresqlArgs {
+  image: string;
+  size: ServiceSize;
+  /** The PgBouncer pooler's size; no pooler when undefined. */
+  poolerSize?: ServiceSize;
+  /** The operator this stack installs; undefined when it is installed by other means. */
+  operator?: CnpgOperatorOutputs;
+  objectStore: ObjectStore;
+  /** Seconds-first cron (CloudNativePG's format) of the daily base backup. @default "0 0 2 * * *" */
+  backupSchedule?: string;
+  /** How long base backups and WAL are kept. @default "30d" */
+  retention?: string;
+}
+
+export interface PostgresqlOutputs {
+  /** The primary (read-write Service) of the cluster. */
+  endpoint: ServiceEndpoint;
+  /** PgBouncer in front of the primary, when deployed. */
+  pooler?: ServiceEndpoint;
+  databases: Readonly<Record<DatabaseName, DatabaseConnection>>;
+  instances: number;
+}
+
+export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: pulumi.Resource): PostgresqlOutputs {
+  const name = "postgresql";
+  const ns = ctx.namespace;
+  const id = { name, component: "database", version: imageVersion(args.image) };
+  const labels = labelsOf(id);
+  const instances = args.size.replicas;
+  const protect = ctx.protectData;
+  const instanceSelector = { "cnpg.io/cluster": name };
+
+  const after = args.operator ? { dependsOn: args.operator.ready } : {};
+
+  // One owner role per database, each with its own generated password.
+  const roles = Object.fromEntries(
+    DATABASES.map((db) => [
+      db,
+      new GeneratedSecret(
+        `${name}-${db.replace(/_/g, "-")}-owner`,
+        { namespace: ns, labels: { ...labels, "cnpg.io/reload": "true" }, type: "kubernetes.io/basic-auth", plain: { username: db }, generate: { password: password(32) } },
+        { parent },
+      ),
+    ]),
+  ) as Record<DatabaseName, GeneratedSecret>;
+
+  const bucket = args.objectStore.buckets.backups;
+  const cluster = new k8s.apiextensions.CustomResource(
+    name,
+    {
+      apiVersion: "postgresql.cnpg.io/v1",
+      kind: "Cluster",
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        instances,
+        imageName: args.image,
+        priorityClassName: ctx.priorityClassName,
+        // Applied by the operator to the pods it creates, so the policy pack sees the exception.
+        inheritedMetadata: {
+          labels,
+          annotations: exceptionsAnnotation([{ rule: "no-service-account-token", reason: "CloudNativePG's instance manager watches its Cluster through the Kubernetes API" }]),
+        },
+        storage: { size: args.size.storage, storageClass: ctx.storageClass },
+        resources: { requests: args.size.resources.requests, limits: args.size.resources.limits },
+        // Replicas of one database on one node would fail together.
+        affinity: instances > 1 ? { enablePodAntiAffinity: true, topologyKey: "kubernetes.io/hostname", podAntiAffinityType: "required" } : undefined,
+        postgresql: {
+          parameters: {
+            // Four databases x a PgBouncer pool of 50 = the seed's 200 server connections, plus headroom
+            // for replication, the operator and administrators.
+            max_connections: "300",
+            // Switch WAL segments at least every five minutes so archived WAL meets the RPO.
+            archive_timeout: "5min",
+          },
+        },
+        bootstrap: { initdb: { database: "identity", owner: "identity", secret: { name: roles.identity.secretName } } },
+        managed: {
+          roles: DATABASES.map((db) => ({ name: db, ensure: "present", login: true, passwordSecret: { name: roles[db].secretName } })),
+        },
+        backup: {
+          retentionPolicy: args.retention ?? "30d",
+          barmanObjectStore: {
+            destinationPath: `s3://${bucket}/${name}`,
+            endpointURL: args.objectStore.url,
+            s3Credentials: {
+              accessKeyId: args.objectStore.accessKey.in(ns),
+              secretAccessKey: args.objectStore.secretKey.in(ns),
+            },
+            wal: { compression: "gzip" },
+            data: { compression: "gzip" },
+          },
+        },
+      },
+    },
+    { parent, protect, retainOnDelete: protect, ...after },
+  );
+
+  for (const db of DATABASES) {
+    new k8s.apiextensions.CustomResource(
+      `${name}-${db.replace(/_/g, "-")}`,
+      {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "Database",
+        metadata: { name: `${name}-${db.replace(/_/g, "-")}`, namespace: ns, labels },
+        spec: { name: db, owner: db, cluster: { name }, ensure: "present" },
+      },
+      { parent, dependsOn: [cluster] },
+    );
+  }
+
+  new k8s.apiextensions.CustomResource(
+    `${name}-daily`,
+    {
+      apiVersion: "postgresql.cnpg.io/v1",
+      kind: "ScheduledBackup",
+      metadata: { name: `${name}-daily`, namespace: ns, labels },
+      spec: { schedule: args.backupSchedule ?? "0 0 2 * * *", cluster: { name }, method: "barmanObjectStore", backupOwnerReference: "self", immediate: true },
+    },
+    { parent, dependsOn: [cluster] },
+  );
+
+  const self = { namespace: ns, selector: instanceSelector };
+  workloadPolicies(
+    {
+      name,
+      namespace: ns,
+      selector: instanceSelector,
+      labels,
+      dependencies: [{ endpoint: args.objectStore.endpoint }],
+      admissions: [
+        ...(instances > 1 ? [{ role: "peers", from: [self], ports: [PORT] }] : []),
+        ...(args.operator ? [{ role: "operator", from: [args.operator.peer], ports: [...CNPG_INSTANCE_PORTS] }] : []),
+      ],
+      egress: [KUBERNETES_API_EGRESS],
+      ambient: ctx.ambient,
+    },
+    parent,
+  );
+
+  const endpoint: ServiceEndpoint = { service: name, namespace: ns, host: clusterHost(`${name}-rw`, ns), selector: instanceSelector, ports: { postgresql: PORT } };
+
+  let pooler: ServiceEndpoint | undefined;
+  if (args.poolerSize) {
+    const poolerName = `${name}-pooler`;
+    const poolerLabels = labelsOf({ name: poolerName, component: "connection-pooler", version: id.version });
+    new k8s.apiextensions.CustomResource(
+      poolerName,
+      {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "Pooler",
+        metadata: { name: poolerName, namespace: ns, labels: poolerLabels },
+        spec: {
+          cluster: { name },
+          instances: args.poolerSize.replicas,
+          type: "rw",
+          pgbouncer: { poolMode: "transaction", parameters: { max_client_conn: "2000", default_pool_size: "50" } },
+          template: {
+            metadata: { labels: poolerLabels, annotations: exceptionsAnnotation([{ rule: "no-service-account-token", reason: "CloudNativePG's PgBouncer manager reads its Pooler through the Kubernetes API" }]) },
+            spec: { priorityClassName: ctx.priorityClassName, containers: [{ name: "pgbouncer", resources: args.poolerSize.resources }] },
+          },
+        },
+      },
+      { parent, dependsOn: [cluster] },
+    );
+    const poolerSelector = { "cnpg.io/poolerName": poolerName };
+    pooler = { service: poolerName, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
+    workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [KUBERNETES_API_EGRESS], ambient: ctx.ambient }, parent);
+  }
+
+  const databases = Object.fromEntries(
+    DATABASES.map((db) => [db, { host: endpoint.host, port: PORT, database: db, username: roles[db].credential("username"), password: roles[db].credential("password") }]),
+  ) as Record<DatabaseName, DatabaseConnection>;
+
+  return {
+    endpoint,
+    pooler,
+    databases,
+    instances,
+  };
+}
