@@ -9,6 +9,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Labels } from "./labels";
 
+/** Marks a Secret whose values come from Pulumi config secrets (the policy pack reports them). */
+export const CREDENTIAL_SOURCE_ANNOTATION = "voicehelper.io/credential-source";
+
 export type Generated =
   /** Letters and digits: safe in URLs, config files and command lines. */
   | { kind: "password"; length: number }
@@ -77,7 +80,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     const secret = new k8s.core.v1.Secret(
       name,
       {
-        metadata: { name, namespace: args.namespace, labels: args.labels },
+        // Values from Pulumi config secrets have no generator to trace; the policy pack reads this.
+        metadata: { name, namespace: args.namespace, labels: args.labels, annotations: args.supplied ? { [CREDENTIAL_SOURCE_ANNOTATION]: "config" } : undefined },
         type: args.type ?? "Opaque",
         stringData: values,
       },
