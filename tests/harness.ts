@@ -115,9 +115,19 @@ const mocks: pulumi.runtime.Mocks = {
 
 /** Renders the program for a stack file (+ overrides) and returns everything it registered. */
 export async function render(stack: string, overrides: Record<string, unknown> = {}, secrets?: Record<string, string>): Promise<Rendered> {
-  const config = loadConfig(stack, stackSettings(stack, overrides, secrets));
-  return renderConfig(config);
+  // The same stack and settings render the same resources: render once, hand every caller its own copy
+  // (tests may mutate what they get, e.g. to break a service on purpose).
+  const key = JSON.stringify([stack, overrides, secrets ?? null]);
+  let pending = renders.get(key);
+  if (!pending) {
+    pending = (async () => renderConfig(loadConfig(stack, stackSettings(stack, overrides, secrets))))();
+    renders.set(key, pending);
+  }
+  const r = await pending;
+  return rendered(r.config, structuredClone(r.resources), structuredClone(r.outputs));
 }
+
+const renders = new Map<string, Promise<Rendered>>();
 
 /**
  * Renders an already-resolved configuration: the whole program, or `program` (e.g. one layer built
@@ -162,11 +172,15 @@ export async function renderConfig(config: PlatformConfig, program: (cfg: Platfo
   await Promise.all(pending);
   const resolved = (await resolveOutputs(outputs)) as ProgramOutputs;
 
+  return rendered(config, resources, resolved);
+}
+
+function rendered(config: PlatformConfig, resources: RenderedResource[], outputs: ProgramOutputs): Rendered {
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   return {
     config,
     resources,
-    outputs: resolved,
+    outputs,
     ofType,
     kubernetes: () => resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm")),
     object(type: string, name: string, namespace?: string) {
