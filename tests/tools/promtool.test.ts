@@ -1,0 +1,56 @@
+/**
+ * The rendered Prometheus config, alert rules and Alertmanager config, checked by the real promtool
+ * and amtool (built from Go modules by tools/promtool/build.sh; `npm run test:promtool`).
+ */
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { FAKE_SECRETS, Rendered, render } from "../harness";
+
+const BIN = process.env.PROMTOOL_BIN ?? path.join(os.homedir(), ".cache", "voicehelper-tools", "bin");
+const MONITORING = "voicehelper-monitoring";
+
+function run(tool: string, args: string[]): string {
+  try {
+    return execFileSync(path.join(BIN, tool), args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e: any) {
+    throw new Error(`${tool} ${args.join(" ")} failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+  }
+}
+
+/** Writes every key of the monitoring ConfigMaps to a directory; returns file paths by key. */
+function writeConfigMaps(r: Rendered, dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const cm of r.ofType("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.namespace === MONITORING)) {
+    for (const [key, text] of Object.entries<string>(cm.inputs.data ?? {})) {
+      const file = path.join(dir, `${cm.inputs.metadata.name}--${key}`);
+      fs.writeFileSync(file, text);
+      files[`${cm.inputs.metadata.name}/${key}`] = file;
+    }
+  }
+  return files;
+}
+
+describe("promtool and amtool on the rendered configuration", () => {
+  for (const [title, stack, overrides] of [
+    ["prod", "prod", {}],
+    ["dev with e-mail and webhook receivers", "dev", { alerting: { email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" }, webhookUrl: "https://hooks.example.com/alerts" } }],
+  ] as const) {
+    it(`${title}: rules, Prometheus config and Alertmanager config are valid`, async () => {
+      const withEmail = "alerting" in overrides;
+      const r = await render(stack, overrides as Record<string, unknown>, { ...FAKE_SECRETS, ...(withEmail ? { smtpPassword: "test-not-a-real-smtp-password-0000" } : {}) });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-"));
+      const files = writeConfigMaps(r, dir);
+      const rules = Object.keys(files).filter((k) => /rules?\.ya?ml$|\.rules\.ya?ml$|alert/i.test(k.split("/")[1]) && k.startsWith("prometheus"));
+      const promConfig = Object.keys(files).find((k) => k.startsWith("prometheus") && /prometheus\.ya?ml$/.test(k));
+      const amConfig = Object.keys(files).find((k) => k.startsWith("alertmanager") && /alertmanager\.ya?ml$/.test(k));
+      assert.ok(rules.length > 0, `no rules file among ${Object.keys(files).join(", ")}`);
+      assert.ok(promConfig && amConfig, `no Prometheus or Alertmanager config among ${Object.keys(files).join(", ")}`);
+      for (const k of rules) assert.match(run("promtool", ["check", "rules", files[k]]), /SUCCESS: \d+ rules found/);
+      assert.match(run("promtool", ["check", "config", "--syntax-only", files[promConfig!]]), /SUCCESS/);
+      assert.match(run("amtool", ["check-config", files[amConfig!]]), /SUCCESS/);
+    });
+  }
+});
