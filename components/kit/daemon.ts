@@ -5,10 +5,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { exceptionsAnnotation } from "./exceptions";
-import { labels as labelsOf, selectorLabels } from "./labels";
 import { workloadPolicies } from "./network-policy";
-import { allExceptions, podTemplate, serviceAccount } from "./pod";
+import { podOwner, podTemplate } from "./pod";
 import { WorkloadArgs, WorkloadContext, metricsAdmission, scrapeAnnotations } from "./workload";
 
 /** A workload's arguments minus what only replicated workloads have (state, client ports, peers, init containers). */
@@ -27,11 +25,7 @@ export class NodeAgent extends pulumi.ComponentResource {
     const name = args.id.name;
     super("voicehelper:kit:NodeAgent", name, {}, opts);
     const ns = ctx.namespace;
-    const labels = labelsOf(args.id);
-    const selector = selectorLabels(args.id);
-    const annotations = { ...exceptionsAnnotation(allExceptions(args)), ...(ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}) };
-
-    serviceAccount(name, ns, labels, args.exceptions, this);
+    const { labels, selector, annotations } = podOwner(args, ctx, this);
     const template = podTemplate({
       name,
       labels,

@@ -6,10 +6,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../config/schema";
 import { ContainerSpec, Volume } from "./container";
-import { NamedException, exceptionsAnnotation } from "./exceptions";
-import { Identity, labels as labelsOf, selectorLabels } from "./labels";
+import { NamedException } from "./exceptions";
+import { Identity } from "./labels";
 import { Dependency, EgressRule, workloadPolicies } from "./network-policy";
-import { allExceptions, podTemplate, serviceAccount } from "./pod";
+import { podOwner, podTemplate } from "./pod";
 import { WorkloadContext } from "./workload";
 
 export interface JobArgs {
@@ -38,11 +38,7 @@ export class BatchJob extends pulumi.ComponentResource {
     const name = args.id.name;
     super("voicehelper:kit:BatchJob", name, {}, opts);
     const ns = ctx.namespace;
-    const labels = labelsOf(args.id);
-    const selector = selectorLabels(args.id);
-    const annotations = { ...exceptionsAnnotation(allExceptions(args)), ...(ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {}) };
-
-    serviceAccount(name, ns, labels, args.exceptions, this);
+    const { labels, selector, annotations } = podOwner(args, ctx, this);
     const template = podTemplate({
       name,
       labels,

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../config/schema";
 import { BuiltContainer, ContainerSpec, GPU_RESOURCE, Volume, secureContainer } from "./container";
 import { NamedException, exceptionsAnnotation, hasException } from "./exceptions";
-import { Labels } from "./labels";
+import { Identity, Labels, labels as labelsOf, selectorLabels } from "./labels";
 
 export interface PodArgs {
   /** The service name: ServiceAccount and log identity. */
@@ -101,4 +101,20 @@ export function serviceAccount(
     },
     { parent },
   );
+}
+
+/**
+ * What every pod-running component (Workload, BatchJob, NodeAgent) starts with: its labels and
+ * selector, the annotations of the workload object (named exceptions, and skip-await in harnesses),
+ * and its own ServiceAccount.
+ */
+export function podOwner(
+  args: { id: Identity } & Pick<PodArgs, "containers" | "initContainers" | "exceptions">,
+  ctx: { namespace: string; skipAwait: boolean },
+  parent: pulumi.Resource,
+): { labels: Labels; selector: Labels; annotations: Record<string, string>; awaitAnnotations: Record<string, string> } {
+  const labels = labelsOf(args.id);
+  const awaitAnnotations: Record<string, string> = ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
+  serviceAccount(args.id.name, ctx.namespace, labels, args.exceptions, parent);
+  return { labels, selector: selectorLabels(args.id), annotations: { ...exceptionsAnnotation(allExceptions(args)), ...awaitAnnotations }, awaitAnnotations };
 }

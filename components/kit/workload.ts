@@ -9,10 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../config/schema";
 import { ContainerSpec, Volume } from "./container";
 import { ServiceEndpoint, clusterHost } from "./endpoint";
-import { NamedException, exceptionsAnnotation } from "./exceptions";
-import { Identity, labels as labelsOf, selectorLabels } from "./labels";
+import { NamedException } from "./exceptions";
+import { Identity } from "./labels";
 import { Admission, Dependency, EgressRule, PortSpec, workloadPolicies } from "./network-policy";
-import { allExceptions, podTemplate, serviceAccount } from "./pod";
+import { podOwner, podTemplate } from "./pod";
 import { Peer } from "./endpoint";
 
 /** What a layer gives each of its workloads. */
@@ -95,8 +95,7 @@ export class Workload extends pulumi.ComponentResource {
     const name = args.id.name;
     super("voicehelper:kit:Workload", name, {}, opts);
     const ns = ctx.namespace;
-    const labels = labelsOf(args.id);
-    const selector = selectorLabels(args.id);
+    const { labels, selector, annotations: workloadAnnotations, awaitAnnotations } = podOwner(args, ctx, this);
     const main = args.containers[0];
     const mainPorts = main.ports ?? [];
     const portNames = args.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
@@ -114,12 +113,7 @@ export class Workload extends pulumi.ComponentResource {
       throw new Error(`${name}: keeps data at ${args.state.mountPath} but its size has no storage`);
     }
 
-    const exceptions = allExceptions(args);
-    const awaitAnnotations: Record<string, string> = ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
-    const workloadAnnotations = { ...exceptionsAnnotation(exceptions), ...awaitAnnotations };
     const scrape = scrapeAnnotations(args.containers, args.metrics);
-
-    serviceAccount(name, ns, labels, args.exceptions, this);
 
     const template = podTemplate({
       name,
