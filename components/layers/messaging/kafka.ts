@@ -24,6 +24,13 @@ export interface KafkaArgs {
   size: ServiceSize;
   /** Hours a record is kept (seed 004: 7 days). */
   retentionHours: number;
+  /**
+   * Let the brokers create topics on first use. Off for the platform's broker (topics are part of
+   * each producer's contract); on for PostHog's, whose services expect their many topics to appear as
+   * they first produce or subscribe, as in PostHog's own compose deployment.
+   * @default false
+   */
+  autoCreateTopics?: boolean;
 }
 
 export interface KafkaOutputs {
@@ -89,7 +96,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
     { name: "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", value: String(replicationFactor) },
     { name: "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", value: String(replicationFactor) },
     { name: "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", value: String(minInsyncReplicas) },
-    { name: "KAFKA_AUTO_CREATE_TOPICS_ENABLE", value: "false" },
+    { name: "KAFKA_AUTO_CREATE_TOPICS_ENABLE", value: String(args.autoCreateTopics ?? false) },
     // Half the memory limit for the heap; the rest is page cache, which Kafka lives on.
     { name: "KAFKA_HEAP_OPTS", value: `-Xms${heapMb}m -Xmx${heapMb}m` },
   ];
