@@ -169,6 +169,24 @@ describe("analytics: PostHog per mode", () => {
     assert.deepStrictEqual([envOf(capture, "CAPTURE_MODE").value, envOf(replay, "CAPTURE_MODE").value], ["events", "recordings"]);
   });
 
+  it("self-hosted: Python and Node log in to Kafka with SASL; the Rust capture services (no SASL support) use the plaintext listener only they and ClickHouse reach", () => {
+    const web = podSpec(self.object(DEPLOYMENT, "posthog-web", NS)).containers[0];
+    assert.strictEqual(envOf(web, "KAFKA_SECURITY_PROTOCOL").value, "SASL_PLAINTEXT");
+    assert.match(envOf(web, "KAFKA_HOSTS").value, /:9092(,|$)/);
+    for (const name of ["posthog-capture", "posthog-replay-capture"]) {
+      const c = podSpec(self.object(DEPLOYMENT, name, NS)).containers[0];
+      assert.match(envOf(c, "KAFKA_HOSTS").value, /:9094(,|$)/);
+      assert.ok(!(c.env ?? []).some((e: any) => e.name.startsWith("KAFKA_SASL")), name);
+    }
+    const policies = self.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.inputs.metadata.namespace === NS);
+    const admittedTo9094 = policies
+      .filter((p) => p.inputs.spec.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "posthog-kafka")
+      .flatMap((p) => p.inputs.spec.ingress ?? [])
+      .filter((rule: any) => (rule.ports ?? []).some((x: any) => x.port === 9094))
+      .flatMap((rule: any) => rule.from.map((f: any) => f.podSelector?.matchLabels?.["app.kubernetes.io/name"]));
+    assert.deepStrictEqual([...new Set(admittedTo9094)].sort(), ["posthog-capture", "posthog-clickhouse", "posthog-replay-capture"]);
+  });
+
   it("self-hosted: PostHog's ClickHouse declares the clusters PostHog names and reads its password from env", () => {
     const sts = self.object(STS, "posthog-clickhouse", NS);
     assert.strictEqual(podSpec(sts).containers[0].image, IMAGES.posthogClickhouse);

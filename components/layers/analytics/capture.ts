@@ -8,7 +8,7 @@ import { httpProbe } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion } from "../../kit/labels";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { POSTHOG_UID, PosthogWiring, kafkaEnv, redisEnv } from "./posthog-app";
+import { POSTHOG_UID, PosthogWiring, plaintextKafkaHosts, redisEnv } from "./posthog-app";
 
 export const CAPTURE_PORT = 3000;
 
@@ -41,7 +41,9 @@ export function posthogCapture(
             { name: "ADDRESS", value: `0.0.0.0:${CAPTURE_PORT}` },
             { name: "CAPTURE_MODE", value: mode },
             { name: "KAFKA_TOPIC", value: topic },
-            ...kafkaEnv(w),
+            // PostHog's Rust Kafka client has no SASL settings: the broker's plaintext listener, which only
+            // the capture pods and ClickHouse are admitted to.
+            { name: "KAFKA_HOSTS", value: plaintextKafkaHosts(w) },
             ...redisEnv(w),
             { name: "RUST_LOG", value: "info,rdkafka=warn" },
           ],
@@ -50,7 +52,7 @@ export function posthogCapture(
           probes: { readiness: httpProbe("/_readiness", "http"), liveness: live },
         },
       ],
-      dependencies: [{ endpoint: w.stores.kafka.endpoint }, { endpoint: w.stores.redis.endpoint }],
+      dependencies: [{ endpoint: w.stores.kafka.endpoint, ports: ["plaintext"] }, { endpoint: w.stores.redis.endpoint }],
       terminationGracePeriodSeconds: 30,
     },
     ctx,

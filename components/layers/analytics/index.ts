@@ -111,20 +111,21 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
     // Redis holds Celery's queue and ingestion state: data, not cache, so nothing is evicted.
     const rd = redis({ name: "posthog-redis", image: IMAGES.posthogRedis, size: s["posthog-redis"], jobSize: s["posthog-migrate"], evictionPolicy: "noeviction" }, ctx("posthog-redis", "data"), this);
     const zk = zookeeper({ name: "posthog-zookeeper", image: IMAGES.posthogZookeeper, size: s["posthog-zookeeper"] }, ctx("posthog-zookeeper", "data"), this);
+    const kf = kafka(
+      { name: "posthog-kafka", image: IMAGES.kafka, size: s["posthog-kafka"], retentionHours: KAFKA_RETENTION_HOURS, autoCreateTopics: true, plaintextListener: true },
+      ctx("posthog-kafka", "data"),
+      this,
+    );
     const ch = clickhouse(
       {
         name: "posthog-clickhouse",
         image: IMAGES.posthogClickhouse,
         size: s["posthog-clickhouse"],
         extraConfig: posthogClickhouseConfig(zk.nodes, zk.port),
-        dependencies: [{ endpoint: zk.endpoint }],
+        // ZooKeeper for replication; Kafka for PostHog's Kafka-engine tables (ingestion into ClickHouse).
+        dependencies: [{ endpoint: zk.endpoint }, { endpoint: kf.endpoint, ports: ["plaintext"] }],
       },
       ctx("posthog-clickhouse", "data"),
-      this,
-    );
-    const kf = kafka(
-      { name: "posthog-kafka", image: IMAGES.kafka, size: s["posthog-kafka"], retentionHours: KAFKA_RETENTION_HOURS, autoCreateTopics: true },
-      ctx("posthog-kafka", "data"),
       this,
     );
     Object.assign(this.endpoints, {

@@ -59,7 +59,7 @@ export interface PosthogWiring {
 /** NetworkPolicy dependencies on the stores every PostHog-image service talks to. */
 export function storeDependencies(w: PosthogWiring): Dependency[] {
   const s = w.stores;
-  return [{ endpoint: s.postgresEndpoint }, { endpoint: s.redis.endpoint }, { endpoint: s.clickhouse.endpoint }, { endpoint: s.kafka.endpoint }, { endpoint: s.objectStore.endpoint }];
+  return [{ endpoint: s.postgresEndpoint }, { endpoint: s.redis.endpoint }, { endpoint: s.clickhouse.endpoint }, { endpoint: s.kafka.endpoint, ports: ["client"] }, { endpoint: s.objectStore.endpoint }];
 }
 
 export function urlOf(e: ServiceEndpoint): string {
@@ -84,11 +84,20 @@ export function redisEnv(w: PosthogWiring): EnvVar[] {
   return [secretEnv("REDIS_PASSWORD", r.password.in(w.namespace)), { name: "REDIS_URL", value: `redis://:$(REDIS_PASSWORD)@${r.endpoint.host}:${r.endpoint.ports.redis}/` }];
 }
 
-/** The broker and its SASL/PLAIN login. */
+/** The broker's unauthenticated listener: PostHog's Rust services have no SASL settings (only TLS). */
+export function plaintextKafkaHosts(w: PosthogWiring): string {
+  const hosts = w.stores.kafka.plaintextBootstrapServers;
+  if (!hosts) throw new Error("PostHog's broker needs its plaintext listener for the Rust services and ClickHouse");
+  return hosts;
+}
+
+/** The broker and its SASL/PLAIN login (Python and Node clients). */
 export function kafkaEnv(w: PosthogWiring): EnvVar[] {
   const k = w.stores.kafka;
   return [
     { name: "KAFKA_HOSTS", value: k.bootstrapServers },
+    // ClickHouse's Kafka engine tables read from the listener ClickHouse is admitted to.
+    { name: "CLICKHOUSE_KAFKA_HOSTS", value: plaintextKafkaHosts(w) },
     { name: "KAFKA_SECURITY_PROTOCOL", value: "SASL_PLAINTEXT" },
     { name: "KAFKA_SASL_MECHANISM", value: "PLAIN" },
     { name: "KAFKA_SASL_USER", value: k.username },
