@@ -33,4 +33,5 @@ export const deployed = outputs.deployed;
 export const planned = outputs.planned;
 export const endpoints = outputs.endpoints;
 export const urls = outputs.urls;
+export const posthogHealthUrl = outputs.posthogHealthUrl;
 export const renderedTo = outputs.renderedTo;

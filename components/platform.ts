@@ -3,9 +3,11 @@
  * This is the only place where one layer's outputs become another layer's inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CATALOG, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./config/catalog";
+import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
+import { AnalyticsLayer } from "./layers/analytics";
+import { PosthogConnection, disabledConnection } from "./layers/analytics/connection";
 import { AppsLayer } from "./layers/apps";
 import { BackupLayer } from "./layers/backup";
 import { Prerequisites } from "./layers/prerequisites";
@@ -26,6 +28,8 @@ export class Platform extends pulumi.ComponentResource {
   readonly planned: ServiceName[];
   /** Public URLs of the services the edge exposes. */
   readonly urls: Partial<Record<ServiceName, string>> = {};
+  /** How the Model Router reaches PostHog (cloud, self-hosted or disabled). */
+  readonly posthog: PosthogConnection = disabledConnection();
 
   constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:platform:Platform", name, {}, opts);
@@ -88,6 +92,24 @@ export class Platform extends pulumi.ComponentResource {
     const messaging = hasLayer("messaging") ? new MessagingLayer("messaging", base, after()) : undefined;
     Object.assign(this.endpoints, messaging?.endpoints);
 
+    // PostHog: self-hosted in its own namespace on its own stores, or a connection to PostHog Cloud.
+    if (hasLayer("analytics") || cfg.services.includes("model-router")) {
+      const analytics = new AnalyticsLayer(
+        "analytics",
+        {
+          ...base,
+          posthog: cfg.posthog,
+          consumerNamespace: NAMESPACES[CATALOG["model-router"].namespace],
+          objectStore: storage?.objectStores?.posthog,
+          backupStore: storage?.objectStores?.backup,
+          cnpgOperator: storage?.cnpgOperator,
+        },
+        after(...[storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined)),
+      );
+      Object.assign(this.endpoints, analytics.endpoints);
+      this.posthog = analytics.connection;
+    }
+
     if (hasLayer("apps")) {
       const imageOf = (service: string) => `${cfg.images.registry}/${service}:${cfg.images.tag}`;
       const apps = new AppsLayer(
@@ -131,6 +153,6 @@ export class Platform extends pulumi.ComponentResource {
       this.urls = edge.urls;
     }
 
-    this.registerOutputs({ deployed: this.deployed, planned: this.planned, urls: this.urls });
+    this.registerOutputs({ deployed: this.deployed, planned: this.planned, urls: this.urls, posthogHealthUrl: this.posthog.healthUrl });
   }
 }

@@ -17,6 +17,8 @@ export interface ProgramOutputs {
   endpoints: Record<string, string>;
   /** Public URLs of the services the edge exposes. */
   urls: Record<string, string>;
+  /** Where to check PostHog's health (the seed's `deploy-posthog.sh verify`); "" when PostHog is disabled. */
+  posthogHealthUrl: string;
   renderedTo?: string;
 }
 
@@ -36,6 +38,7 @@ export function build(cfg: PlatformConfig): ProgramOutputs {
     planned: platform.planned,
     endpoints: Object.fromEntries(Object.entries(platform.endpoints).map(([k, e]) => [k, `${e!.host}:${Object.values(e!.ports)[0]}`])),
     urls: platform.urls as Record<string, string>,
+    posthogHealthUrl: platform.posthog.healthUrl,
     renderedTo: cfg.cluster.renderTo,
   };
 }

@@ -6,6 +6,12 @@
  * In-house images (gateway, model-router, ...) are not here: their registry and tag come from stack
  * config `voicehelper:images`, because they are released with the product, not with this program.
  */
+/**
+ * The PostHog release (a PostHog/posthog commit) every PostHog image is pinned to. Not verified against
+ * the registries from here: confirm the tag exists for all four images before deploying.
+ */
+export const POSTHOG_RELEASE = "a62d71f8979a1d3b0c46271e11143856ac5d0a0b";
+
 export const IMAGES = {
   postgresql: "ghcr.io/cloudnative-pg/postgresql:18.1-standard-bookworm",
   redis: "docker.io/library/redis:8.2.2-alpine",
@@ -31,6 +37,13 @@ export const IMAGES = {
   // PostHog pins its own store versions (ClickHouse <= 25.12, Redis 7): its own instances.
   posthogRedis: "docker.io/library/redis:7.2.11-alpine",
   posthogClickhouse: "docker.io/clickhouse/clickhouse-server:25.8.11",
+  posthogZookeeper: "docker.io/library/zookeeper:3.8.4",
+  // One PostHog release for every PostHog image (PostHog tags each image with the monorepo commit it
+  // was built from): a Django image and a plugin server from different commits crash-loop.
+  posthog: `docker.io/posthog/posthog:${POSTHOG_RELEASE}`,
+  posthogNode: `docker.io/posthog/posthog-node:${POSTHOG_RELEASE}`,
+  posthogCapture: `ghcr.io/posthog/posthog/capture:${POSTHOG_RELEASE}`,
+  posthogFeatureFlags: `ghcr.io/posthog/posthog/feature-flags:${POSTHOG_RELEASE}`,
 } as const;
 export type ImageKey = keyof typeof IMAGES;
 

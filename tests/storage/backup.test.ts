@@ -62,7 +62,8 @@ describe("backup: MinIO daily mirror", () => {
     assert.strictEqual(c.image, IMAGES.minioClient);
     assert.strictEqual(envOf(c, "TARGET_URL").value, mirror.mirror.url);
     assert.strictEqual(envOf(c, "TARGET_BUCKET").value, mirror.mirror.bucket);
-    assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal"]);
+    // prod runs PostHog self-hosted: its session-replay bucket is mirrored too.
+    assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal", "posthog"]);
     const ref = envOf(c, "TARGET_SECRET_KEY").valueFrom.secretKeyRef;
     assert.strictEqual(secretData(mirrored.object(SECRET, ref.name, STORAGE_NS))[ref.key], keys.backupMirrorSecretKey);
     assertFromGeneratedSecret(mirrored, STORAGE_NS, c, "SOURCE_SECRET_KEY");

@@ -60,7 +60,9 @@ describe("storage: MinIO", () => {
     const job = s.prod.object(JOB, "minio-buckets", STORAGE_NS);
     const c = mainContainer(job);
     assert.strictEqual(c.image, IMAGES.minioClient);
-    assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal"]);
+    // prod runs PostHog self-hosted: its session-replay bucket exists too (dev, PostHog cloud: it does not).
+    assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal", "posthog"]);
+    assert.ok(!envOf(mainContainer(s.dev.object(JOB, "minio-buckets", STORAGE_NS)), "BUCKETS").value.split(" ").includes("posthog"));
     assert.match(c.command.join(" "), /mc mb --ignore-existing/);
     assert.match(c.command.join(" "), /mc alias set/);
     const server = mainContainer(s.prod.object(STS, "minio", STORAGE_NS));
@@ -70,7 +72,7 @@ describe("storage: MinIO", () => {
 
   it("gives each client its own generated user, limited by policy to the buckets it uses", () => {
     const c = mainContainer(s.prod.object(JOB, "minio-buckets", STORAGE_NS));
-    assert.deepStrictEqual(envOf(c, "CLIENTS").value.split(" "), ["APPS", "MILVUS", "BACKUP"]);
+    assert.deepStrictEqual(envOf(c, "CLIENTS").value.split(" "), ["APPS", "MILVUS", "BACKUP", "POSTHOG"]);
     assert.match(c.command.join(" "), /mc admin user add/);
     assert.match(c.command.join(" "), /mc admin policy attach/);
     const bucketsOf = (client: string, action: string) =>
@@ -81,10 +83,12 @@ describe("storage: MinIO", () => {
     assert.deepStrictEqual(bucketsOf("APPS", "s3:PutObject"), ["documents", "multimodal"]);
     assert.deepStrictEqual(bucketsOf("MILVUS", "s3:PutObject"), ["milvus-bucket"]);
     assert.deepStrictEqual(bucketsOf("BACKUP", "s3:PutObject"), ["backups"]);
-    assert.deepStrictEqual(bucketsOf("BACKUP", "s3:GetObject"), ["backups", "documents", "milvus-bucket", "multimodal"]);
+    assert.deepStrictEqual(bucketsOf("POSTHOG", "s3:PutObject"), ["posthog"]);
+    assert.deepStrictEqual(bucketsOf("POSTHOG", "s3:GetObject"), ["posthog"]);
+    assert.deepStrictEqual(bucketsOf("BACKUP", "s3:GetObject"), ["backups", "documents", "milvus-bucket", "multimodal", "posthog"]);
     const root = assertFromGeneratedSecret(s.prod, STORAGE_NS, c, "MINIO_ROOT_USER");
-    const keys = ["APPS", "MILVUS", "BACKUP"].map((client) => assertFromGeneratedSecret(s.prod, STORAGE_NS, c, `CLIENT_${client}_ACCESS_KEY`));
-    assert.strictEqual(new Set([root, ...keys]).size, 4, "every client has its own key, none is root");
+    const keys = ["APPS", "MILVUS", "BACKUP", "POSTHOG"].map((client) => assertFromGeneratedSecret(s.prod, STORAGE_NS, c, `CLIENT_${client}_ACCESS_KEY`));
+    assert.strictEqual(new Set([root, ...keys]).size, 5, "every client has its own key, none is root");
   });
 
   it("protects its data in prod and not in dev", () => {

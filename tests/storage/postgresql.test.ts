@@ -46,7 +46,11 @@ describe("storage: PostgreSQL (CloudNativePG)", () => {
       assert.ok(data.password.length >= 32);
       assert.strictEqual(role.login, true);
     }
-    const databases = out.ofType(DATABASE).map((d) => d.inputs.spec);
+    // PostHog's own cluster (prod runs PostHog self-hosted) has its own databases in its own namespace.
+    const databases = out
+      .ofType(DATABASE)
+      .filter((d) => d.inputs.metadata.namespace === STORAGE_NS)
+      .map((d) => d.inputs.spec);
     assert.deepStrictEqual(databases.map((d) => d.name).sort(), [...DBS].sort());
     for (const d of databases) {
       assert.strictEqual(d.owner, d.name);

@@ -10,7 +10,7 @@ import { BatchJob } from "../../kit/job";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
-import { BUCKET_ROLES, ObjectStore, objectStoreEnv } from "../storage/object-store";
+import { ObjectStore, objectStoreEnv } from "../storage/object-store";
 
 const UID = 1000;
 
@@ -60,7 +60,7 @@ export function minioMirror(args: MinioMirrorArgs, ctx: WorkloadContext, parent:
             { name: "TARGET_BUCKET", value: args.target.bucket },
             secretEnv("TARGET_ACCESS_KEY", credentials.ref("accessKey")),
             secretEnv("TARGET_SECRET_KEY", credentials.ref("secretKey")),
-            { name: "BUCKETS", value: BUCKET_ROLES.map((r) => store.buckets[r]).join(" ") },
+            { name: "BUCKETS", value: store.roles.map((r) => store.buckets[r]).join(" ") },
             { name: "MC_CONFIG_DIR", value: "/tmp/mc" },
           ],
           writablePaths: ["/tmp"],

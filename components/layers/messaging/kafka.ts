@@ -15,6 +15,7 @@ import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
 
 const CLIENT_PORT = 9092;
 const CONTROLLER_PORT = 9093;
+const PLAINTEXT_PORT = 9094;
 const UID = 1000; // the appuser of the apache/kafka image
 const DATA = "/var/lib/kafka";
 
@@ -24,6 +25,20 @@ export interface KafkaArgs {
   size: ServiceSize;
   /** Hours a record is kept (seed 004: 7 days). */
   retentionHours: number;
+  /**
+   * Let the brokers create topics on first use. Off for the platform's broker (topics are part of
+   * each producer's contract); on for PostHog's, whose services expect their many topics to appear as
+   * they first produce or subscribe, as in PostHog's own compose deployment.
+   * @default false
+   */
+  autoCreateTopics?: boolean;
+  /**
+   * Add an unauthenticated listener (port name "plaintext", 9094) for clients that cannot speak SASL
+   * (PostHog's Rust services and ClickHouse's Kafka engine). Only clients that declare a dependency on
+   * that port are admitted to it (NetworkPolicy); everyone else keeps SASL.
+   * @default false
+   */
+  plaintextListener?: boolean;
 }
 
 export interface KafkaOutputs {
@@ -34,6 +49,8 @@ export interface KafkaOutputs {
   password: SharedCredential;
   /** A complete `sasl.jaas.config` value for clients (contains the password). */
   jaasConfig: SharedCredential;
+  /** "host:port,..." of the unauthenticated listener, when there is one. */
+  plaintextBootstrapServers?: string;
 }
 
 /** Replication settings: RF 3 / min ISR 2 once there are three brokers (seed 004), else what one broker can hold. */
@@ -49,6 +66,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
   const bootstrapServers = names.podHosts.map((h) => `${h}:${CLIENT_PORT}`).join(",");
   const { replicationFactor, minInsyncReplicas } = kafkaReplication(size.replicas);
   const username = "voicehelper";
+  const plaintext = args.plaintextListener ?? false;
 
   const auth = new GeneratedSecret(
     `${name}-auth`,
@@ -74,9 +92,12 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
     secretEnv("CLUSTER_ID", auth.ref("cluster-id")),
     { name: "KAFKA_PROCESS_ROLES", value: "broker,controller" },
     { name: "KAFKA_CONTROLLER_QUORUM_VOTERS", value: voters },
-    { name: "KAFKA_LISTENERS", value: `SASL_PLAINTEXT://:${CLIENT_PORT},CONTROLLER://:${CONTROLLER_PORT}` },
-    { name: "KAFKA_ADVERTISED_LISTENERS", value: `SASL_PLAINTEXT://$(POD_NAME).${names.headlessHost}:${CLIENT_PORT}` },
-    { name: "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", value: "CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT" },
+    { name: "KAFKA_LISTENERS", value: `SASL_PLAINTEXT://:${CLIENT_PORT},CONTROLLER://:${CONTROLLER_PORT}${plaintext ? `,PLAINTEXT://:${PLAINTEXT_PORT}` : ""}` },
+    {
+      name: "KAFKA_ADVERTISED_LISTENERS",
+      value: `SASL_PLAINTEXT://$(POD_NAME).${names.headlessHost}:${CLIENT_PORT}${plaintext ? `,PLAINTEXT://$(POD_NAME).${names.headlessHost}:${PLAINTEXT_PORT}` : ""}`,
+    },
+    { name: "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", value: `CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT${plaintext ? ",PLAINTEXT:PLAINTEXT" : ""}` },
     { name: "KAFKA_CONTROLLER_LISTENER_NAMES", value: "CONTROLLER" },
     { name: "KAFKA_INTER_BROKER_LISTENER_NAME", value: "SASL_PLAINTEXT" },
     { name: "KAFKA_SASL_ENABLED_MECHANISMS", value: "PLAIN" },
@@ -89,7 +110,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
     { name: "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", value: String(replicationFactor) },
     { name: "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR", value: String(replicationFactor) },
     { name: "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", value: String(minInsyncReplicas) },
-    { name: "KAFKA_AUTO_CREATE_TOPICS_ENABLE", value: "false" },
+    { name: "KAFKA_AUTO_CREATE_TOPICS_ENABLE", value: String(args.autoCreateTopics ?? false) },
     // Half the memory limit for the heap; the rest is page cache, which Kafka lives on.
     { name: "KAFKA_HEAP_OPTS", value: `-Xms${heapMb}m -Xmx${heapMb}m` },
   ];
@@ -109,6 +130,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
           ports: [
             { name: "client", containerPort: CLIENT_PORT },
             { name: "controller", containerPort: CONTROLLER_PORT },
+            ...(plaintext ? [{ name: "plaintext", containerPort: PLAINTEXT_PORT }] : []),
           ],
           volumeMounts: [{ name: "data", mountPath: DATA }],
           // The image's start script writes server.properties into its config directory.
@@ -116,7 +138,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
           probes: { startup: startupAllowance(port, 10), readiness: tcpProbe("client", { periodSeconds: 5 }), liveness: port },
         },
       ],
-      clientPorts: ["client"],
+      clientPorts: plaintext ? ["client", "plaintext"] : ["client"],
       peerPorts: ["controller"],
       terminationGracePeriodSeconds: 60,
     },
@@ -130,5 +152,6 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
     username,
     password: auth.credential("password"),
     jaasConfig: auth.credential("client-jaas"),
+    plaintextBootstrapServers: plaintext ? names.podHosts.map((h) => `${h}:${PLAINTEXT_PORT}`).join(",") : undefined,
   };
 }

@@ -11,6 +11,7 @@ import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
+import { Dependency } from "../../kit/network-policy";
 import { Workload, WorkloadContext } from "../../kit/workload";
 
 const HTTP = 8123;
@@ -23,6 +24,14 @@ export interface ClickhouseArgs {
   name: string;
   image: string;
   size: ServiceSize;
+  /**
+   * More server settings (XML elements inside `<clickhouse>`), e.g. PostHog's clusters and ZooKeeper.
+   * Credentials go in as `from_env` references to the container's Secret-backed env, never as text.
+   * @default none
+   */
+  extraConfig?: string;
+  /** Egress the server needs to its own dependencies (e.g. ZooKeeper). @default none */
+  dependencies?: Dependency[];
 }
 
 export interface ClickhouseOutputs {
@@ -33,10 +42,12 @@ export interface ClickhouseOutputs {
 }
 
 /** Server settings added to the image's config (config.d merges over config.xml). */
-export const CLICKHOUSE_SERVER_CONFIG = `<clickhouse>
+export function clickhouseServerConfig(extra = ""): string {
+  return `<clickhouse>
     <max_server_memory_usage_to_ram_ratio>0.8</max_server_memory_usage_to_ram_ratio>
-</clickhouse>
+${extra}</clickhouse>
 `;
+}
 
 export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: pulumi.Resource): ClickhouseOutputs {
   const { name } = args;
@@ -44,9 +55,10 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
   const opts = { parent };
 
   const auth = new GeneratedSecret(`${name}-auth`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { password: password(32) }, plain: { username: USER } }, opts);
+  const serverConfig = clickhouseServerConfig(args.extraConfig);
   const config = new k8s.core.v1.ConfigMap(
     `${name}-config`,
-    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "voicehelper.xml": CLICKHOUSE_SERVER_CONFIG } },
+    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "voicehelper.xml": serverConfig } },
     opts,
   );
   const ping = httpProbe("/ping", "http");
@@ -83,7 +95,8 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
       ],
       volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
       clientPorts: ["http", "native"],
-      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(CLICKHOUSE_SERVER_CONFIG) },
+      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(serverConfig) },
+      dependencies: args.dependencies,
       terminationGracePeriodSeconds: 60,
     },
     ctx,

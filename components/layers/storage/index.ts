@@ -13,7 +13,7 @@ import { MinioOutputs, minio } from "./minio";
 import { MysqlOutputs, mysql } from "./mysql";
 import { NACOS_SCHEMA_PATH, NacosOutputs, nacos } from "./nacos";
 import { Neo4jOutputs, neo4j } from "./neo4j";
-import { ObjectStore, ObjectStoreClient } from "./object-store";
+import { BASE_CLIENTS, OBJECT_STORE_CLIENTS, ObjectStoreClients } from "./object-store";
 import { PostgresqlOutputs, postgresql } from "./postgresql";
 import { RedisOutputs, redis } from "./redis";
 
@@ -32,7 +32,7 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly cnpgOperator?: CnpgOperatorOutputs;
   readonly postgresql?: PostgresqlOutputs;
   /** The object store (MinIO today) as each of its clients sees it, with credentials limited to its buckets. */
-  readonly objectStores?: Readonly<Record<ObjectStoreClient, ObjectStore>>;
+  readonly objectStores?: ObjectStoreClients;
   readonly endpoints: Endpoints = {};
 
   constructor(name: string, args: StorageLayerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -47,7 +47,14 @@ export class StorageLayer extends pulumi.ComponentResource {
     }
     if (isDeployed(args, "minio")) {
       this.minio = minio(
-        { image: IMAGES.minio, clientImage: IMAGES.minioClient, size: args.sizes.minio, jobSize: args.sizes.backup },
+        {
+          image: IMAGES.minio,
+          clientImage: IMAGES.minioClient,
+          size: args.sizes.minio,
+          jobSize: args.sizes.backup,
+          // Self-hosted PostHog keeps session recordings in its own bucket, with its own user.
+          clients: isDeployed(args, "posthog-web") ? OBJECT_STORE_CLIENTS : BASE_CLIENTS,
+        },
         contextFor(args, "minio", "data"),
         this,
       );

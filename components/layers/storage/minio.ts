@@ -11,7 +11,7 @@ import { BatchJob } from "../../kit/job";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, password } from "../../kit/secret";
 import { StatefulNames, Workload, WorkloadContext, statefulNames } from "../../kit/workload";
-import { BUCKET_ROLES, BucketRole, OBJECT_STORE_CLIENTS, ObjectStore, ObjectStoreClient, clientPolicy } from "./object-store";
+import { BASE_CLIENTS, BucketRole, ObjectStore, ObjectStoreClient, ObjectStoreClients, bucketRolesOf, clientPolicy } from "./object-store";
 
 const API = 9000;
 const CONSOLE = 9001;
@@ -24,6 +24,7 @@ export const MINIO_BUCKETS: Readonly<Record<BucketRole, string>> = {
   multimodal: "multimodal",
   milvus: "milvus-bucket",
   backups: "backups",
+  posthog: "posthog",
 };
 
 export interface MinioArgs {
@@ -33,6 +34,8 @@ export interface MinioArgs {
   size: ServiceSize;
   /** Size of the bucket job's container. */
   jobSize: ServiceSize;
+  /** The clients (each with its own user and buckets). @default BASE_CLIENTS (apps, milvus, backup) */
+  clients?: readonly ObjectStoreClient[];
 }
 
 export interface MinioOutputs {
@@ -40,7 +43,7 @@ export interface MinioOutputs {
   /** The store's API endpoint (S3 only; the console is not a client port). */
   endpoint: ServiceEndpoint;
   /** Each client's view of the store, with credentials limited to its buckets. */
-  clients: Readonly<Record<ObjectStoreClient, ObjectStore>>;
+  clients: ObjectStoreClients;
 }
 
 /** The drive argument of `minio server`: a local path, or the pool of every pod's drive. */
@@ -58,6 +61,8 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
   const distributed = size.replicas > 1;
   const id = { name, component: "object-store", version: imageVersion(args.image) };
   const opts = { parent };
+  const clientNames = args.clients ?? BASE_CLIENTS;
+  const roles = bucketRolesOf(clientNames);
 
   const root = new GeneratedSecret(
     `${name}-root`,
@@ -65,11 +70,11 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
     opts,
   );
   const clients = Object.fromEntries(
-    OBJECT_STORE_CLIENTS.map((c) => [
+    clientNames.map((c) => [
       c,
       new GeneratedSecret(`${name}-${c}`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { accessKey: password(20), secretKey: password(40) } }, opts),
     ]),
-  ) as Record<ObjectStoreClient, GeneratedSecret>;
+  ) as Partial<Record<ObjectStoreClient, GeneratedSecret>>;
   const names = statefulNames(name, ctx.namespace, size.replicas);
   const live = httpProbe("/minio/health/live", "api");
 
@@ -130,12 +135,12 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
             secretEnv("MINIO_ROOT_USER", root.ref("rootUser")),
             secretEnv("MINIO_ROOT_PASSWORD", root.ref("rootPassword")),
             { name: "MINIO_URL", value: url },
-            { name: "BUCKETS", value: BUCKET_ROLES.map((r) => MINIO_BUCKETS[r]).join(" ") },
-            { name: "CLIENTS", value: OBJECT_STORE_CLIENTS.map((c) => c.toUpperCase()).join(" ") },
-            ...OBJECT_STORE_CLIENTS.flatMap((c) => [
-              secretEnv(`CLIENT_${c.toUpperCase()}_ACCESS_KEY`, clients[c].ref("accessKey")),
-              secretEnv(`CLIENT_${c.toUpperCase()}_SECRET_KEY`, clients[c].ref("secretKey")),
-              { name: `CLIENT_${c.toUpperCase()}_POLICY`, value: clientPolicy(c, MINIO_BUCKETS) },
+            { name: "BUCKETS", value: roles.map((r) => MINIO_BUCKETS[r]).join(" ") },
+            { name: "CLIENTS", value: clientNames.map((c) => c.toUpperCase()).join(" ") },
+            ...clientNames.flatMap((c) => [
+              secretEnv(`CLIENT_${c.toUpperCase()}_ACCESS_KEY`, clients[c]!.ref("accessKey")),
+              secretEnv(`CLIENT_${c.toUpperCase()}_SECRET_KEY`, clients[c]!.ref("secretKey")),
+              { name: `CLIENT_${c.toUpperCase()}_POLICY`, value: clientPolicy(c, MINIO_BUCKETS, roles) },
             ]),
             { name: "MC_CONFIG_DIR", value: "/tmp/mc" },
           ],
@@ -150,11 +155,11 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
 
   // Clients get the S3 API only; the console is for people and is published by the edge, if at all.
   const endpoint = { ...workload.endpoint, ports: { api: API } };
-  const view = (c: ObjectStoreClient): ObjectStore => ({ endpoint, url, buckets: MINIO_BUCKETS, accessKey: clients[c].credential("accessKey"), secretKey: clients[c].credential("secretKey") });
+  const view = (c: ObjectStoreClient): ObjectStore => ({ endpoint, url, buckets: MINIO_BUCKETS, roles, accessKey: clients[c]!.credential("accessKey"), secretKey: clients[c]!.credential("secretKey") });
   return {
     mode: distributed ? "distributed" : "standalone",
     endpoint,
-    clients: Object.fromEntries(OBJECT_STORE_CLIENTS.map((c) => [c, view(c)])) as Record<ObjectStoreClient, ObjectStore>,
+    clients: Object.fromEntries(clientNames.map((c) => [c, view(c)])) as unknown as ObjectStoreClients,
   };
 }
 

@@ -8,27 +8,39 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { SharedCredential } from "../../kit/secret";
 
 /** The buckets the platform uses, by role. */
-export const BUCKET_ROLES = ["documents", "multimodal", "milvus", "backups"] as const;
+export const BUCKET_ROLES = ["documents", "multimodal", "milvus", "backups", "posthog"] as const;
 export type BucketRole = (typeof BUCKET_ROLES)[number];
 
 /**
  * The object store's clients, each with its own credentials limited to the buckets it uses: a leaked
  * key exposes one client's data, never the store's administration.
  */
-export const OBJECT_STORE_CLIENTS = ["apps", "milvus", "backup"] as const;
+export const OBJECT_STORE_CLIENTS = ["apps", "milvus", "backup", "posthog"] as const;
 export type ObjectStoreClient = (typeof OBJECT_STORE_CLIENTS)[number];
+/** The clients every object store has; PostHog's (session replay) exists only while PostHog is self-hosted. */
+export const BASE_CLIENTS = ["apps", "milvus", "backup"] as const satisfies readonly ObjectStoreClient[];
+/** Each client's view of the store: the base clients always, PostHog's when it is self-hosted. */
+export type ObjectStoreClients = Readonly<Record<(typeof BASE_CLIENTS)[number], ObjectStore>> & { readonly posthog?: ObjectStore };
 
 /** What each client may do, by bucket role. */
 export const CLIENT_ACCESS: Readonly<Record<ObjectStoreClient, { readWrite: readonly BucketRole[]; readOnly: readonly BucketRole[] }>> = {
   apps: { readWrite: ["documents", "multimodal"], readOnly: [] },
   milvus: { readWrite: ["milvus"], readOnly: [] },
   // Database and Redis backups write here; the off-cluster mirror reads every bucket.
-  backup: { readWrite: ["backups"], readOnly: ["documents", "multimodal", "milvus"] },
+  backup: { readWrite: ["backups"], readOnly: ["documents", "multimodal", "milvus", "posthog"] },
+  // Session recordings and exports of self-hosted PostHog.
+  posthog: { readWrite: ["posthog"], readOnly: [] },
 };
 
+/** The buckets that exist when these clients do: each bucket has exactly one writing client. */
+export function bucketRolesOf(clients: readonly ObjectStoreClient[]): BucketRole[] {
+  return BUCKET_ROLES.filter((r) => clients.some((c) => CLIENT_ACCESS[c].readWrite.includes(r)));
+}
+
 /** An S3 policy granting a client its access (AWS IAM syntax, which MinIO and S3 share). */
-export function clientPolicy(client: ObjectStoreClient, buckets: Readonly<Record<BucketRole, string>>): string {
-  const access = CLIENT_ACCESS[client];
+export function clientPolicy(client: ObjectStoreClient, buckets: Readonly<Record<BucketRole, string>>, existing: readonly BucketRole[] = BUCKET_ROLES): string {
+  const only = (roles: readonly BucketRole[]) => roles.filter((r) => existing.includes(r));
+  const access = { readWrite: only(CLIENT_ACCESS[client].readWrite), readOnly: only(CLIENT_ACCESS[client].readOnly) };
   const arns = (roles: readonly BucketRole[], suffix = "") => roles.map((r) => `arn:aws:s3:::${buckets[r]}${suffix}`);
   const statements = [
     { Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: arns([...access.readWrite, ...access.readOnly]) },
@@ -48,6 +60,8 @@ export interface ObjectStore {
   url: string;
   /** Bucket names by role. */
   buckets: Readonly<Record<BucketRole, string>>;
+  /** The roles whose buckets exist in this store. */
+  roles: readonly BucketRole[];
   accessKey: SharedCredential;
   secretKey: SharedCredential;
 }

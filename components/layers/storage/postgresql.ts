@@ -33,7 +33,13 @@ export interface DatabaseConnection {
   password: SharedCredential;
 }
 
-export interface PostgresqlArgs {
+export interface PostgresqlArgs<D extends string = DatabaseName> {
+  /** The Cluster's name (and its Services' prefix). @default "postgresql" */
+  name?: string;
+  /** The databases, each owned by a role of the same name; the first is created by initdb. @default DATABASES */
+  databases?: readonly D[];
+  /** `max_connections`. @default "300" (four databases behind a pool of 50, plus headroom) */
+  maxConnections?: string;
   image: string;
   size: ServiceSize;
   /** The PgBouncer pooler's size; no pooler when undefined. */
@@ -47,17 +53,19 @@ export interface PostgresqlArgs {
   retention?: string;
 }
 
-export interface PostgresqlOutputs {
+export interface PostgresqlOutputs<D extends string = DatabaseName> {
   /** The primary (read-write Service) of the cluster. */
   endpoint: ServiceEndpoint;
   /** PgBouncer in front of the primary, when deployed. */
   pooler?: ServiceEndpoint;
-  databases: Readonly<Record<DatabaseName, DatabaseConnection>>;
+  databases: Readonly<Record<D, DatabaseConnection>>;
   instances: number;
 }
 
-export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: pulumi.Resource): PostgresqlOutputs {
-  const name = "postgresql";
+export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs<D>, ctx: WorkloadContext, parent: pulumi.Resource): PostgresqlOutputs<D> {
+  const name = args.name ?? "postgresql";
+  const databases = args.databases ?? (DATABASES as readonly string[] as readonly D[]);
+  if (databases.length === 0) throw new Error(`${name}: needs at least one database`);
   const ns = ctx.namespace;
   const id = { name, component: "database", version: imageVersion(args.image) };
   const labels = labelsOf(id);
@@ -69,7 +77,7 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
 
   // One owner role per database, each with its own generated password.
   const roles = Object.fromEntries(
-    DATABASES.map((db) => [
+    databases.map((db) => [
       db,
       new GeneratedSecret(
         `${name}-${db.replace(/_/g, "-")}-owner`,
@@ -77,7 +85,7 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
         { parent },
       ),
     ]),
-  ) as Record<DatabaseName, GeneratedSecret>;
+  ) as Record<D, GeneratedSecret>;
 
   const bucket = args.objectStore.buckets.backups;
   const cluster = new k8s.apiextensions.CustomResource(
@@ -103,14 +111,14 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
           parameters: {
             // Four databases x a PgBouncer pool of 50 = the seed's 200 server connections, plus headroom
             // for replication, the operator and administrators.
-            max_connections: "300",
+            max_connections: args.maxConnections ?? "300",
             // Switch WAL segments at least every five minutes so archived WAL meets the RPO.
             archive_timeout: "5min",
           },
         },
-        bootstrap: { initdb: { database: "identity", owner: "identity", secret: { name: roles.identity.secretName } } },
+        bootstrap: { initdb: { database: databases[0], owner: databases[0], secret: { name: roles[databases[0]].secretName } } },
         managed: {
-          roles: DATABASES.map((db) => ({ name: db, ensure: "present", login: true, passwordSecret: { name: roles[db].secretName } })),
+          roles: databases.map((db) => ({ name: db, ensure: "present", login: true, passwordSecret: { name: roles[db].secretName } })),
         },
         backup: {
           retentionPolicy: args.retention ?? "30d",
@@ -130,7 +138,7 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
     { parent, protect, retainOnDelete: protect, ...after },
   );
 
-  for (const db of DATABASES) {
+  for (const db of databases) {
     new k8s.apiextensions.CustomResource(
       `${name}-${db.replace(/_/g, "-")}`,
       {
@@ -202,14 +210,14 @@ export function postgresql(args: PostgresqlArgs, ctx: WorkloadContext, parent: p
     workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [KUBERNETES_API_EGRESS], ambient: ctx.ambient }, parent);
   }
 
-  const databases = Object.fromEntries(
-    DATABASES.map((db) => [db, { host: endpoint.host, port: PORT, database: db, username: roles[db].credential("username"), password: roles[db].credential("password") }]),
-  ) as Record<DatabaseName, DatabaseConnection>;
+  const connections = Object.fromEntries(
+    databases.map((db) => [db, { host: endpoint.host, port: PORT, database: db, username: roles[db].credential("username"), password: roles[db].credential("password") }]),
+  ) as unknown as Record<D, DatabaseConnection>;
 
   return {
     endpoint,
     pooler,
-    databases,
+    databases: connections,
     instances,
   };
 }

@@ -1,0 +1,48 @@
+/**
+ * PostHog's feature-flag service (Rust) on 3001: evaluates flags from Postgres (read and write URLs)
+ * with Redis as cache, and GeoIP properties from the GeoLite2 database copied in by an init step.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../../config/schema";
+import { httpProbe } from "../../kit/container";
+import { ServiceEndpoint } from "../../kit/endpoint";
+import { imageVersion } from "../../kit/labels";
+import { Workload, WorkloadContext } from "../../kit/workload";
+import { GEOIP_FILE, POSTHOG_UID, PosthogWiring, databaseEnv, geoipStep, redisEnv } from "./posthog-app";
+
+export const FLAGS_PORT = 3001;
+export const FLAGS_ID = { name: "posthog-feature-flags", component: "analytics-flags" } as const;
+
+export function posthogFeatureFlags(w: PosthogWiring, image: string, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): ServiceEndpoint {
+  const geoip = geoipStep(w);
+  return new Workload(
+    {
+      id: { ...FLAGS_ID, version: imageVersion(image) },
+      size,
+      runAsUser: POSTHOG_UID,
+      initContainers: [geoip.init],
+      containers: [
+        {
+          name: "feature-flags",
+          image,
+          env: [
+            { name: "ADDRESS", value: `0.0.0.0:${FLAGS_PORT}` },
+            ...databaseEnv(w, "READ_DATABASE_URL"),
+            { name: "WRITE_DATABASE_URL", value: "$(READ_DATABASE_URL)" },
+            ...redisEnv(w),
+            { name: "MAXMIND_DB_PATH", value: GEOIP_FILE },
+          ],
+          ports: [{ name: "http", containerPort: FLAGS_PORT }],
+          volumeMounts: [geoip.mount],
+          writablePaths: ["/tmp"],
+          probes: { readiness: httpProbe("/_readiness", "http"), liveness: httpProbe("/_liveness", "http") },
+        },
+      ],
+      volumes: [geoip.volume],
+      dependencies: [{ endpoint: w.stores.postgresEndpoint }, { endpoint: w.stores.redis.endpoint }],
+      terminationGracePeriodSeconds: 30,
+    },
+    ctx,
+    opts,
+  ).endpoint;
+}

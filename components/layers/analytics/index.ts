@@ -1,0 +1,188 @@
+/**
+ * The analytics layer (seeds 000-002): PostHog, in the mode stack config chose.
+ *   cloud        a Secret with the project key for the Model Router; nothing deployed
+ *   self-hosted  every component of PostHog's own self-hosted deployment, in PostHog's namespace, with
+ *                its own PostgreSQL, Redis, Kafka, ClickHouse + ZooKeeper and a session-replay bucket
+ *   disabled     nothing
+ * Whatever the mode, `connection` tells the Model Router how to reach PostHog.
+ *
+ * Self-hosted startup order: stores -> feature flags, capture, replay capture (need only the stores)
+ * -> the migration Job -> plugin server, web and worker, whose init containers wait until the Job has
+ * applied this release's migrations. Pulumi also orders web and worker after the Job (dependsOn).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES } from "../../config/catalog";
+import { IMAGES } from "../../config/images";
+import { PlatformConfig } from "../../config/schema";
+import { labels as labelsOf } from "../../kit/labels";
+import { GeneratedSecret, hexKey, password } from "../../kit/secret";
+import { kafka } from "../messaging/kafka";
+import { clickhouse } from "../storage/clickhouse";
+import { CnpgOperatorOutputs } from "../storage/cnpg-operator";
+import { ObjectStore } from "../storage/object-store";
+import { postgresql } from "../storage/postgresql";
+import { redis } from "../storage/redis";
+import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
+import { posthogClickhouseConfig } from "./clickhouse-config";
+import { posthogCapture } from "./capture";
+import { PosthogConnection, cloudConnection, disabledConnection } from "./connection";
+import { FLAGS_ID, FLAGS_PORT, posthogFeatureFlags } from "./feature-flags";
+import { posthogMigrate } from "./migrate";
+import { PLUGINS_ID, PLUGINS_PORT, posthogPlugins } from "./plugins";
+import { PosthogWiring, plannedEndpoint, urlOf } from "./posthog-app";
+import { posthogWeb } from "./web";
+import { posthogWorker } from "./worker";
+import { zookeeper } from "./zookeeper";
+
+/** Seed 004's retention for PostHog's broker too: ingestion lag beyond a week is lost anyway. */
+const KAFKA_RETENTION_HOURS = 168;
+
+export interface AnalyticsLayerArgs extends LayerArgs {
+  posthog: PlatformConfig["posthog"];
+  /** Namespace of PostHog's consumers (the Model Router): where the cloud key's Secret lives. */
+  consumerNamespace: string;
+  /** Self-hosted: the object store as PostHog's client sees it (its own user and bucket). */
+  objectStore?: ObjectStore;
+  /** Self-hosted: the object store as the backup client sees it (PostHog's database backups). */
+  backupStore?: ObjectStore;
+  /** Self-hosted: the CloudNativePG operator, when this stack installs it. */
+  cnpgOperator?: CnpgOperatorOutputs;
+}
+
+export class AnalyticsLayer extends pulumi.ComponentResource {
+  /** How the Model Router reaches PostHog, in every mode. */
+  readonly connection: PosthogConnection;
+  /** Endpoints of the deployed PostHog services (self-hosted), for the edge. */
+  readonly endpoints: Endpoints = {};
+
+  constructor(name: string, args: AnalyticsLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voicehelper:analytics:AnalyticsLayer", name, {}, opts);
+    const { posthog } = args;
+    switch (posthog.mode) {
+      case "cloud":
+        this.connection = cloudConnection({ host: posthog.host, apiKey: posthog.apiKey, namespace: args.consumerNamespace }, this);
+        break;
+      case "disabled":
+        this.connection = disabledConnection();
+        break;
+      case "self-hosted":
+        this.connection = this.selfHosted(args);
+        break;
+    }
+    this.registerOutputs({ endpoints: this.endpoints, healthUrl: this.connection.healthUrl });
+  }
+
+  private selfHosted(args: AnalyticsLayerArgs): PosthogConnection {
+    if (!isDeployed(args, "posthog-web")) return disabledConnection(args.posthog.host);
+    if (!args.objectStore || !args.backupStore) throw new Error("posthog-web needs the object store (session replay, database backups), which this stack does not deploy");
+    const ns = NAMESPACES.posthog;
+    const s = args.sizes;
+    const ctx = (service: Parameters<typeof contextFor>[1], role: "data" | "platform") => contextFor(args, service, role);
+    const opts = { parent: this };
+
+    const secrets = new GeneratedSecret(
+      "posthog-secrets",
+      {
+        namespace: ns,
+        labels: labelsOf({ name: "posthog", component: "analytics", version: "generated" }),
+        generate: {
+          // Django's SECRET_KEY (32+ characters); SALT_KEY; ENCRYPTION_SALT_KEYS: 16 random bytes as 32 hex characters.
+          "secret-key": password(64),
+          "salt-key": password(40),
+          "encryption-salt-keys": hexKey(16),
+        },
+      },
+      opts,
+    );
+
+    const pg = postgresql(
+      {
+        name: "posthog-postgresql",
+        databases: ["posthog"],
+        maxConnections: "200",
+        image: IMAGES.postgresql,
+        size: s["posthog-postgresql"],
+        operator: args.cnpgOperator,
+        objectStore: args.backupStore,
+      },
+      ctx("posthog-postgresql", "data"),
+      this,
+    );
+    // Redis holds Celery's queue and ingestion state: data, not cache, so nothing is evicted.
+    const rd = redis({ name: "posthog-redis", image: IMAGES.posthogRedis, size: s["posthog-redis"], jobSize: s["posthog-migrate"], evictionPolicy: "noeviction" }, ctx("posthog-redis", "data"), this);
+    const zk = zookeeper({ name: "posthog-zookeeper", image: IMAGES.posthogZookeeper, size: s["posthog-zookeeper"] }, ctx("posthog-zookeeper", "data"), this);
+    const kf = kafka(
+      { name: "posthog-kafka", image: IMAGES.kafka, size: s["posthog-kafka"], retentionHours: KAFKA_RETENTION_HOURS, autoCreateTopics: true, plaintextListener: true },
+      ctx("posthog-kafka", "data"),
+      this,
+    );
+    const ch = clickhouse(
+      {
+        name: "posthog-clickhouse",
+        image: IMAGES.posthogClickhouse,
+        size: s["posthog-clickhouse"],
+        extraConfig: posthogClickhouseConfig(zk.nodes, zk.port),
+        // ZooKeeper for replication; Kafka for PostHog's Kafka-engine tables (ingestion into ClickHouse).
+        dependencies: [{ endpoint: zk.endpoint }, { endpoint: kf.endpoint, ports: ["plaintext"] }],
+      },
+      ctx("posthog-clickhouse", "data"),
+      this,
+    );
+    Object.assign(this.endpoints, {
+      "posthog-postgresql": pg.endpoint,
+      "posthog-redis": rd.endpoint,
+      "posthog-zookeeper": zk.endpoint,
+      "posthog-clickhouse": ch.endpoint,
+      "posthog-kafka": kf.endpoint,
+    });
+
+    const w: PosthogWiring = {
+      namespace: ns,
+      siteUrl: args.posthog.host,
+      image: IMAGES.posthog,
+      stores: { postgres: pg.databases.posthog, postgresEndpoint: pg.endpoint, redis: rd, clickhouse: ch, kafka: kf, objectStore: args.objectStore },
+      secrets,
+      plugins: plannedEndpoint(PLUGINS_ID.name, PLUGINS_ID.component, ns, { http: PLUGINS_PORT }),
+      flags: plannedEndpoint(FLAGS_ID.name, FLAGS_ID.component, ns, { http: FLAGS_PORT }),
+    };
+
+    const flags = posthogFeatureFlags(w, IMAGES.posthogFeatureFlags, s["posthog-feature-flags"], ctx("posthog-feature-flags", "platform"), opts);
+    const capture = posthogCapture(w, "events", IMAGES.posthogCapture, s["posthog-capture"], ctx("posthog-capture", "platform"), opts);
+    const replay = posthogCapture(w, "recordings", IMAGES.posthogCapture, s["posthog-replay-capture"], ctx("posthog-replay-capture", "platform"), opts);
+    const migrate = posthogMigrate(w, s["posthog-migrate"], ctx("posthog-migrate", "platform"), opts);
+    const afterMigrate = { parent: this, dependsOn: [migrate] };
+    const plugins = posthogPlugins(w, IMAGES.posthogNode, s["posthog-plugins"], ctx("posthog-plugins", "platform"), afterMigrate);
+    const web = posthogWeb(w, s["posthog-web"], ctx("posthog-web", "platform"), afterMigrate);
+    posthogWorker(w, s["posthog-worker"], ctx("posthog-worker", "platform"), afterMigrate);
+    for (const [planned, built] of [
+      [w.plugins, plugins],
+      [w.flags, flags],
+    ] as const) {
+      if (planned.host !== built.host || JSON.stringify(planned.selector) !== JSON.stringify(built.selector)) {
+        throw new Error(`${built.service}: its endpoint differs from the one the other PostHog services were wired to`);
+      }
+    }
+    Object.assign(this.endpoints, {
+      "posthog-feature-flags": flags,
+      "posthog-capture": capture,
+      "posthog-replay-capture": replay,
+      "posthog-plugins": plugins,
+      "posthog-web": web,
+    });
+
+    const key = args.posthog.apiKey
+      ? new GeneratedSecret("posthog-project-key", { namespace: ns, labels: labelsOf({ name: "posthog", component: "analytics", version: "config" }), supplied: { "api-key": args.posthog.apiKey } }, opts)
+      : undefined;
+    const webUrl = urlOf(web);
+    return {
+      enabled: true,
+      mode: "self-hosted",
+      // In-cluster, as in seed 001: the Model Router talks to PostHog without leaving the cluster.
+      host: webUrl,
+      apiKey: key?.credential("api-key"),
+      endpoints: [web, capture, flags],
+      external: false,
+      healthUrl: `${webUrl}/_health`,
+    };
+  }
+}

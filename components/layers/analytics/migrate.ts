@@ -1,0 +1,29 @@
+/**
+ * PostHog's migrations (`./bin/migrate`: Postgres, ClickHouse, persons and async migrations) as one
+ * Job, never inside the multi-replica web pods. Its pod template names the image, so a new release is a
+ * new template: Kubernetes refuses to change a Job's template and Pulumi replaces the Job, which runs the
+ * new release's migrations. Web, worker and the plugin server wait for it in an init container.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSize } from "../../config/schema";
+import { BatchJob } from "../../kit/job";
+import { imageVersion } from "../../kit/labels";
+import { WorkloadContext } from "../../kit/workload";
+import { POSTHOG_UID, PosthogWiring, djangoEnv, storeDependencies } from "./posthog-app";
+
+export function posthogMigrate(w: PosthogWiring, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): BatchJob {
+  return new BatchJob(
+    {
+      id: { name: "posthog-migrate", component: "migrations", version: imageVersion(w.image) },
+      size,
+      runAsUser: POSTHOG_UID,
+      containers: [{ name: "migrate", image: w.image, command: ["./bin/migrate"], env: djangoEnv(w), writablePaths: ["/tmp"] }],
+      dependencies: storeDependencies(w),
+      // The stores may still be starting: retry, and give a first install's ClickHouse migrations time.
+      backoffLimit: 10,
+      activeDeadlineSeconds: 3600,
+    },
+    ctx,
+    opts,
+  );
+}
