@@ -21,15 +21,21 @@ const ROLES: Record<string, string> = {
 
 function check(r: Rendered): string[] {
   const problems: string[] = [];
-  const routed = new Set(r.config.edge.publicServices);
+  // Route backends: the public services and, behind PostHog's host, its capture, flags and plugin paths.
+  const routed = new Set<string>([
+    ...r.ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").flatMap((x) => (x.inputs.spec.rules ?? []).flatMap((rule: any) => (rule.backendRefs ?? []).map((b: any) => b.name))),
+    ...r.ofType("kubernetes:networking.k8s.io/v1:Ingress").flatMap((x) => x.inputs.spec.rules.flatMap((rule: any) => rule.http.paths.map((p: any) => p.backend.service.name))),
+  ]);
+  for (const s of routed) if (!r.config.edge.publicServices.includes(s as ServiceName) && !s.startsWith("posthog-")) problems.push(`${s} is routed but not public`);
   for (const p of r.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
     const name: string = p.inputs.metadata.name;
     const m = /^(.+?)-from-(.+)$/.exec(name);
     if (!m) continue;
     const [, server, client] = m;
     if (client in ROLES) continue;
+    if (client === "edge" && routed.has(server)) continue;
     if (client === "edge-gateway") {
-      if (!routed.has(server as ServiceName)) problems.push(`${name}: ${server} is not a public route`);
+      if (!routed.has(server)) problems.push(`${name}: ${server} is not a public route`);
       continue;
     }
     if (client.startsWith(`${server}-`)) continue; // the service's own jobs (bootstrap, buckets, backups)

@@ -97,17 +97,17 @@ const entries = {
   "admin-portal": { layer: "apps", namespace: "apps", description: "Admin portal (React)", needs: ["gateway"], public: { host: "admin", byDefault: false } },
 
   // analytics: self-hosted PostHog, its own stores in its own namespace
-  "posthog-web": { layer: "analytics", namespace: "posthog", description: "PostHog web and API (Django)", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"], public: { host: "posthog", byDefault: true } },
-  "posthog-worker": { layer: "analytics", namespace: "posthog", description: "PostHog Celery worker and scheduler", needs: ["posthog-migrate"] },
-  "posthog-plugins": { layer: "analytics", namespace: "posthog", description: "PostHog plugin server (Node ingestion and CDP)", needs: ["posthog-migrate"] },
+  "posthog-web": { layer: "analytics", namespace: "posthog", description: "PostHog web and API (Django)", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"], uses: ["posthog-plugins", "posthog-feature-flags"], public: { host: "posthog", byDefault: true } },
+  "posthog-worker": { layer: "analytics", namespace: "posthog", description: "PostHog Celery worker and scheduler", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"], uses: ["posthog-plugins", "posthog-feature-flags"] },
+  "posthog-plugins": { layer: "analytics", namespace: "posthog", description: "PostHog plugin server (Node ingestion and CDP)", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"] },
   "posthog-capture": { layer: "analytics", namespace: "posthog", description: "PostHog event capture", needs: ["posthog-kafka", "posthog-redis"] },
   "posthog-replay-capture": { layer: "analytics", namespace: "posthog", description: "PostHog session-replay capture", needs: ["posthog-kafka", "posthog-redis"] },
   "posthog-feature-flags": { layer: "analytics", namespace: "posthog", description: "PostHog feature-flag evaluation service", needs: ["posthog-postgresql", "posthog-redis"] },
-  "posthog-migrate": { layer: "analytics", namespace: "posthog", description: "PostHog migrations, run as a Job before web, worker and plugins", batch: true, needs: ["posthog-postgresql", "posthog-clickhouse", "posthog-kafka", "posthog-redis"] },
-  "posthog-postgresql": { layer: "analytics", namespace: "posthog", description: "PostHog's PostgreSQL", needs: ["cnpg-operator"] },
+  "posthog-migrate": { layer: "analytics", namespace: "posthog", description: "PostHog migrations, run as a Job before web, worker and plugins", batch: true, needs: ["posthog-postgresql", "posthog-clickhouse", "posthog-kafka", "posthog-redis", "minio"] },
+  "posthog-postgresql": { layer: "analytics", namespace: "posthog", description: "PostHog's PostgreSQL (backups to the object store)", needs: ["cnpg-operator", "minio"] },
   "posthog-redis": { layer: "analytics", namespace: "posthog", description: "PostHog's Redis (PostHog requires Redis 7)" },
   "posthog-kafka": { layer: "analytics", namespace: "posthog", description: "PostHog's Kafka-compatible broker" },
-  "posthog-clickhouse": { layer: "analytics", namespace: "posthog", description: "PostHog's ClickHouse (PostHog's supported version range)", needs: ["posthog-zookeeper"] },
+  "posthog-clickhouse": { layer: "analytics", namespace: "posthog", description: "PostHog's ClickHouse (PostHog's supported version range; ingests from Kafka)", needs: ["posthog-zookeeper", "posthog-kafka"] },
   "posthog-zookeeper": { layer: "analytics", namespace: "posthog", description: "Coordination for PostHog's ClickHouse" },
 
   // observability
