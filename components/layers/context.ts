@@ -74,6 +74,7 @@ export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>([
   "kafka",
   "kafka-ui",
   "nats",
+  "rabbitmq",
   "edge-gateway",
   "cert-manager",
   "istiod",
