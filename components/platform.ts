@@ -3,9 +3,11 @@
  * This is the only place where one layer's outputs become another layer's inputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CATALOG, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./config/catalog";
+import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
+import { AiLayer } from "./layers/ai";
+import { PosthogConnection, cloudConnection, disabledConnection } from "./layers/analytics/connection";
 import { AppsLayer } from "./layers/apps";
 import { BackupLayer } from "./layers/backup";
 import { Prerequisites } from "./layers/prerequisites";
@@ -14,6 +16,7 @@ import { MeshLayer, AMBIENT_LABEL, ISTIO_SYSTEM_PRIVILEGED } from "./layers/mesh
 import { MessagingLayer } from "./layers/messaging";
 import { ObservabilityLayer, prometheusScrapers } from "./layers/observability";
 import { StorageLayer } from "./layers/storage";
+import { Backends } from "./layers/wiring";
 
 const FLUENTD_PRIVILEGED = "Fluentd reads every node's container logs from hostPath volumes as root, which only the privileged level admits";
 
@@ -88,12 +91,43 @@ export class Platform extends pulumi.ComponentResource {
     const messaging = hasLayer("messaging") ? new MessagingLayer("messaging", base, after()) : undefined;
     Object.assign(this.endpoints, messaging?.endpoints);
 
+    // The typed outputs the in-house services are wired from.
+    const backends: Backends = {
+      redis: storage?.redis,
+      postgresql: storage?.postgresql,
+      objectStore: storage?.objectStores?.apps,
+      kafka: messaging?.kafka,
+      nats: messaging?.nats,
+      rabbitmq: messaging?.rabbitmq,
+      nacos: storage?.nacos,
+      milvus: storage?.milvus,
+      neo4j: storage?.neo4j,
+      elasticsearch: storage?.elasticsearch,
+    };
+    const imageOf = (service: string) => `${cfg.images.registry}/${service}:${cfg.images.tag}`;
+    const below = [storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined);
+
+    // ---- PostHog connection for the Model Router --------------------------------------------------
+    // Self-hosted stays disabled until the analytics layer lands; it will replace this block with the
+    // analytics layer's connection.
+    const posthog: PosthogConnection =
+      cfg.posthog.mode === "cloud" ? cloudConnection({ host: cfg.posthog.host, apiKey: cfg.posthog.apiKey, namespace: NAMESPACES.apps }, this) : disabledConnection();
+    // ---- end PostHog connection ---------------------------------------------------------------------
+
+    const ai = hasLayer("ai")
+      ? new AiLayer(
+          "ai",
+          { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, backupStore: storage?.objectStores?.backup, posthog, llm: cfg.llm },
+          after(...below),
+        )
+      : undefined;
+    Object.assign(this.endpoints, ai?.endpoints);
+
     if (hasLayer("apps")) {
-      const imageOf = (service: string) => `${cfg.images.registry}/${service}:${cfg.images.tag}`;
       const apps = new AppsLayer(
         "apps",
         { ...base, image: imageOf, endpoints: { ...this.endpoints }, redis: storage?.redis },
-        after(...[storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined)),
+        after(...below, ...(ai ? [ai] : [])),
       );
       Object.assign(this.endpoints, apps.endpoints);
     }
