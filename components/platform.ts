@@ -126,7 +126,7 @@ export class Platform extends pulumi.ComponentResource {
     if (hasLayer("apps")) {
       const apps = new AppsLayer(
         "apps",
-        { ...base, image: imageOf, endpoints: { ...this.endpoints }, redis: storage?.redis },
+        { ...base, image: imageOf, endpoints: { ...this.endpoints }, redis: storage?.redis, backends, voiceMedia: cfg.voiceMedia, domain: cfg.domain },
         after(...below, ...(ai ? [ai] : [])),
       );
       Object.assign(this.endpoints, apps.endpoints);

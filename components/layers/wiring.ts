@@ -41,6 +41,11 @@ export const DATABASE_OF: Partial<Record<ServiceName, DatabaseName>> = {
   "model-router": "model_router",
 };
 
+/** A service of the AI or apps layer (reached over HTTP), as opposed to a data store (configured). */
+export function isInHouse(service: string): boolean {
+  return isServiceName(service) && ["ai", "apps"].includes(CATALOG[service].layer);
+}
+
 /** `speech-service` -> `SPEECH_SERVICE`. */
 export function envName(service: string): string {
   return service.toUpperCase().replace(/-/g, "_");
@@ -120,7 +125,7 @@ export function dependencyEnv(service: ServiceName, dependencies: Dependency[], 
       }
       default: {
         // Another in-house service: its HTTP base URL.
-        if (!isServiceName(dep) || !["ai", "apps"].includes(CATALOG[dep].layer)) return missing(dep);
+        if (!isInHouse(dep)) return missing(dep);
         const [port] = Object.values(d.endpoint.ports);
         return [{ name: `${envName(dep)}_URL`, value: `http://${d.endpoint.host}:${port}` }];
       }
