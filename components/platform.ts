@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
 import { BUILT, Endpoints, LayerArgs } from "./layers/context";
+import { AiLayer } from "./layers/ai";
 import { AnalyticsLayer } from "./layers/analytics";
 import { PosthogConnection, disabledConnection } from "./layers/analytics/connection";
 import { AppsLayer } from "./layers/apps";
@@ -16,6 +17,7 @@ import { MeshLayer, AMBIENT_LABEL, ISTIO_SYSTEM_PRIVILEGED } from "./layers/mesh
 import { MessagingLayer } from "./layers/messaging";
 import { ObservabilityLayer, prometheusScrapers } from "./layers/observability";
 import { StorageLayer } from "./layers/storage";
+import { Backends } from "./layers/wiring";
 
 const FLUENTD_PRIVILEGED = "Fluentd reads every node's container logs from hostPath volumes as root, which only the privileged level admits";
 
@@ -110,12 +112,39 @@ export class Platform extends pulumi.ComponentResource {
       this.posthog = analytics.connection;
     }
 
+    // The typed outputs the in-house services are wired from.
+    const backends: Backends = {
+      redis: storage?.redis,
+      postgresql: storage?.postgresql,
+      objectStore: storage?.objectStores?.apps,
+      kafka: messaging?.kafka,
+      nats: messaging?.nats,
+      rabbitmq: messaging?.rabbitmq,
+      nacos: storage?.nacos,
+      milvus: storage?.milvus,
+      neo4j: storage?.neo4j,
+      elasticsearch: storage?.elasticsearch,
+    };
+    const imageOf = (service: string) => `${cfg.images.registry}/${service}:${cfg.images.tag}`;
+    const below = [storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined);
+
+    // The Model Router's view of PostHog: the analytics layer's connection (cloud, self-hosted, or off).
+    const posthog: PosthogConnection = this.posthog;
+
+    const ai = hasLayer("ai")
+      ? new AiLayer(
+          "ai",
+          { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, backupStore: storage?.objectStores?.backup, posthog, llm: cfg.llm },
+          after(...below),
+        )
+      : undefined;
+    Object.assign(this.endpoints, ai?.endpoints);
+
     if (hasLayer("apps")) {
-      const imageOf = (service: string) => `${cfg.images.registry}/${service}:${cfg.images.tag}`;
       const apps = new AppsLayer(
         "apps",
-        { ...base, image: imageOf, endpoints: { ...this.endpoints }, redis: storage?.redis },
-        after(...[storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined)),
+        { ...base, image: imageOf, endpoints: { ...this.endpoints }, redis: storage?.redis, backends, voiceMedia: cfg.voiceMedia, domain: cfg.domain },
+        after(...below, ...(ai ? [ai] : [])),
       );
       Object.assign(this.endpoints, apps.endpoints);
     }

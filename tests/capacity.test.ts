@@ -9,10 +9,13 @@ import { CAPACITY_BUDGET, LIMIT_RANGES, TIERS, TIER_CLUSTERS, Tier } from "../co
 import { cpuCores, memoryBytes } from "../components/config/quantity";
 import { stackSettings } from "./harness";
 
+/** voice-service autoscales from the recommended tier up, which needs TURN for its media. */
+const TURN = { mode: "turn", turnUrls: ["turns:turn.example.com:5349"] };
+
 const GiB = 2 ** 30;
 
 function totals(tier: Tier, scale: "steady" | "max") {
-  const cfg = loadConfig("capacity", { ...stackSettings("dev", { sizing: tier, posthog: { mode: "self-hosted" } }) });
+  const cfg = loadConfig("capacity", { ...stackSettings("dev", { sizing: tier, posthog: { mode: "self-hosted" }, voiceMedia: TURN }) });
   let cpu = 0;
   let memory = 0;
   for (const s of SERVICE_NAMES) {
@@ -44,7 +47,7 @@ describe("capacity per tier (whole catalog, PostHog self-hosted)", () => {
 
   it("no service's limit exceeds its tier's LimitRange ceiling, or the LimitRange would reject its pods", () => {
     for (const tier of TIERS) {
-      const cfg = loadConfig("capacity", stackSettings("dev", { sizing: tier }));
+      const cfg = loadConfig("capacity", stackSettings("dev", { sizing: tier, voiceMedia: TURN }));
       const max = LIMIT_RANGES[tier].max;
       for (const s of SERVICE_NAMES) {
         const l = cfg.sizes[s].resources.limits;

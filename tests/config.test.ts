@@ -170,7 +170,7 @@ describe("config: good settings resolve to one concrete size per service", () =>
   it("Pulumi.yaml declares every setting, and its defaults are loadConfig's defaults", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const declared = Object.keys(project.config);
-    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "backup", ...SECRET_KEYS];
+    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "backup", "voiceMedia", ...SECRET_KEYS];
     assert.deepEqual([...declared].sort(), [...known].sort());
     for (const k of SECRET_KEYS) assert.equal(project.config[k].secret, true, `${k} must be declared secret`);
     const withDefaults = loadConfig("dev", { sizing: "minimal", images: JSON.stringify({ tag: "1.0.0" }) });
@@ -229,5 +229,24 @@ describe("config: GPUs", () => {
     assert.equal(cfg.sizes["speech-service"].resources.gpu, 1);
     assert.equal(cfg.sizes["tts-service"].resources.gpu, undefined, "no tier gives a GPU by default: the seed clusters have none");
     expectProblem("dev", { overrides: { gateway: { gpu: 1 } } }, /voicehelper:overrides.gateway.gpu: gateway cannot use a GPU; GPU-capable services are bge-service, faiss-service, speech-service, tts-service/);
+  });
+});
+
+describe("config: voice media", () => {
+  it("load-balancer is the default and works for one voice-service replica (dev)", () => {
+    const cfg = loadConfig("dev", stackSettings("dev"));
+    assert.deepEqual([cfg.voiceMedia.mode, cfg.voiceMedia.turnUrls], ["load-balancer", []]);
+  });
+
+  it("load-balancer with an autoscaled voice-service is refused with the way out", () => {
+    expectProblem("staging", { voiceMedia: undefined }, /voicehelper:voiceMedia\.mode: load-balancer supports one voice-service replica .* runs 2-10 by autoscaling; choose voiceMedia\.mode turn/);
+    assert.equal(loadConfig("staging", base({ voiceMedia: undefined, overrides: { "voice-service": { replicas: 1, autoscale: false } } }, "staging")).voiceMedia.mode, "load-balancer");
+  });
+
+  it("turn needs TURN URLs, and TURN URLs need turn", () => {
+    expectProblem("dev", { voiceMedia: { mode: "turn" } }, /voicehelper:voiceMedia\.turnUrls: is required when voiceMedia\.mode is turn/);
+    expectProblem("dev", { voiceMedia: { mode: "load-balancer", turnUrls: ["turn:turn.example.com"] } }, /voiceMedia\.turnUrls: only applies when voiceMedia\.mode is turn/);
+    expectProblem("dev", { voiceMedia: { mode: "turn", turnUrls: ["https://turn.example.com"] } }, /voicehelper:voiceMedia\.turnUrls\.0: must be TURN URLs/);
+    expectProblem("dev", { voiceMedia: { mode: "udp" } }, /voicehelper:voiceMedia\.mode: must be one of: load-balancer, turn/);
   });
 });

@@ -17,6 +17,7 @@ const ROLES: Record<string, string> = {
   webhooks: "the API server calling an operator's admission webhooks",
   operator: "the CloudNativePG operator managing its instances",
   "tracing-clients": "services sending traces to Jaeger",
+  media: "WebRTC media to the voice service's UDP port (voiceMedia.mode load-balancer)",
 };
 
 function check(r: Rendered): string[] {

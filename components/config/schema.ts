@@ -16,12 +16,20 @@ import { REPLICA_CONSTRAINTS } from "./constraints";
 export const PROJECT = "voicehelper";
 
 /** Settings Pulumi holds as config secrets; their values never appear in an error message. */
-export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "smtpPassword", "backupMirrorAccessKey", "backupMirrorSecretKey"] as const;
+export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "smtpPassword", "backupMirrorAccessKey", "backupMirrorSecretKey", "turnSharedSecret"] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const POSTHOG_MODES = ["cloud", "self-hosted", "disabled"] as const;
 export const TLS_ISSUERS = ["acme", "self-signed", "none"] as const;
 export const EDGE_MODES = ["gateway-api", "ingress"] as const;
+/**
+ * How WebRTC media (UDP) reaches voice-service:
+ *   load-balancer  one UDP port on a LoadBalancer Service; one voice-service replica (a UDP load
+ *                  balancer cannot send a session's media to the replica that negotiated it)
+ *   turn           relayed by the TURN servers in `voiceMedia.turnUrls`; any number of replicas,
+ *                  no inbound UDP into the cluster
+ */
+export const VOICE_MEDIA_MODES = ["load-balancer", "turn"] as const;
 
 /** Stack names that may (and must) render YAML instead of deploying. */
 const RENDER_STACK = /^render(-[a-z0-9-]+)?$/;
@@ -74,6 +82,8 @@ export interface PlatformConfig {
     publicServices: ServiceName[];
   };
   mesh: boolean;
+  /** How WebRTC media reaches voice-service (see VOICE_MEDIA_MODES). */
+  voiceMedia: { mode: (typeof VOICE_MEDIA_MODES)[number]; turnUrls: string[]; turnSharedSecret?: pulumi.Output<string> };
   /** Where Alertmanager sends alerts; neither receiver set = alerts are kept in Alertmanager only. */
   alerting: {
     email?: { to: string; from: string; smarthost: string };
@@ -172,6 +182,15 @@ const settingsSchema = z
       .strict()
       .default({ mode: "gateway-api", expose: [] }),
     mesh: z.boolean({ error: "must be true or false" }).default(true),
+    voiceMedia: z
+      .object({
+        mode: z.enum(VOICE_MEDIA_MODES, { error: `must be one of: ${VOICE_MEDIA_MODES.join(", ")}` }).default("load-balancer"),
+        turnUrls: z
+          .array(z.string().regex(/^turns?:[A-Za-z0-9.-]+(:[0-9]{1,5})?(\?transport=(udp|tcp))?$/, "must be TURN URLs such as turns:turn.example.com:5349 or turn:turn.example.com:3478?transport=udp"))
+          .default([]),
+      })
+      .strict()
+      .default({ mode: "load-balancer", turnUrls: [] }),
     alerting: z
       .object({
         email: z
@@ -329,6 +348,19 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
   const sizes = resolveSizes(s.sizing, s.overrides, problems);
   const services = selectServices(s);
 
+  if (s.voiceMedia.mode === "turn" && s.voiceMedia.turnUrls.length === 0) {
+    problems.push(`${key("voiceMedia.turnUrls")}: is required when voiceMedia.mode is turn; list your TURN servers, e.g. ["turns:turn.${s.domain}:5349"]`);
+  }
+  if (s.voiceMedia.mode !== "turn" && s.voiceMedia.turnUrls.length > 0) {
+    problems.push(`${key("voiceMedia.turnUrls")}: only applies when voiceMedia.mode is turn (voiceMedia.mode is ${s.voiceMedia.mode})`);
+  }
+  const voice = sizes["voice-service"];
+  if (s.voiceMedia.mode === "load-balancer" && services.includes("voice-service") && (voice.autoscaling !== undefined || voice.replicas > 1)) {
+    problems.push(
+      `${key("voiceMedia.mode")}: load-balancer supports one voice-service replica (a UDP load balancer cannot send a session's media to the replica that negotiated it), but the ${s.sizing} sizing runs ${voice.autoscaling ? `${voice.autoscaling.minReplicas}-${voice.autoscaling.maxReplicas} by autoscaling` : voice.replicas}; choose voiceMedia.mode turn with turnUrls, or set overrides.voice-service to replicas 1 and autoscale false`,
+    );
+  }
+
   if (s.sizing === "production") {
     const llmConsumers = services.filter((x) => x === "llm-proxy" || x === "model-router");
     if (llmConsumers.length > 0) {
@@ -370,6 +402,7 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
       publicServices: SERVICE_NAMES.filter((n) => CATALOG[n].public?.byDefault || s.edge.expose.includes(n)),
     },
     mesh: s.mesh,
+    voiceMedia: { mode: s.voiceMedia.mode, turnUrls: s.voiceMedia.turnUrls, turnSharedSecret: wrap(secrets.turnSharedSecret) },
     alerting: { ...s.alerting, smtpPassword: wrap(secrets.smtpPassword) },
     backup: {
       mirror: s.backup.mirror && {

@@ -23,6 +23,8 @@ export interface JobArgs {
   volumes?: Volume[];
   /** Pod-level exceptions, e.g. a job that calls the Kubernetes API needs its service-account token. */
   exceptions?: NamedException[];
+  /** Where the pods may run, e.g. next to the pod whose ReadWriteOnce volume a backup job reads. */
+  affinity?: k8s.types.input.core.v1.Affinity;
   /** Run on this schedule (cron syntax) as a CronJob; otherwise once, as a Job. */
   schedule?: string;
   /** @default 6 */
@@ -48,6 +50,7 @@ export class BatchJob extends pulumi.ComponentResource {
       runAsUser: args.runAsUser,
       volumes: args.volumes,
       exceptions: args.exceptions,
+      affinity: args.affinity,
       priorityClassName: ctx.priorityClassName,
       restartPolicy: "OnFailure",
       longRunning: false,

@@ -60,6 +60,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
   private readonly name: string;
   private readonly namespace: string;
   private readonly labels: Labels;
+  private readonly annotations?: Record<string, string>;
   private readonly copies = new Map<string, pulumi.Output<string>>();
 
   constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -67,6 +68,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     this.name = name;
     this.namespace = args.namespace;
     this.labels = args.labels;
+    // Values from Pulumi config secrets have no generator to trace; the policy pack reads this.
+    this.annotations = args.supplied ? { [CREDENTIAL_SOURCE_ANNOTATION]: "config" } : undefined;
     const values: Record<string, pulumi.Output<string>> = {};
     for (const [key, spec] of Object.entries(args.generate ?? {})) {
       values[key] = generate(`${name}-${slug(key)}`, spec, this);
@@ -80,8 +83,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     const secret = new k8s.core.v1.Secret(
       name,
       {
-        // Values from Pulumi config secrets have no generator to trace; the policy pack reads this.
-        metadata: { name, namespace: args.namespace, labels: args.labels, annotations: args.supplied ? { [CREDENTIAL_SOURCE_ANNOTATION]: "config" } : undefined },
+        metadata: { name, namespace: args.namespace, labels: args.labels, annotations: this.annotations },
         type: args.type ?? "Opaque",
         stringData: values,
       },
@@ -109,7 +111,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
       const copy = new k8s.core.v1.Secret(
         `${this.name}-in-${namespace}`,
         {
-          metadata: { name: this.name, namespace, labels: { ...this.labels, "voicehelper.io/copied-from": this.namespace } },
+          metadata: { name: this.name, namespace, labels: { ...this.labels, "voicehelper.io/copied-from": this.namespace }, annotations: this.annotations },
           type: "Opaque",
           stringData: this.values,
         },

@@ -2,7 +2,7 @@
  * What every layer receives from the platform: its slice of the resolved config and the typed
  * outputs of the layers below it. Layers never read stack config themselves.
  */
-import { CATALOG, NAMESPACES, ServiceName } from "../config/catalog";
+import { CATALOG, NAMESPACES, SERVICE_NAMES, ServiceName } from "../config/catalog";
 import { ServiceSize } from "../config/schema";
 import { Tier } from "../config/sizing";
 import { Peer, ServiceEndpoint } from "../kit/endpoint";
@@ -69,11 +69,18 @@ export function dependenciesOf(service: ServiceName, endpoints: Endpoints, deplo
  * open): the catalog, sizing and quotas already account for it, but no workload is created yet.
  */
 export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>([
+  // The whole AI layer (model servers, FAISS, llm-proxy, Model Router).
+  ...SERVICE_NAMES.filter((s) => CATALOG[s].layer === "ai"),
   "redis",
   "gateway",
+  "algo-service",
+  "voice-service",
+  "frontend",
+  "admin-portal",
   "kafka",
   "kafka-ui",
   "nats",
+  "rabbitmq",
   "edge-gateway",
   "cert-manager",
   "istiod",

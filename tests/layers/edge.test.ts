@@ -27,11 +27,11 @@ describe("edge: Gateway API (default)", () => {
 
   it("routes exactly the public hosts of deployed services, one route each, and nothing internal", () => {
     const hosts = routesOf(dev).map((r) => r.inputs.spec.hostnames).flat();
-    assert.deepEqual(hosts.sort(), ["api.voicehelper.local", "grafana.voicehelper.local"]);
+    assert.deepEqual(hosts.sort(), ["api.voicehelper.local", "grafana.voicehelper.local", "voicehelper.local"]);
     assert.equal(new Set(hosts).size, hosts.length);
     const api = dev.object(ROUTE, "gateway").inputs.spec.rules[0].backendRefs[0];
     assert.deepEqual(api, { name: "gateway", namespace: NAMESPACES.apps, port: 8080 });
-    assert.deepEqual(dev.outputs.urls, { gateway: "https://api.voicehelper.local", grafana: "https://grafana.voicehelper.local" });
+    assert.deepEqual(dev.outputs.urls, { gateway: "https://api.voicehelper.local", frontend: "https://voicehelper.local", grafana: "https://grafana.voicehelper.local" });
     assert.ok(!hosts.includes("prometheus.voicehelper.local"), "Prometheus has no authentication: not public unless exposed");
     assert.ok(!routesOf(dev).some((r) => r.inputs.metadata.name === "kafka-ui"), "internal tools are not public by default");
   });
@@ -54,7 +54,7 @@ describe("edge: Gateway API (default)", () => {
     assert.deepEqual(toGateway.ingress[0].ports, [{ protocol: "TCP", port: 8080 }]);
     const egress = dev.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "edge-gateway-egress").inputs.spec.egress;
     const podTargets = egress.flatMap((e: any) => e.to ?? []).map((t: any) => t.podSelector?.matchLabels?.["app.kubernetes.io/name"] ?? t.podSelector?.matchLabels?.app ?? "dns");
-    assert.deepEqual(podTargets.filter((t: string) => t !== "dns").sort(), ["gateway", "grafana", "istiod"]);
+    assert.deepEqual(podTargets.filter((t: string) => t !== "dns").sort(), ["frontend", "gateway", "grafana", "istiod"]);
   });
 
   it("sizes the proxy from the sizing tables through the Gateway's parameters", async () => {
@@ -71,7 +71,7 @@ describe("edge: certificates", () => {
     const r = await render("dev", { edge: { expose: ["kafka-ui"] } });
     assert.deepEqual(r.ofType(ISSUER).map((i) => i.inputs.metadata.name).sort(), ["voicehelper-ca", "voicehelper-selfsigned"]);
     const cert = r.ofType(CERT).find((c) => c.inputs.metadata.name === "public")!;
-    assert.deepEqual(cert.inputs.spec.dnsNames.sort(), ["api.voicehelper.local", "grafana.voicehelper.local", "kafka-ui.voicehelper.local"]);
+    assert.deepEqual(cert.inputs.spec.dnsNames.sort(), ["api.voicehelper.local", "grafana.voicehelper.local", "kafka-ui.voicehelper.local", "voicehelper.local"]);
     assert.equal(cert.inputs.spec.secretName, "public-tls");
     assert.equal(cert.inputs.metadata.namespace, NAMESPACES.apps);
   });
@@ -105,7 +105,7 @@ describe("edge: classic Ingress", () => {
     assert.equal(r.ofType(GW).length, 0);
     assert.equal(r.ofType(ROUTE).length, 0);
     const ingresses = r.ofType("kubernetes:networking.k8s.io/v1:Ingress");
-    assert.deepEqual(ingresses.map((i) => i.inputs.spec.rules[0].host).sort(), ["api.voicehelper.local", "grafana.voicehelper.local", "kafka-ui.voicehelper.local"]);
+    assert.deepEqual(ingresses.map((i) => i.inputs.spec.rules[0].host).sort(), ["api.voicehelper.local", "grafana.voicehelper.local", "kafka-ui.voicehelper.local", "voicehelper.local"]);
     for (const i of ingresses) {
       assert.equal(i.inputs.spec.ingressClassName, "traefik");
       assert.deepEqual(i.inputs.spec.tls[0].hosts, [i.inputs.spec.rules[0].host]);

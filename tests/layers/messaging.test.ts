@@ -97,3 +97,36 @@ describe("messaging: nats", () => {
     assert.ok(prod.object("kubernetes:policy/v1:PodDisruptionBudget", "nats"));
   });
 });
+
+describe("messaging: rabbitmq", () => {
+  const secret = (r: Rendered) => r.object("kubernetes:core/v1:Secret", "rabbitmq-auth", NS).inputs.stringData;
+  const sts = (r: Rendered) => r.object("kubernetes:apps/v1:StatefulSet", "rabbitmq", NS).inputs;
+
+  it("has no default user: the first boot creates the generated admin, never guest", async () => {
+    const dev = await render("dev");
+    const s = secret(dev);
+    assert.match(s["rabbitmq.conf"], new RegExp(`^default_user = ${s.username}$`, "m"));
+    assert.ok(s["rabbitmq.conf"].includes(`default_pass = ${s.password}`));
+    assert.match(s.password, /^[A-Za-z0-9]{32}$/);
+    assert.doesNotMatch(s["rabbitmq.conf"], /guest/);
+    assert.equal(dev.ofType("kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.name.startsWith("rabbitmq")).length, 0, "the config holds a password: Secret only");
+  });
+
+  it("forms a cluster by Kubernetes peer discovery from the pods' long names, with the Erlang cookie from a Secret file made owner-only", async () => {
+    const prod = await render("prod");
+    const spec = sts(prod).spec;
+    assert.equal(spec.replicas, 3);
+    assert.match(secret(prod)["rabbitmq.conf"], /cluster_formation\.peer_discovery_backend = k8s/);
+    assert.match(secret(prod).enabled_plugins, /rabbitmq_peer_discovery_k8s/);
+    const env = envOf(spec.template.spec.containers[0]);
+    assert.equal(env.RABBITMQ_USE_LONGNAME.value, "true");
+    assert.equal(env.RABBITMQ_NODENAME.value, `rabbit@$(POD_NAME).${spec.serviceName}.${NS}.svc.cluster.local`);
+    const init = spec.template.spec.initContainers[0];
+    assert.match(init.command[2], /chmod 0400 \/var\/lib\/rabbitmq\/\.erlang\.cookie/);
+    const cookie = spec.template.spec.volumes.find((v: any) => v.name === "cookie");
+    assert.equal(cookie.secret.items[0].key, "erlang-cookie");
+    assert.equal(spec.template.spec.automountServiceAccountToken, false, "4.1+ peer discovery needs no API access");
+    const peers = prod.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "rabbitmq-from-peers").inputs.spec.ingress[0];
+    assert.deepEqual(peers.ports.map((p: any) => p.port).sort((a: number, b: number) => a - b), [4369, 5672, 15008, 25672]);
+  });
+});

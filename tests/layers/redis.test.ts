@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { NAMESPACES } from "../../components/config/catalog";
+import { CATALOG, NAMESPACES, ServiceName } from "../../components/config/catalog";
 import { Rendered, render } from "../harness";
 
 const sts = (r: Rendered) => r.object("kubernetes:apps/v1:StatefulSet", "redis", NAMESPACES.storage);
@@ -75,13 +75,16 @@ describe("redis", () => {
     assert.ok(prod.object("kubernetes:policy/v1:PodDisruptionBudget", "redis"));
   });
 
-  it("admits only declared clients: the gateway, the backup job, and the bootstrap job in production", () => {
+  it("admits only declared clients: the built services that need or use Redis, the backup job, and the bootstrap job in production", () => {
+    const clients = (r: Rendered) =>
+      r.outputs.deployed.filter((s) => CATALOG[s as ServiceName].layer !== "storage" && [...(CATALOG[s as ServiceName].needs ?? []), ...(CATALOG[s as ServiceName].uses ?? [])].includes("redis" as never)).map((s) => `redis-from-${s}`);
     const admitted = (r: Rendered) =>
       r.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
         .filter((p) => p.inputs.metadata.namespace === NAMESPACES.storage && p.inputs.metadata.name.startsWith("redis-from-") && !p.inputs.metadata.name.endsWith("kubelet-probes"))
         .map((p) => p.inputs.metadata.name)
         .sort();
-    assert.deepEqual(admitted(dev), ["redis-from-gateway", "redis-from-redis-backup"]);
-    assert.deepEqual(admitted(prod), ["redis-from-gateway", "redis-from-peers", "redis-from-redis-backup", "redis-from-redis-cluster-bootstrap"]);
+    assert.ok(clients(dev).includes("redis-from-gateway") && clients(dev).includes("redis-from-model-router"));
+    assert.deepEqual(admitted(dev), [...clients(dev), "redis-from-redis-backup"].sort());
+    assert.deepEqual(admitted(prod), [...clients(prod), "redis-from-peers", "redis-from-redis-backup", "redis-from-redis-cluster-bootstrap"].sort());
   });
 });

@@ -1,10 +1,19 @@
 /**
- * The application layer (seed 003 `05-application-services`).
+ * The application layer (seed 003 `05-application-services`): the gateway, algo-service,
+ * voice-service, frontend and admin-portal, in-house images from `voicehelper:images`. Each service's
+ * dependencies come from the catalog (`dependenciesOf`); their env from the typed outputs of the
+ * layers below (`dependencyEnv`). HPA per seed 003 and PDBs come from sizing and the kit.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES, ServiceName } from "../../config/catalog";
+import { PlatformConfig } from "../../config/schema";
+import { inHouseService } from "../../kit/in-house";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { RedisOutputs } from "../storage/redis";
+import { Backends, dependencyEnv, isInHouse } from "../wiring";
 import { gateway } from "./gateway";
+import { AppServiceArgs, WEB_SERVICES, WebService } from "./service";
+import { voiceService } from "./voice";
 
 export interface AppsLayerArgs extends LayerArgs {
   /** Image reference of each in-house service. */
@@ -12,6 +21,11 @@ export interface AppsLayerArgs extends LayerArgs {
   /** Endpoints of the layers below. */
   endpoints: Endpoints;
   redis?: RedisOutputs;
+  /** Typed outputs of the storage and messaging layers. */
+  backends: Backends;
+  /** How WebRTC media reaches voice-service. */
+  voiceMedia: PlatformConfig["voiceMedia"];
+  domain: string;
 }
 
 export class AppsLayer extends pulumi.ComponentResource {
@@ -19,19 +33,39 @@ export class AppsLayer extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppsLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:apps:AppsLayer", name, {}, opts);
+    const ns = NAMESPACES.apps;
+    const known = (): Endpoints => ({ ...args.endpoints, ...this.endpoints });
+    const base = (service: ServiceName): AppServiceArgs => {
+      const dependencies = dependenciesOf(service, known(), args.services);
+      return { image: args.image(service), size: args.sizes[service], dependencies, env: dependencyEnv(service, dependencies, args.backends, ns) };
+    };
+
+    // Dependencies first: the gateway routes to algo-service and voice-service, the web apps to the gateway.
+    if (isDeployed(args, "algo-service")) this.web("algo-service", base("algo-service"), args);
+    if (isDeployed(args, "voice-service")) {
+      this.endpoints["voice-service"] = voiceService({ ...base("voice-service"), media: args.voiceMedia, domain: args.domain }, contextFor(args, "voice-service", "app"), this);
+    }
     if (isDeployed(args, "gateway")) {
       if (!args.redis) throw new Error("gateway needs redis, which this stack does not deploy");
+      const g = base("gateway");
       this.endpoints.gateway = gateway(
         {
-          image: args.image("gateway"),
-          size: args.sizes.gateway,
-          redis: args.redis,
-          dependencies: dependenciesOf("gateway", args.endpoints, args.services),
+          image: g.image,
+          size: g.size,
+          dependencies: g.dependencies,
+          storeEnv: dependencyEnv("gateway", g.dependencies.filter((d) => !isInHouse(d.endpoint.service)), args.backends, ns),
         },
         contextFor(args, "gateway", "app"),
         this,
       );
     }
+    for (const service of ["frontend", "admin-portal"] as const) {
+      if (isDeployed(args, service)) this.web(service, base(service), args);
+    }
     this.registerOutputs({ endpoints: this.endpoints });
+  }
+
+  private web(service: WebService, a: AppServiceArgs, args: AppsLayerArgs): void {
+    this.endpoints[service] = inHouseService({ name: service, component: WEB_SERVICES[service], ...a }, contextFor(args, service, "app"), this).endpoint;
   }
 }

@@ -9,8 +9,9 @@ import { secretEnv } from "../../kit/container";
 import { BatchJob } from "../../kit/job";
 import { imageVersion } from "../../kit/labels";
 import { WorkloadContext } from "../../kit/workload";
-import { ObjectStore, objectStoreEnv } from "../storage/object-store";
+import { ObjectStore } from "../storage/object-store";
 import { RedisOutputs } from "../storage/redis";
+import { backupUpload } from "./upload";
 
 const UID = 1000;
 const STAGING = "/backup";
@@ -48,19 +49,7 @@ export function redisBackup(args: RedisBackupArgs, ctx: WorkloadContext, parent:
         },
       ],
       containers: [
-        {
-          name: "upload",
-          image: args.clientImage,
-          command: ["sh", "-c", UPLOAD_SCRIPT],
-          env: [
-            ...objectStoreEnv("STORE", store, ctx.namespace),
-            { name: "TARGET", value: `${store.buckets.backups}/redis` },
-            { name: "RETENTION", value: `${args.retentionDays ?? 7}d` },
-            { name: "MC_CONFIG_DIR", value: "/tmp/mc" },
-          ],
-          volumeMounts: [{ name: "staging", mountPath: STAGING, readOnly: true }],
-          writablePaths: ["/tmp"],
-        },
+        backupUpload({ clientImage: args.clientImage, store, folder: "redis", source: { volume: "staging", path: STAGING }, retentionDays: args.retentionDays }, ctx.namespace),
       ],
       volumes: [{ name: "staging", emptyDir: {} }],
       dependencies: [
@@ -84,11 +73,4 @@ for node in $REDIS_NODES; do
   fi
 done
 ls ${STAGING}/$stamp/*.rdb >/dev/null
-`;
-
-/** Uploads the snapshot directory and prunes copies older than the retention. */
-const UPLOAD_SCRIPT = `set -eu
-mc alias set store "$STORE_URL" "$STORE_ACCESS_KEY" "$STORE_SECRET_KEY" >/dev/null
-mc cp --recursive ${STAGING}/ "store/$TARGET/"
-mc rm --recursive --force --older-than "$RETENTION" "store/$TARGET/" || true
 `;

@@ -1,6 +1,6 @@
 /**
- * The messaging layer (seed 003 `03-messaging-services`): Kafka for event streams, its console, and
- * NATS JetStream for realtime messaging.
+ * The messaging layer (seed 003 `03-messaging-services`): Kafka for event streams, its console,
+ * NATS JetStream for realtime messaging, RabbitMQ for task queues.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
@@ -8,6 +8,7 @@ import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "..
 import { KafkaOutputs, kafka } from "./kafka";
 import { kafkaUi } from "./kafka-ui";
 import { NatsOutputs, nats } from "./nats";
+import { RabbitmqOutputs, rabbitmq } from "./rabbitmq";
 
 /** Seed 004: events are kept 7 days. */
 const KAFKA_RETENTION_HOURS = 168;
@@ -16,6 +17,7 @@ export class MessagingLayer extends pulumi.ComponentResource {
   readonly endpoints: Endpoints = {};
   readonly kafka?: KafkaOutputs;
   readonly nats?: NatsOutputs;
+  readonly rabbitmq?: RabbitmqOutputs;
 
   constructor(name: string, args: LayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:messaging:MessagingLayer", name, {}, opts);
@@ -33,6 +35,10 @@ export class MessagingLayer extends pulumi.ComponentResource {
     if (isDeployed(args, "nats")) {
       this.nats = nats({ name: "nats", image: IMAGES.nats, size: args.sizes.nats }, contextFor(args, "nats", "data"), this);
       this.endpoints.nats = this.nats.endpoint;
+    }
+    if (isDeployed(args, "rabbitmq")) {
+      this.rabbitmq = rabbitmq({ name: "rabbitmq", image: IMAGES.rabbitmq, size: args.sizes.rabbitmq }, contextFor(args, "rabbitmq", "data"), this);
+      this.endpoints.rabbitmq = this.rabbitmq.endpoint;
     }
     this.registerOutputs({ endpoints: this.endpoints });
   }

@@ -1,0 +1,83 @@
+/**
+ * The AI/ML layer (seed 003 `04-ai-ml-services`) and the Model Router (seeds 000, 001): the model
+ * servers (bge-service, speech-service, tts-service), faiss-service, llm-proxy and model-router, all
+ * in-house images from `voicehelper:images`. Each service's dependencies come from the catalog
+ * (`dependenciesOf`); their env comes from the typed outputs of the layers below (`dependencyEnv`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACES, ServiceName } from "../../config/catalog";
+import { IMAGES } from "../../config/images";
+import { EnvVar, secretEnv } from "../../kit/container";
+import { PART_OF } from "../../kit/labels";
+import { GeneratedSecret } from "../../kit/secret";
+import { PosthogConnection } from "../analytics/connection";
+import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { ObjectStore } from "../storage/object-store";
+import { Backends, dependencyEnv } from "../wiring";
+import { faiss } from "./faiss";
+import { llmProxy } from "./llm-proxy";
+import { modelRouter } from "./model-router";
+import { AiServiceArgs, MODEL_SERVERS, ModelServer, modelServer } from "./service";
+
+export interface AiLayerArgs extends LayerArgs {
+  /** Image reference of each in-house service. */
+  image: (service: string) => string;
+  /** Endpoints of the layers below. */
+  endpoints: Endpoints;
+  /** Typed outputs of the storage and messaging layers. */
+  backends: Backends;
+  /** The object store as the backup client sees it (FAISS index copies). */
+  backupStore?: ObjectStore;
+  /** How the Model Router reaches PostHog (cloud, self-hosted or disabled). */
+  posthog: PosthogConnection;
+  /** LLM provider keys from config secrets; unset keys are simply not referenced. */
+  llm: { openaiApiKey?: pulumi.Output<string>; anthropicApiKey?: pulumi.Output<string> };
+}
+
+export class AiLayer extends pulumi.ComponentResource {
+  readonly endpoints: Endpoints = {};
+
+  constructor(name: string, args: AiLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("voicehelper:ai:AiLayer", name, {}, opts);
+    const ns = NAMESPACES.apps;
+    const providerKeys = llmProviderKeys(args.llm, ns, this);
+    // Each service sees the endpoints built so far: the layers below, then the AI services it needs.
+    const known = (): Endpoints => ({ ...args.endpoints, ...this.endpoints });
+    const base = (service: ServiceName): AiServiceArgs => {
+      const dependencies = dependenciesOf(service, known(), args.services);
+      return { image: args.image(service), size: args.sizes[service], dependencies, env: dependencyEnv(service, dependencies, args.backends, ns) };
+    };
+
+    for (const service of Object.keys(MODEL_SERVERS) as ModelServer[]) {
+      if (isDeployed(args, service)) this.endpoints[service] = modelServer(service, base(service), contextFor(args, service, "app"), this);
+    }
+    if (isDeployed(args, "faiss-service")) {
+      this.endpoints["faiss-service"] = faiss(
+        { ...base("faiss-service"), backupStore: args.backupStore, clientImage: IMAGES.minioClient, jobSize: args.sizes.backup },
+        contextFor(args, "faiss-service", "app"),
+        this,
+      );
+    }
+    if (isDeployed(args, "llm-proxy")) {
+      this.endpoints["llm-proxy"] = llmProxy({ ...base("llm-proxy"), providerKeys }, contextFor(args, "llm-proxy", "app"), this);
+    }
+    if (isDeployed(args, "model-router")) {
+      this.endpoints["model-router"] = modelRouter({ ...base("model-router"), providerKeys, posthog: args.posthog }, contextFor(args, "model-router", "app"), this);
+    }
+    this.registerOutputs({ endpoints: this.endpoints });
+  }
+}
+
+/** One Secret with the provider keys the stack configures (marked config-sourced), and env vars for exactly those. */
+function llmProviderKeys(llm: AiLayerArgs["llm"], namespace: string, parent: pulumi.Resource): EnvVar[] {
+  const keys: Record<string, pulumi.Output<string>> = {};
+  if (llm.openaiApiKey) keys.OPENAI_API_KEY = llm.openaiApiKey;
+  if (llm.anthropicApiKey) keys.ANTHROPIC_API_KEY = llm.anthropicApiKey;
+  if (Object.keys(keys).length === 0) return [];
+  const secret = new GeneratedSecret(
+    "llm-provider-keys",
+    { namespace, labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": "llm-providers" }, supplied: keys },
+    { parent },
+  );
+  return Object.keys(keys).map((k) => secretEnv(k, secret.ref(k)));
+}
