@@ -236,10 +236,8 @@ func (h *nodeHost) RunPlugin(req *pulumirpc.RunPluginRequest, srv pulumirpc.Lang
 	args = append(args, dir)
 
 	cmd := exec.CommandContext(srv.Context(), h.node, args...)
-	cmd.Dir = req.GetPwd()
-	if cmd.Dir == "" {
-		cmd.Dir = dir
-	}
+	// The plugin runs in its own directory (the policy SDK reads ./package.json for the pack's version).
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), req.GetEnv()...)
 	cmd.Env = append(cmd.Env, "PULUMI_NODEJS_TYPESCRIPT="+strconv.FormatBool(opts.typescript))
 	stdout, err := cmd.StdoutPipe()
