@@ -38,6 +38,14 @@ pulumi stack init e2e --non-interactive
 pulumi config set kubeconfig "$KUBECONFIG_FILE"
 
 timed "smoke preview --policy-pack" pulumi preview --non-interactive --policy-pack "$WORK/program/policy"
+# The pack must also reject: a preview of a Deployment without limits has to fail with its violation.
+pulumi config set violatePolicy true
+if pulumi preview --non-interactive --policy-pack "$WORK/program/policy" > "$WORK/violation.log" 2>&1; then
+  die "preview of a policy violation succeeded"
+fi
+grep -q "containers-have-limits" "$WORK/violation.log" || { cat "$WORK/violation.log" >&2; die "violation not reported by the pack"; }
+log "policy pack rejected the violating preview, as it must"
+pulumi config rm violatePolicy
 timed "smoke up" pulumi up --yes --non-interactive --skip-preview
 
 ns="$(pulumi stack output namespaceName)"

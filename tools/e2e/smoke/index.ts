@@ -5,6 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 
 const config = new pulumi.Config();
+// Harness switch: drop the container limits so the policy pack must reject the preview.
+const violatePolicy = config.getBoolean("violatePolicy") ?? false;
 const provider = new k8s.Provider("e2e", { kubeconfig: config.require("kubeconfig") });
 const opts = { provider };
 
@@ -52,10 +54,9 @@ const deployment = new k8s.apps.v1.Deployment("web", {
                         name: "DB_PASSWORD",
                         valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "password" } },
                     }],
-                    resources: {
-                        requests: { cpu: "10m", memory: "16Mi" },
-                        limits: { cpu: "100m", memory: "64Mi" },
-                    },
+                    resources: violatePolicy
+                        ? { requests: { cpu: "10m", memory: "16Mi" } }
+                        : { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
                     securityContext: {
                         allowPrivilegeEscalation: false,
                         readOnlyRootFilesystem: true,
