@@ -80,3 +80,27 @@ wait_gone() {
   done
   return 1
 }
+
+# CRDs of the cluster prerequisites the program expects to be installed already when
+# voicehelper:externalCharts is false (their controllers come from remote charts): Gateway API and
+# cert-manager. Taken from their Go modules, applied to the harness cluster so that the program's
+# Gateways, ReferenceGrants, ClusterIssuers and Certificates are validated by the real CRD schemas.
+GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.3.0}"
+CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-v1.18.2}"
+install_prereq_crds() {
+  local gw cm out="$1"
+  mkdir -p "$out"
+  gw="$(cd "$out" && GOFLAGS= go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  cm="$(cd "$out" && GOFLAGS= go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  [[ -d "$gw/config/crd/standard" && -d "$cm/deploy/crds" ]] || die "CRD sources not found (gateway-api: '$gw', cert-manager: '$cm')"
+  # cert-manager ships its CRDs as chart templates: drop the template comments, fill the label values.
+  for f in "$cm"/deploy/crds/crd-*.yaml; do
+    sed -E -e '/^[[:space:]]*#.*\{\{/d' \
+      -e "s/'\{\{ template \"cert-manager.name\" \. \}\}'/cert-manager/" \
+      -e "s/'\{\{ \.Release\.Name \}\}'/cert-manager/" "$f" > "$out/cert-manager-$(basename "$f")"
+  done
+  if grep -l '{{' "$out"/cert-manager-*.yaml >/dev/null 2>&1; then die "unrendered template left in cert-manager CRDs"; fi
+  kubectl apply -f "$gw/config/crd/standard" -f "$out" >/dev/null
+  kubectl wait --for condition=established --timeout=60s crd --all >/dev/null
+  log "prerequisite CRDs installed: gateway-api $GATEWAY_API_VERSION (standard), cert-manager $CERT_MANAGER_VERSION"
+}
