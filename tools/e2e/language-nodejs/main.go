@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -52,11 +53,26 @@ func main() {
 		os.Exit(1)
 	}
 	host := &nodeHost{node: node, engineAddr: engineAddr}
+	// Stop serving when the engine goes away, so an aborted run leaves no language host behind.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if engineAddr != "" {
+		if err := rpcutil.Healthcheck(ctx, engineAddr, 2*time.Second, cancel); err != nil {
+			fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: could not watch the engine: %v\n", err)
+			os.Exit(1)
+		}
+	}
+	stop := make(chan bool)
+	go func() {
+		<-ctx.Done()
+		close(stop)
+	}()
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Init: func(s *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(s, host)
 			return nil
 		},
+		Cancel:  stop,
 		Options: rpcutil.OpenTracingServerInterceptorOptions(nil),
 	})
 	if err != nil {
