@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The e2e tier as CI runs it: build the toolchain (reused from the cache when present), prove it on the
+# smoke program, then run the real program's dev/prod/render steps. Ends with "N passed, N failed".
+# Usage: tools/e2e/ci.sh [repo root]
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "${1:-$HERE/../..}" && pwd)"
+passed=0 failed=0
+step() { # name cmd...
+  local name="$1"; shift
+  local t0=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); echo "[e2e-ci] PASS $name ($((SECONDS - t0))s)"
+  else
+    failed=$((failed + 1)); echo "[e2e-ci] FAIL $name ($((SECONDS - t0))s)"
+  fi
+}
+if ! "$HERE/build-tools.sh"; then
+  echo "[e2e-ci] toolchain build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+step smoke "$HERE/smoke.sh"
+if [[ -f "$ROOT/Pulumi.yaml" ]]; then
+  step program "$HERE/run.sh" "$ROOT"
+else
+  echo "[e2e-ci] no Pulumi.yaml in $ROOT: the program step is skipped"
+fi
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]
