@@ -148,7 +148,7 @@ const settingsSchema = z
     deployMode: z.enum(DEPLOY_MODES, { error: `must be one of: ${DEPLOY_MODES.join(", ")}` }).default("full"),
     domain: dnsName.default("voicehelper.local"),
     storageClass: dnsName.optional(),
-    protectData: z.boolean({ error: "must be true or false" }).optional(),
+    protectData: z.union([z.boolean(), z.literal("auto")], { error: "must be auto, true or false" }).default("auto"),
     posthog: z
       .object({
         mode: z.enum(POSTHOG_MODES, { error: `must be one of: ${POSTHOG_MODES.join(", ")}` }).default("cloud"),
@@ -274,7 +274,8 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
 
   const input: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (!(SECRET_KEYS as readonly string[]).includes(k) && KNOWN_KEYS.includes(k)) input[k] = decode(v);
+    // "" is how Pulumi.yaml declares an optional setting as unset (the engine requires a default).
+    if (!(SECRET_KEYS as readonly string[]).includes(k) && KNOWN_KEYS.includes(k) && v.trim() !== "") input[k] = decode(v);
   }
   const parsed = settingsSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
@@ -386,7 +387,7 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     deployMode: s.deployMode,
     domain: s.domain,
     storageClass: s.storageClass,
-    protectData: s.protectData ?? !DEV_STACK.test(stack),
+    protectData: s.protectData === "auto" ? !DEV_STACK.test(stack) : s.protectData,
     posthog: {
       mode: s.posthog.mode,
       host: s.posthog.host ?? (s.posthog.mode === "cloud" ? "https://us.i.posthog.com" : `https://posthog.${s.domain}`),
