@@ -21,6 +21,19 @@ import { Backends } from "./layers/wiring";
 
 const FLUENTD_PRIVILEGED = "Fluentd reads every node's container logs from hostPath volumes as root, which only the privileged level admits";
 
+/** The LoadBalancer Services the stack creates, by namespace: the Gateway's proxy (HTTP + HTTPS) and voice media (one UDP port). */
+function publicLoadBalancers(cfg: PlatformConfig, deployed: readonly ServiceName[]): Partial<Record<NamespaceRole, { services: number; ports: number }>> {
+  const lbs: { role: NamespaceRole; ports: number }[] = [];
+  if (cfg.edge.mode === "gateway-api" && deployed.includes("edge-gateway")) lbs.push({ role: CATALOG["edge-gateway"].namespace, ports: 2 });
+  if (cfg.voiceMedia.mode === "load-balancer" && deployed.includes("voice-service")) lbs.push({ role: CATALOG["voice-service"].namespace, ports: 1 });
+  const out: Partial<Record<NamespaceRole, { services: number; ports: number }>> = {};
+  for (const lb of lbs) {
+    const cur = out[lb.role] ?? { services: 0, ports: 0 };
+    out[lb.role] = { services: cur.services + 1, ports: cur.ports + lb.ports };
+  }
+  return out;
+}
+
 export class Platform extends pulumi.ComponentResource {
   /** Client endpoints of every deployed service, by catalog name. */
   readonly endpoints: Endpoints = {};
@@ -57,6 +70,7 @@ export class Platform extends pulumi.ComponentResource {
           ...(runsFluentd ? { monitoring: { level: "privileged" as const, reason: FLUENTD_PRIVILEGED } } : {}),
         },
         namespaceLabels: ambient ? Object.fromEntries(meshed.map((n) => [n, AMBIENT_LABEL])) : {},
+        loadBalancers: publicLoadBalancers(cfg, this.deployed),
       },
       { parent: this },
     );

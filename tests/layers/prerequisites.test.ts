@@ -27,7 +27,7 @@ describe("prerequisites layer", () => {
     const prod = await quota("prod");
     const milli = (q: string) => Number(q.replace(/m$/, ""));
     assert.ok(milli(prod["requests.cpu"]) > milli(dev["requests.cpu"]) * 3, `${dev["requests.cpu"]} vs ${prod["requests.cpu"]}`);
-    assert.equal(dev["services.nodeports"], "0");
+    assert.equal(dev["services.nodeports"], "3", "the load balancers' node ports only (see below)");
   });
 
   it("data stores outrank stateless apps", async () => {
@@ -46,5 +46,22 @@ describe("prerequisites layer", () => {
     for (const layer of layers) {
       for (const ns of namespaces) assert.ok(layer.dependencies.includes(ns), `${layer.type} does not wait for ${ns}`);
     }
+  });
+});
+
+describe("prerequisites: quotas admit exactly the declared load balancers", () => {
+  it("dev: the edge proxy (2 ports) and the voice media balancer (1 port) in the apps namespace, none elsewhere", async () => {
+    const r = await render("dev");
+    const hard = (ns: string) => r.ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === ns)!.inputs.spec.hard;
+    assert.deepEqual([hard(NAMESPACES.apps)["services.loadbalancers"], hard(NAMESPACES.apps)["services.nodeports"]], ["2", "3"]);
+    const lbServices = r.ofType("kubernetes:core/v1:Service").filter((s) => s.inputs.spec.type === "LoadBalancer" && s.inputs.metadata.namespace === NAMESPACES.apps);
+    assert.equal(lbServices.length, 1, "voice media is ours; the edge proxy's Service is created by Istio for the Gateway");
+    assert.deepEqual([hard(NAMESPACES.storage)["services.loadbalancers"], hard(NAMESPACES.storage)["services.nodeports"]], ["0", "0"]);
+  });
+
+  it("TURN media and an Ingress edge need no load balancer", async () => {
+    const r = await render("staging", { edge: { mode: "ingress", ingressClassName: "traefik", controllerNamespace: "traefik" } });
+    const hard = r.ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === NAMESPACES.apps)!.inputs.spec.hard;
+    assert.deepEqual([hard["services.loadbalancers"], hard["services.nodeports"]], ["0", "0"]);
   });
 });

@@ -87,12 +87,15 @@ wait_gone() {
 # Gateways, ReferenceGrants, ClusterIssuers and Certificates are validated by the real CRD schemas.
 GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.3.0}"
 CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-v1.18.2}"
+# The operator release of the pinned cloudnative-pg chart (components/config/images.ts: chart 0.26.x).
+CNPG_VERSION="${CNPG_VERSION:-v1.27.1}"
 install_prereq_crds() {
-  local gw cm out="$1"
+  local gw cm cnpg out="$1"
   mkdir -p "$out"
   gw="$(cd "$out" && GOFLAGS= go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
   cm="$(cd "$out" && GOFLAGS= go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
-  [[ -d "$gw/config/crd/standard" && -d "$cm/deploy/crds" ]] || die "CRD sources not found (gateway-api: '$gw', cert-manager: '$cm')"
+  cnpg="$(cd "$out" && GOFLAGS= go mod download -json "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  [[ -d "$gw/config/crd/standard" && -d "$cm/deploy/crds" && -d "$cnpg/config/crd/bases" ]] || die "CRD sources not found (gateway-api: '$gw', cert-manager: '$cm', cloudnative-pg: '$cnpg')"
   # cert-manager ships its CRDs as chart templates: drop the template comments, fill the label values.
   for f in "$cm"/deploy/crds/crd-*.yaml; do
     sed -E -e '/^[[:space:]]*#.*\{\{/d' \
@@ -101,6 +104,8 @@ install_prereq_crds() {
   done
   if grep -l '{{' "$out"/cert-manager-*.yaml >/dev/null 2>&1; then die "unrendered template left in cert-manager CRDs"; fi
   kubectl apply -f "$gw/config/crd/standard" -f "$out" >/dev/null
+  # CloudNativePG's CRDs are too large for client-side apply's last-applied annotation.
+  kubectl apply --server-side -f "$cnpg/config/crd/bases" >/dev/null
   kubectl wait --for condition=established --timeout=60s crd --all >/dev/null
-  log "prerequisite CRDs installed: gateway-api $GATEWAY_API_VERSION (standard), cert-manager $CERT_MANAGER_VERSION"
+  log "prerequisite CRDs installed: gateway-api $GATEWAY_API_VERSION (standard), cert-manager $CERT_MANAGER_VERSION, cloudnative-pg $CNPG_VERSION"
 }

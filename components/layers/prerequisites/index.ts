@@ -34,6 +34,11 @@ export interface PrerequisitesArgs {
   namespaces: NamespaceRole[];
   /** Relaxed enforcement for a namespace, with the reason: every other namespace is `restricted`. */
   podSecurity?: Partial<Record<NamespaceRole, { level: PodSecurityLevel; reason: string }>>;
+  /**
+   * The load balancers each namespace may own and their ports: a LoadBalancer Service also takes a node
+   * port per port, so the quota admits exactly these (the edge's proxy, voice media) and nothing else.
+   */
+  loadBalancers?: Partial<Record<NamespaceRole, { services: number; ports: number }>>;
   /** Extra labels per namespace (e.g. enrolment in the ambient mesh). */
   namespaceLabels?: Partial<Record<NamespaceRole, Record<string, string>>>;
 }
@@ -132,9 +137,9 @@ export class Prerequisites extends pulumi.ComponentResource {
               "limits.memory": mem(q.memoryLimits),
               "requests.storage": mem(q.storage),
               pods: String(Math.ceil(q.pods * QUOTA_HEADROOM) + 5),
-              // Only the edge may own a load balancer.
-              "services.loadbalancers": inNamespace.includes("edge-gateway") ? "1" : "0",
-              "services.nodeports": "0",
+              // Only the declared load balancers (the edge, voice media); each of their ports takes a node port.
+              "services.loadbalancers": String(args.loadBalancers?.[role]?.services ?? 0),
+              "services.nodeports": String(args.loadBalancers?.[role]?.ports ?? 0),
             },
           },
         },
