@@ -103,6 +103,11 @@ export function serviceAccount(
   );
 }
 
+/** In test harnesses without nodes (or load balancers), Pulumi must not wait for readiness. */
+export function skipAwaitAnnotations(ctx: { skipAwait: boolean }): Record<string, string> {
+  return ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
+}
+
 /**
  * What every pod-running component (Workload, BatchJob, NodeAgent) starts with: its labels and
  * selector, the annotations of the workload object (named exceptions, and skip-await in harnesses),
@@ -114,7 +119,7 @@ export function podOwner(
   parent: pulumi.Resource,
 ): { labels: Labels; selector: Labels; annotations: Record<string, string>; awaitAnnotations: Record<string, string> } {
   const labels = labelsOf(args.id);
-  const awaitAnnotations: Record<string, string> = ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
+  const awaitAnnotations = skipAwaitAnnotations(ctx);
   serviceAccount(args.id.name, ctx.namespace, labels, args.exceptions, parent);
   return { labels, selector: selectorLabels(args.id), annotations: { ...exceptionsAnnotation(allExceptions(args)), ...awaitAnnotations }, awaitAnnotations };
 }

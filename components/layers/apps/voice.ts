@@ -10,6 +10,7 @@
  *                  all, egress to the TURN ports only, any number of replicas.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { skipAwaitAnnotations } from "../../kit/pod";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../../config/schema";
 import { EnvVar, secretEnv } from "../../kit/container";
@@ -78,7 +79,8 @@ export function voiceService(args: VoiceArgs, ctx: WorkloadContext, parent: pulu
     new k8s.core.v1.Service(
       `${NAME}-media`,
       {
-        metadata: { name: `${NAME}-media`, namespace: ns, labels: { ...workload.endpoint.selector, [EDGE_LABEL]: "true" } },
+        // Pulumi waits for the balancer's address, except in harnesses without a load-balancer controller.
+        metadata: { name: `${NAME}-media`, namespace: ns, labels: { ...workload.endpoint.selector, [EDGE_LABEL]: "true" }, annotations: skipAwaitAnnotations(ctx) },
         spec: {
           type: "LoadBalancer",
           externalTrafficPolicy: "Local",
