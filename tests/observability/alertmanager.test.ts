@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { FAKE_SECRETS, Rendered } from "../harness";
-import { MONITORING, configFile, configText, mainContainer, renderOnce, statefulSet, unsecret } from "./helpers";
+import { MONITORING, configFile, configText, mainContainer, renderOnce, statefulSet } from "./helpers";
 
 const EMAIL = { to: "oncall@example.com, sre@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" };
 const WEBHOOK = "https://hooks.example.com/alertmanager";
@@ -41,7 +41,7 @@ describe("observability: Alertmanager", () => {
     assert.ok(!text.includes(SMTP_PASSWORD), "password not in the ConfigMap");
     const cfg = configFile(wired, "alertmanager-config", "alertmanager.yml");
     const secret = wired.object("kubernetes:core/v1:Secret", "alertmanager-smtp", MONITORING).inputs;
-    assert.strictEqual(unsecret(secret.stringData).password, SMTP_PASSWORD);
+    assert.strictEqual(secret.stringData.password, SMTP_PASSWORD);
     const pod = statefulSet(wired, "alertmanager").spec.template.spec;
     const vol = pod.volumes.find((v: any) => v.secret?.secretName === "alertmanager-smtp");
     const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === vol.name);

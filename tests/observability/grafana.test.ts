@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Rendered } from "../harness";
-import { MONITORING, configFile, mainContainer, renderOnce, unsecret } from "./helpers";
+import { MONITORING, configFile, mainContainer, renderOnce } from "./helpers";
 
 describe("observability: Grafana", () => {
   let r: Rendered;
@@ -19,7 +19,7 @@ describe("observability: Grafana", () => {
       assert.strictEqual(e.value, undefined);
       const ref = e.valueFrom.secretKeyRef;
       const secret = r.object("kubernetes:core/v1:Secret", ref.name, MONITORING);
-      const value = unsecret(secret.inputs.stringData)[ref.key];
+      const value = secret.inputs.stringData[ref.key];
       assert.ok(typeof value === "string" && value.length >= 32, "a long value");
       assert.ok(!["admin", "VoiceHelper2025!", "SW2YcwTIb9zpOOhoPsMm"].includes(value), "not a published default");
       const generator = r.ofType("random:index/randomPassword:RandomPassword").find((x) => x.name === `${ref.name}-${ref.key}`);

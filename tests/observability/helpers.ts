@@ -17,13 +17,6 @@ export function configFile(r: Rendered, configMap: string, key: string): any {
   return parse(configText(r, configMap, key));
 }
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-/** A value as the mock runtime hands it over, with Pulumi's secret wrapper removed. */
-export function unsecret(v: any): any {
-  return v && typeof v === "object" && SECRET_SIG in v ? v.value : v;
-}
-
 export function statefulSet(r: Rendered, name: string): any {
   return r.object("kubernetes:apps/v1:StatefulSet", name, MONITORING).inputs;
 }

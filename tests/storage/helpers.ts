@@ -78,17 +78,9 @@ export function assertFromGeneratedSecret(out: Rendered, namespace: string, cont
   return value;
 }
 
-/** Pulumi's wire marker for a secret value. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-function unwrap(v: any): any {
-  return v && typeof v === "object" && SECRET_SIG in v ? v.value : v;
-}
-
-/** A rendered Secret's stringData, secret markers removed. */
+/** A rendered Secret's stringData (the harness has already removed Pulumi's secret markers). */
 export function secretData(secret: RenderedResource): Record<string, string> {
-  const data = unwrap(secret.inputs.stringData) ?? {};
-  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, unwrap(v)]));
+  return secret.inputs.stringData ?? {};
 }
 
 /** The argument that follows `flag` (`--flag value`) or is joined to it (`--flag=value`). */
