@@ -172,6 +172,7 @@ export class Platform extends pulumi.ComponentResource {
           ...base,
           clusterName: cfg.stack,
           alerting: cfg.alerting,
+          metrics: cfg.metrics,
           endpoints: { ...this.endpoints },
           elasticsearchAuth: storage?.elasticsearch && { username: storage.elasticsearch.username, password: storage.elasticsearch.password },
         },

@@ -111,8 +111,9 @@ const entries = {
   "posthog-zookeeper": { layer: "analytics", namespace: "posthog", description: "Coordination for PostHog's ClickHouse" },
 
   // observability
-  prometheus: { layer: "observability", namespace: "monitoring", description: "Prometheus: metrics and alert rules", needs: ["alertmanager"], public: { host: "prometheus", byDefault: false } },
+  prometheus: { layer: "observability", namespace: "monitoring", description: "Prometheus: metrics and alert rules", needs: ["alertmanager", "kube-state-metrics"], public: { host: "prometheus", byDefault: false } },
   alertmanager: { layer: "observability", namespace: "monitoring", description: "Alertmanager: alert routing" },
+  "kube-state-metrics": { layer: "observability", namespace: "monitoring", description: "kube-state-metrics: object state (restarts, replicas) of the platform namespaces as metrics" },
   grafana: { layer: "observability", namespace: "monitoring", description: "Grafana dashboards", needs: ["prometheus"], uses: ["jaeger"], public: { host: "grafana", byDefault: true } },
   jaeger: { layer: "observability", namespace: "monitoring", description: "Jaeger v2 tracing on Elasticsearch", needs: ["elasticsearch"], public: { host: "jaeger", byDefault: false } },
   fluentd: { layer: "observability", namespace: "monitoring", description: "Fluentd DaemonSet shipping container logs to Elasticsearch", daemon: true, needs: ["elasticsearch"] },

@@ -32,6 +32,8 @@ export const IMAGES = {
   prometheus: "quay.io/prometheus/prometheus:v3.7.3",
   alertmanager: "quay.io/prometheus/alertmanager:v0.29.0",
   grafana: "docker.io/grafana/grafana:12.3.0",
+  // The newest release the Go module proxy confirms (k8s.io/kube-state-metrics/v2).
+  kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
   jaeger: "docker.io/jaegertracing/jaeger:2.12.0",
   fluentd: "docker.io/fluent/fluentd-kubernetes-daemonset:v1.19.1-debian-elasticsearch8-1.0",
   // PostHog pins its own store versions (ClickHouse <= 25.12, Redis 7): its own instances.

@@ -30,6 +30,16 @@ export const EDGE_MODES = ["gateway-api", "ingress"] as const;
  *                  no inbound UDP into the cluster
  */
 export const VOICE_MEDIA_MODES = ["load-balancer", "turn"] as const;
+/**
+ * How Prometheus checks the kubelets' serving certificates when it scrapes them (volume, CPU and
+ * memory usage):
+ *   verify       against the cluster CA; works where kubelets get CA-signed serving certificates
+ *                (serverTLSBootstrap, most managed clusters)
+ *   skip-verify  accept any certificate; for kubelets with self-signed serving certificates (kubeadm's
+ *                default). Prometheus still authenticates with its token, so only choose it on a
+ *                network where node addresses cannot be spoofed
+ */
+export const KUBELET_TLS_MODES = ["verify", "skip-verify"] as const;
 
 /** Stack names that may (and must) render YAML instead of deploying. */
 const RENDER_STACK = /^render(-[a-z0-9-]+)?$/;
@@ -91,6 +101,7 @@ export interface PlatformConfig {
     /** SMTP password for `email` (login as `email.from`); a config secret. */
     smtpPassword?: pulumi.Output<string>;
   };
+  metrics: { kubeletTls: (typeof KUBELET_TLS_MODES)[number] };
   backup: {
     /** An S3-compatible store outside the cluster that receives a daily mirror of the object store; none = no mirror. */
     mirror?: { url: string; bucket: string; accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> };
@@ -209,6 +220,10 @@ const settingsSchema = z
       })
       .strict()
       .default({}),
+    metrics: z
+      .object({ kubeletTls: z.enum(KUBELET_TLS_MODES, { error: `must be one of: ${KUBELET_TLS_MODES.join(", ")}` }).default("verify") })
+      .strict()
+      .default({ kubeletTls: "verify" }),
     backup: z
       .object({
         mirror: z
@@ -405,6 +420,7 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     mesh: s.mesh,
     voiceMedia: { mode: s.voiceMedia.mode, turnUrls: s.voiceMedia.turnUrls, turnSharedSecret: wrap(secrets.turnSharedSecret) },
     alerting: { ...s.alerting, smtpPassword: wrap(secrets.smtpPassword) },
+    metrics: s.metrics,
     backup: {
       mirror: s.backup.mirror && {
         ...s.backup.mirror,

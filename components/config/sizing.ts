@@ -257,6 +257,12 @@ export const SIZING: Record<ServiceName, Rows> = {
     recommended: row(2, ["50m", "200m"], ["64Mi", "128Mi"], { storage: "1Gi" }),
     production: row(3, ["100m", "500m"], ["128Mi", "256Mi"], { storage: "2Gi" }),
   },
+  // Memory grows with the number of objects watched (platform namespaces only).
+  "kube-state-metrics": {
+    minimal: row(1, ["50m", "200m"], ["64Mi", "128Mi"]),
+    recommended: row(1, ["50m", "250m"], ["128Mi", "256Mi"]),
+    production: row(1, ["100m", "500m"], ["128Mi", "256Mi"]),
+  },
   grafana: {
     minimal: row(1, ["100m", "500m"], ["128Mi", "256Mi"], { storage: "1Gi" }),
     recommended: row(1, ["250m", "1"], ["256Mi", "512Mi"], { storage: "5Gi" }),

@@ -24,9 +24,16 @@ export interface ClusterReaderArgs {
   namespace: string;
   labels: Labels;
   rules: ReadRule[];
+  /**
+   * Bind only in these namespaces (RoleBindings to the ClusterRole), for workloads that read
+   * namespaced objects of namespaces known in advance. @default bound cluster-wide
+   */
+  bindIn?: readonly string[];
+  /** Distinguishes a second reader of the same workload (e.g. its cluster-scoped rules). @default none */
+  purpose?: string;
 }
 
-/** A ClusterRole holding only read rules, bound to the workload's ServiceAccount. */
+/** A ClusterRole holding only read rules, bound to the workload's ServiceAccount cluster-wide or in `bindIn`. */
 export function clusterReader(args: ClusterReaderArgs, parent: pulumi.Resource): k8s.rbac.v1.ClusterRole {
   for (const r of args.rules) {
     for (const v of r.verbs ?? READ_VERBS) {
@@ -36,23 +43,26 @@ export function clusterReader(args: ClusterReaderArgs, parent: pulumi.Resource):
     }
   }
   // Cluster-scoped names: the namespace keeps two stacks' roles in one cluster apart.
-  const roleName = `${args.namespace}-${args.name}`;
+  const suffix = args.purpose ? `-${args.purpose}` : "";
+  const roleName = `${args.namespace}-${args.name}${suffix}`;
   const role = new k8s.rbac.v1.ClusterRole(
-    `${args.name}-cluster-role`,
+    `${args.name}${suffix}-cluster-role`,
     {
       metadata: { name: roleName, labels: args.labels },
       rules: args.rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: [...(r.verbs ?? READ_VERBS)] })),
     },
     { parent },
   );
-  new k8s.rbac.v1.ClusterRoleBinding(
-    `${args.name}-cluster-role-binding`,
-    {
-      metadata: { name: roleName, labels: args.labels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-      subjects: [{ kind: "ServiceAccount", name: args.name, namespace: args.namespace }],
-    },
-    { parent },
-  );
+  const binding = {
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+    subjects: [{ kind: "ServiceAccount", name: args.name, namespace: args.namespace }],
+  };
+  if (args.bindIn === undefined) {
+    new k8s.rbac.v1.ClusterRoleBinding(`${args.name}${suffix}-cluster-role-binding`, { metadata: { name: roleName, labels: args.labels }, ...binding }, { parent });
+  } else {
+    for (const ns of new Set(args.bindIn)) {
+      new k8s.rbac.v1.RoleBinding(`${args.name}${suffix}-role-binding-${ns}`, { metadata: { name: roleName, namespace: ns, labels: args.labels }, ...binding }, { parent });
+    }
+  }
   return role;
 }

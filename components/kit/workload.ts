@@ -13,6 +13,7 @@ import { NamedException } from "./exceptions";
 import { Identity } from "./labels";
 import { Admission, Dependency, EgressRule, PortSpec, workloadPolicies } from "./network-policy";
 import { podOwner, podTemplate } from "./pod";
+import { podScrapeAnnotations } from "./scrape";
 import { Peer } from "./endpoint";
 
 /** What a layer gives each of its workloads. */
@@ -44,8 +45,8 @@ export interface WorkloadArgs {
   state?: { mountPath?: string; podManagementPolicy?: "OrderedReady" | "Parallel" };
   /** Port names the replicas use among themselves (cluster bus, gossip, replication). */
   peerPorts?: string[];
-  /** Prometheus scrape target. */
-  metrics?: { port: string; path: string };
+  /** Prometheus scrape target; `honorLabels` for exporters that report on other objects (see SCRAPE_ANNOTATIONS). */
+  metrics?: { port: string; path: string; honorLabels?: boolean };
   dependencies?: Dependency[];
   admissions?: Admission[];
   egress?: EgressRule[];
@@ -271,7 +272,7 @@ export class Workload extends pulumi.ComponentResource {
 /** Metrics a workload exposes: the pod annotations Prometheus' pod discovery keeps. */
 export function scrapeAnnotations(containers: ContainerSpec[], metrics: WorkloadArgs["metrics"]): Record<string, string> {
   if (!metrics) return {};
-  return { "prometheus.io/scrape": "true", "prometheus.io/port": String(findPort(containers, metrics.port).containerPort), "prometheus.io/path": metrics.path };
+  return podScrapeAnnotations({ port: findPort(containers, metrics.port).containerPort, path: metrics.path, honorLabels: metrics.honorLabels });
 }
 
 /** Admits the scrapers (when the stack runs Prometheus) to the metrics port, and only to it. */

@@ -88,6 +88,7 @@ export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>([
   "istio-cni",
   "prometheus",
   "alertmanager",
+  "kube-state-metrics",
   "grafana",
   "jaeger",
   "fluentd",

@@ -1,5 +1,6 @@
 /** Small readers for the observability tests: config files inside ConfigMaps, secret stringData. */
 import { parse } from "yaml";
+import { NAMESPACES, PLATFORM_NAMESPACES } from "../../components/config/catalog";
 import { ServiceEndpoint } from "../../components/kit/endpoint";
 import { Rendered, render } from "../harness";
 
@@ -23,6 +24,16 @@ export function statefulSet(r: Rendered, name: string): any {
 
 export function mainContainer(r: Rendered, name: string): any {
   return statefulSet(r, name).spec.template.spec.containers[0];
+}
+
+/** The platform namespaces a rendered stack creates (sorted): the ones it may watch and scrape. */
+export function platformNamespaces(r: Rendered): string[] {
+  const platform = PLATFORM_NAMESPACES.map((role) => NAMESPACES[role]) as string[];
+  return r
+    .ofType("kubernetes:core/v1:Namespace")
+    .map((n) => n.inputs.metadata.name as string)
+    .filter((n) => platform.includes(n))
+    .sort();
 }
 
 const renders = new Map<string, Promise<Rendered>>();

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { EXCEPTIONS_ANNOTATION } from "../../components/kit/exceptions";
 import { Rendered } from "../harness";
-import { MONITORING, configFile, mainContainer, renderOnce, statefulSet } from "./helpers";
+import { SCRAPE_ANNOTATIONS, discoveryLabel } from "../../components/kit/scrape";
+import { MONITORING, configFile, mainContainer, platformNamespaces, renderOnce, statefulSet } from "./helpers";
 
 describe("observability: Prometheus", () => {
   let dev: Rendered;
@@ -41,16 +42,49 @@ describe("observability: Prometheus", () => {
     assert.strictEqual(sts.spec.template.spec.securityContext.runAsUser, 65534);
   });
 
-  it("discovers pods annotated prometheus.io/scrape=true in the platform namespaces", () => {
-    const job = configFile(dev, "prometheus-config", "prometheus.yml").scrape_configs[0];
-    const sd = job.kubernetes_sd_configs[0];
-    assert.strictEqual(sd.role, "pod");
-    assert.deepStrictEqual([...sd.namespaces.names].sort(), ["voicehelper", "voicehelper-monitoring", "voicehelper-posthog", "voicehelper-storage"]);
-    const keep = job.relabel_configs.find((x: any) => x.action === "keep");
-    assert.deepStrictEqual(keep.source_labels, ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"]);
-    assert.strictEqual(keep.regex, "true");
-    const targets = job.relabel_configs.filter((x: any) => x.target_label).map((x: any) => x.target_label);
-    for (const t of ["__metrics_path__", "__address__", "namespace", "pod", "service"]) assert.ok(targets.includes(t), `sets ${t}`);
+  it("discovers annotated pods in the platform namespaces this stack creates; exporters get a job of their own that keeps their labels", () => {
+    const cfg = configFile(dev, "prometheus-config", "prometheus.yml");
+    const created = platformNamespaces(dev);
+    assert.ok(!created.includes("voicehelper-posthog"), "dev sends analytics to PostHog Cloud: no posthog namespace");
+    for (const [jobName, honor] of [["kubernetes-pods", "drop"], ["kubernetes-exporters", "keep"]] as const) {
+      const job = cfg.scrape_configs.find((j: any) => j.job_name === jobName);
+      assert.ok(job, `job ${jobName}`);
+      const sd = job.kubernetes_sd_configs[0];
+      assert.strictEqual(sd.role, "pod");
+      assert.deepStrictEqual([...sd.namespaces.names].sort(), created);
+      const scrape = job.relabel_configs.find((x: any) => x.source_labels?.[0] === discoveryLabel(SCRAPE_ANNOTATIONS.enabled));
+      assert.deepStrictEqual([scrape.action, scrape.regex], ["keep", "true"]);
+      const exporter = job.relabel_configs.find((x: any) => x.source_labels?.[0] === discoveryLabel(SCRAPE_ANNOTATIONS.honorLabels));
+      assert.deepStrictEqual([exporter.action, exporter.regex], [honor, "true"], `${jobName} ${honor}s exporters`);
+      assert.strictEqual(job.honor_labels === true, honor === "keep");
+      const targets = job.relabel_configs.filter((x: any) => x.target_label).map((x: any) => x.target_label);
+      for (const t of ["__metrics_path__", "__address__", "namespace", "pod", "service"]) assert.ok(targets.includes(t), `sets ${t}`);
+    }
+  });
+
+  it("the annotation names in the scrape config are the ones the kit puts on pods", () => {
+    const gateway = dev.object("kubernetes:apps/v1:Deployment", "gateway").inputs.spec.template.metadata.annotations;
+    const job = configFile(dev, "prometheus-config", "prometheus.yml").scrape_configs.find((j: any) => j.job_name === "kubernetes-pods");
+    const used = job.relabel_configs.flatMap((x: any) => x.source_labels ?? []).filter((l: string) => l.startsWith("__meta_kubernetes_pod_annotation_"));
+    for (const key of Object.keys(gateway).filter((k) => k.startsWith("prometheus.io/"))) assert.ok(used.includes(discoveryLabel(key)), `${key} is read`);
+    assert.ok(used.includes("__meta_kubernetes_pod_annotation_prometheus_io_scrape"));
+  });
+
+  it("scrapes every kubelet over HTTPS with its token, verifying the kubelet's certificate against the cluster CA unless told otherwise", async () => {
+    const jobs = (r: Rendered) => configFile(r, "prometheus-config", "prometheus.yml").scrape_configs.filter((j: any) => j.kubernetes_sd_configs[0].role === "node");
+    const verified = jobs(dev);
+    assert.deepStrictEqual(verified.map((j: any) => [j.job_name, j.metrics_path]), [["kubelet", "/metrics"], ["kubelet-cadvisor", "/metrics/cadvisor"]]);
+    for (const j of verified) {
+      assert.strictEqual(j.scheme, "https");
+      assert.strictEqual(j.authorization.credentials_file, "/var/run/secrets/kubernetes.io/serviceaccount/token");
+      assert.deepStrictEqual(j.tls_config, { ca_file: "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt" });
+      // Only the platform's pods: the kubelet reports on every pod of its node.
+      const ns = j.metric_relabel_configs.find((x: any) => x.source_labels[0] === "namespace");
+      assert.strictEqual(ns.action, "keep");
+      assert.deepStrictEqual(ns.regex.split("|").map((x: string) => x.replace(/\\/g, "")).sort(), platformNamespaces(dev));
+    }
+    const skipping = jobs(await renderOnce("dev", { metrics: { kubeletTls: "skip-verify" } }));
+    for (const j of skipping) assert.deepStrictEqual(j.tls_config, { insecure_skip_verify: true });
   });
 
   it("sends alerts to every Alertmanager replica and labels them with the cluster", () => {
@@ -70,26 +104,33 @@ describe("observability: Prometheus", () => {
     assert.strictEqual(statefulSet(dev, "grafana").spec.template.spec.automountServiceAccountToken, false);
   });
 
-  it("RBAC: a ClusterRole with get/list/watch on pods, services, endpoints and endpointslices only, bound to its ServiceAccount", () => {
-    const roles = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter((r) => r.inputs.metadata.name.includes("prometheus"));
-    assert.strictEqual(roles.length, 1);
-    const rules = roles[0].inputs.rules;
-    const granted = rules.flatMap((x: any) => x.resources.map((res: string) => `${x.apiGroups.join(",")}/${res}`)).sort();
-    assert.deepStrictEqual(granted, ["/endpoints", "/pods", "/services", "discovery.k8s.io/endpointslices"]);
-    for (const x of rules) assert.deepStrictEqual([...x.verbs].sort(), ["get", "list", "watch"]);
-    const binding = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").find((b) => b.inputs.metadata.name.includes("prometheus"))!.inputs;
-    assert.strictEqual(binding.roleRef.name, roles[0].inputs.metadata.name);
-    assert.deepStrictEqual(binding.subjects, [{ kind: "ServiceAccount", name: "prometheus", namespace: MONITORING }]);
+  it("RBAC: reads pods, services and endpoints only in the platform namespaces; nodes cluster-wide for discovery and nodes/metrics for the kubelets; nothing else", () => {
+    const roles = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter((r) => r.inputs.metadata.name.startsWith(`${MONITORING}-prometheus`));
+    const grants = (role: any) => role.inputs.rules.flatMap((x: any) => x.resources.map((res: string) => `${x.apiGroups.join(",")}/${res}:${[...x.verbs].sort().join(",")}`)).sort();
+    const byName = Object.fromEntries(roles.map((r) => [r.inputs.metadata.name, r]));
+    assert.deepStrictEqual(Object.keys(byName).sort(), [`${MONITORING}-prometheus`, `${MONITORING}-prometheus-nodes`]);
+    assert.deepStrictEqual(grants(byName[`${MONITORING}-prometheus`]), ["/endpoints:get,list,watch", "/pods:get,list,watch", "/services:get,list,watch", "discovery.k8s.io/endpointslices:get,list,watch"]);
+    assert.deepStrictEqual(grants(byName[`${MONITORING}-prometheus-nodes`]), ["/nodes/metrics:get", "/nodes:list,watch"]);
+    const subject = [{ kind: "ServiceAccount", name: "prometheus", namespace: MONITORING }];
+    const namespaced = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((b) => b.inputs.roleRef.name === `${MONITORING}-prometheus`);
+    assert.deepStrictEqual(namespaced.map((b) => b.inputs.metadata.namespace).sort(), platformNamespaces(dev));
+    for (const b of namespaced) assert.deepStrictEqual(b.inputs.subjects, subject);
+    const clusterWide = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").filter((b) => b.inputs.metadata.name.startsWith(`${MONITORING}-prometheus`));
+    assert.deepStrictEqual(clusterWide.map((b) => b.inputs.roleRef.name), [`${MONITORING}-prometheus-nodes`]);
+    assert.deepStrictEqual(clusterWide[0].inputs.subjects, subject);
   });
 
-  it("egress: the Kubernetes API and every port of the platform namespaces' pods (targets are discovered)", () => {
+  it("egress: the Kubernetes API, every port of the platform namespaces' pods (targets are discovered) and the kubelets' port", () => {
     const egress = dev.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "prometheus-egress", MONITORING).inputs.spec.egress;
     const api = egress.find((e: any) => e.ports?.some((p: any) => p.port === 6443));
     assert.ok(api, "Kubernetes API egress");
-    const scrape = egress.find((e: any) => e.ports === undefined);
-    assert.ok(scrape, "one rule without a port list");
-    const namespaces = scrape.to.map((t: any) => t.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).sort();
-    assert.deepStrictEqual(namespaces, ["voicehelper", "voicehelper-monitoring", "voicehelper-posthog", "voicehelper-storage"]);
-    assert.ok(scrape.to.every((t: any) => t.podSelector === undefined && t.ipBlock === undefined), "namespaces only, nothing outside the platform");
+    const scrape = egress.filter((e: any) => e.ports === undefined);
+    assert.strictEqual(scrape.length, 1, "one rule without a port list");
+    const namespaces = scrape[0].to.map((t: any) => t.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).sort();
+    assert.deepStrictEqual(namespaces, platformNamespaces(dev));
+    assert.ok(scrape[0].to.every((t: any) => t.podSelector === undefined && t.ipBlock === undefined), "namespaces only, nothing outside the platform");
+    const kubelets = egress.filter((e: any) => e.ports?.some((p: any) => p.port === 10250));
+    assert.strictEqual(kubelets.length, 1);
+    assert.deepStrictEqual(kubelets[0].ports, [{ protocol: "TCP", port: 10250 }], "node addresses on the kubelet port only");
   });
 });

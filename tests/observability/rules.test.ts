@@ -36,18 +36,24 @@ describe("observability: alert rules (seed 003)", () => {
     });
   }
 
-  it("has no alert the seed does not ask for", () => {
-    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), SEED_003.map((x) => x.alert).sort());
+  it("has no alert the seed does not ask for, except the one that says when the seed's disk, CPU and memory alerts are blind", () => {
+    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown"].sort());
+    const blind = alertRules().find((x) => x.alert === "MetricsSourceDown")!;
+    assert.strictEqual(blind.expr, 'up{job=~"kubelet|kubelet-cadvisor"} == 0');
+    const fed = alertRules().filter((x) => x.source.job === "kubelet" || x.source.job === "kubelet-cadvisor").map((x) => x.alert);
+    assert.deepStrictEqual(fed.sort(), ["CPUNearLimit", "MemoryNearLimit", "MetricsSourceDown", "VolumeAlmostFull"]);
   });
 
-  it("service down is `up == 0` on the pod scrape job; latency is p95 over *_request_duration_seconds", () => {
+  it("service down is `up == 0` on both pod scrape jobs; latency is p95 over *_request_duration_seconds", () => {
     const by = (a: string) => alertRules().find((x) => x.alert === a)!;
-    assert.match(by("ServiceDown").expr, /^up\{job="kubernetes-pods"\} == 0$/);
+    assert.match(by("ServiceDown").expr, /^up\{job=~"kubernetes-pods\|kubernetes-exporters"\} == 0$/);
     assert.match(by("HighLatency").expr, /histogram_quantile\(0\.95, .*_request_duration_seconds_bucket/);
     assert.match(by("HighErrorRate").expr, /http_requests_total\{code=~"5\.\."\}/);
     assert.match(by("ModelRouterHighErrorRate").expr, /model_router_requests_total\{status=~/);
     assert.match(by("VolumeAlmostFull").expr, /kubelet_volume_stats_available_bytes \/ kubelet_volume_stats_capacity_bytes/);
-    assert.match(by("DatabaseConnectionsHigh").expr, /pg_stat_activity_count.*\/.*pg_settings_max_connections/);
+    // CloudNativePG's exporter: backends over the max_connections setting, per instance.
+    assert.match(by("DatabaseConnectionsHigh").expr, /sum by \(namespace, service, pod\) \(cnpg_backends_total\) \/ max by \(namespace, service, pod\) \(cnpg_pg_settings_setting\{name="max_connections"\}\)/);
+    assert.match(by("FrequentRestarts").expr, /kube_pod_container_status_restarts_total\[1h\]/);
   });
 
   it("takes thresholds from its argument, not from literals", () => {

@@ -24,6 +24,8 @@ export const OBSERVABILITY_DEFAULTS = {
     /** Free share of a volume (seed 003: < 10%). */
     diskFreeRatio: 0.1,
     diskFor: "5m",
+    /** A kubelet scrape failing this long blinds the volume, CPU and memory alerts of its node's pods. */
+    metricsSourceDownFor: "5m",
     /** Share of the container's CPU limit (seed 003: > 80% for 5 minutes). */
     cpuOfLimit: 0.8,
     cpuFor: "5m",

@@ -4,7 +4,7 @@
  * deployed yet (Jaeger or Fluentd without Elasticsearch) is skipped and reported in `skipped`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACES, PLATFORM_NAMESPACES, ServiceName } from "../../config/catalog";
+import { CATALOG, NAMESPACES, PLATFORM_NAMESPACES, ServiceName } from "../../config/catalog";
 import { IMAGES } from "../../config/images";
 import { PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
@@ -14,6 +14,7 @@ import { grafana } from "./grafana";
 import { ElasticsearchAuth } from "./elasticsearch";
 import { fluentd } from "./fluentd";
 import { jaeger } from "./jaeger";
+import { kubeStateMetrics } from "./kube-state-metrics";
 import { prometheus } from "./prometheus";
 import { alertRules } from "./rules";
 
@@ -23,6 +24,7 @@ export interface ObservabilityLayerArgs extends LayerArgs {
   /** The `cluster` label on alerts (the stack name): Alertmanager groups by it. */
   clusterName: string;
   alerting: PlatformConfig["alerting"];
+  metrics: PlatformConfig["metrics"];
   /** Endpoints of the layers below. */
   endpoints: Endpoints;
   /** Alert thresholds. @default OBSERVABILITY_DEFAULTS.thresholds (seed 003) */
@@ -41,6 +43,17 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
     const deployed = [...args.services];
     const endpoints = (): Endpoints => ({ ...args.endpoints, ...this.endpoints });
 
+    // The platform namespaces this stack creates: the only ones watched and scraped.
+    const watched = PLATFORM_NAMESPACES.filter((role) => deployed.some((s) => CATALOG[s].namespace === role)).map((role) => NAMESPACES[role]);
+
+    if (isDeployed(args, "kube-state-metrics")) {
+      this.endpoints["kube-state-metrics"] = kubeStateMetrics(
+        { image: IMAGES.kubeStateMetrics, size: args.sizes["kube-state-metrics"], namespaces: watched },
+        contextFor(args, "kube-state-metrics", "platform"),
+        this,
+      );
+    }
+
     let alertmanagerTargets: string[] = [];
     if (isDeployed(args, "alertmanager")) {
       const am = alertmanager({ image: IMAGES.alertmanager, size: args.sizes.alertmanager, alerting: args.alerting }, contextFor(args, "alertmanager", "platform"), this);
@@ -54,7 +67,8 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           image: IMAGES.prometheus,
           size: args.sizes.prometheus,
           clusterName: args.clusterName,
-          namespaces: PLATFORM_NAMESPACES.map((role) => NAMESPACES[role]),
+          namespaces: watched,
+          kubeletTls: args.metrics.kubeletTls,
           alertmanagers: alertmanagerTargets,
           rules: alertRules(args.thresholds ?? OBSERVABILITY_DEFAULTS.thresholds),
           dependencies: dependenciesOf("prometheus", endpoints(), deployed),

@@ -7,19 +7,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { NAMESPACES } from "../../config/catalog";
 import { memoryBytes } from "../../config/quantity";
-import { ServiceSize } from "../../config/schema";
+import { PlatformConfig, ServiceSize } from "../../config/schema";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
 import { configFiles } from "../../kit/config-map";
 import { httpProbe, startupAllowance } from "../../kit/container";
 import { Peer, ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf, selectorLabels } from "../../kit/labels";
-import { Dependency, kubernetesApiEgress, namespacesEgress } from "../../kit/network-policy";
+import { Dependency, externalEgress, kubernetesApiEgress, namespacesEgress } from "../../kit/network-policy";
 import { clusterReader } from "../../kit/rbac";
+import { SCRAPE_ANNOTATIONS, discoveryLabel } from "../../kit/scrape";
 import { Workload, WorkloadContext } from "../../kit/workload";
 import { OBSERVABILITY_DEFAULTS } from "./defaults";
-import { AlertRule, POD_JOB, RULES_DIR, rulesFile } from "./rules";
+import { AlertRule, CADVISOR_JOB, EXPORTER_JOB, KUBELET_JOB, POD_JOB, RULES_DIR, rulesFile } from "./rules";
 
 const PORT = 9090;
+/** The kubelet's authenticated HTTPS port (node discovery reports it per node; this is for the NetworkPolicy). */
+const KUBELET_PORT = 10250;
 const UID = 65534; // nobody, the image's user
 const NAME = "prometheus";
 const COMPONENT = "metrics";
@@ -41,8 +44,9 @@ export interface PrometheusArgs {
   size: ServiceSize;
   /** `cluster` label on every alert and series sent out (Alertmanager groups by it). */
   clusterName: string;
-  /** Namespaces whose pods are discovered and scraped. */
+  /** Namespaces whose pods are discovered and scraped (they must exist: Prometheus may read only these). */
   namespaces: readonly string[];
+  kubeletTls: KubeletTls;
   /** Every Alertmanager replica as "host:port": Prometheus must send each alert to all of them. */
   alertmanagers: readonly string[];
   rules: AlertRule[];
@@ -53,8 +57,66 @@ export interface PrometheusOutputs {
   endpoint: ServiceEndpoint;
 }
 
+/** Where the service account's token and the cluster CA are mounted in every pod that has them. */
+const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+const IPV6_ADDRESS = "(\\d+);(([A-Fa-f0-9]{1,4}::?){1,7}[A-Fa-f0-9]{1,4})";
+const IPV4_ADDRESS = "(\\d+);((([0-9]+?)(\\.|$)){4})";
+
+/**
+ * A job over the pods annotated for scraping (see kit/scrape.ts). `exporters` selects the pods that
+ * report on other objects: they get `honor_labels` so their series keep the namespace, pod and
+ * container they describe; every other pod's series are labelled with the pod itself.
+ */
+function podJob(jobName: string, namespaces: readonly string[], exporters: boolean): Record<string, unknown> {
+  return {
+    job_name: jobName,
+    ...(exporters ? { honor_labels: true } : {}),
+    kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [...namespaces] } }],
+    relabel_configs: [
+      { source_labels: [discoveryLabel(SCRAPE_ANNOTATIONS.enabled)], action: "keep", regex: "true" },
+      { source_labels: [discoveryLabel(SCRAPE_ANNOTATIONS.honorLabels)], action: exporters ? "keep" : "drop", regex: "true" },
+      // Pods that are not running yet (or any more) have nothing to scrape.
+      { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed" },
+      { source_labels: [discoveryLabel(SCRAPE_ANNOTATIONS.path)], action: "replace", regex: "(.+)", target_label: "__metrics_path__" },
+      // The annotated port on the pod's IP (IPv6, then IPv4). A pod is discovered once per container
+      // port; after this rewrite those targets are identical and Prometheus scrapes the pod once.
+      { source_labels: [discoveryLabel(SCRAPE_ANNOTATIONS.port), "__meta_kubernetes_pod_ip"], action: "replace", regex: IPV6_ADDRESS, replacement: "[$2]:$1", target_label: "__address__" },
+      { source_labels: [discoveryLabel(SCRAPE_ANNOTATIONS.port), "__meta_kubernetes_pod_ip"], action: "replace", regex: IPV4_ADDRESS, replacement: "$2:$1", target_label: "__address__" },
+      { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
+      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+      { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], target_label: "service" },
+    ],
+  };
+}
+
+/**
+ * A job over every node's kubelet (on the port the node reports), authenticated with Prometheus'
+ * token (the kubelet authorizes it as nodes/metrics). The kubelet reports on every pod of its node:
+ * only the platform namespaces' series are kept.
+ */
+function kubeletJob(jobName: string, path: string, namespaces: readonly string[], tls: KubeletTls, keepMetrics?: string): Record<string, unknown> {
+  return {
+    job_name: jobName,
+    scheme: "https",
+    metrics_path: path,
+    kubernetes_sd_configs: [{ role: "node" }],
+    authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+    tls_config: tls === "verify" ? { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` } : { insecure_skip_verify: true },
+    relabel_configs: [{ source_labels: ["__meta_kubernetes_node_name"], target_label: "node" }],
+    metric_relabel_configs: [
+      ...(keepMetrics ? [{ source_labels: ["__name__"], action: "keep", regex: keepMetrics }] : []),
+      { source_labels: ["namespace"], action: "keep", regex: namespaces.map(escapeRegex).join("|") },
+    ],
+  };
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+export type KubeletTls = PlatformConfig["metrics"]["kubeletTls"];
+
 /** The Prometheus configuration file as an object (rendered to YAML by the caller). */
-export function prometheusConfig(args: Pick<PrometheusArgs, "clusterName" | "namespaces" | "alertmanagers">): Record<string, unknown> {
+export function prometheusConfig(args: Pick<PrometheusArgs, "clusterName" | "namespaces" | "alertmanagers" | "kubeletTls">): Record<string, unknown> {
   return {
     global: {
       scrape_interval: OBSERVABILITY_DEFAULTS.scrapeInterval,
@@ -66,35 +128,12 @@ export function prometheusConfig(args: Pick<PrometheusArgs, "clusterName" | "nam
       alertmanagers: [{ api_version: "v2", static_configs: [{ targets: [...args.alertmanagers] }] }],
     },
     scrape_configs: [
-      {
-        job_name: POD_JOB,
-        kubernetes_sd_configs: [{ role: "pod", namespaces: { names: [...args.namespaces] } }],
-        relabel_configs: [
-          { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
-          // Pods that are not running yet (or any more) have nothing to scrape.
-          { source_labels: ["__meta_kubernetes_pod_phase"], action: "drop", regex: "Pending|Succeeded|Failed" },
-          { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"], action: "replace", regex: "(.+)", target_label: "__metrics_path__" },
-          // The annotated port on the pod's IP (IPv6, then IPv4). A pod is discovered once per container
-          // port; after this rewrite those targets are identical and Prometheus scrapes the pod once.
-          {
-            source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"],
-            action: "replace",
-            regex: "(\\d+);(([A-Fa-f0-9]{1,4}::?){1,7}[A-Fa-f0-9]{1,4})",
-            replacement: "[$2]:$1",
-            target_label: "__address__",
-          },
-          {
-            source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_port", "__meta_kubernetes_pod_ip"],
-            action: "replace",
-            regex: "(\\d+);((([0-9]+?)(\\.|$)){4})",
-            replacement: "$2:$1",
-            target_label: "__address__",
-          },
-          { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
-          { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
-          { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], target_label: "service" },
-        ],
-      },
+      podJob(POD_JOB, args.namespaces, false),
+      podJob(EXPORTER_JOB, args.namespaces, true),
+      // Volume usage (VolumeAlmostFull); the kubelet's own metrics are not needed.
+      kubeletJob(KUBELET_JOB, "/metrics", args.namespaces, args.kubeletTls, "kubelet_volume_stats_.+"),
+      // Containers' CPU and memory usage and limits (CPUNearLimit, MemoryNearLimit).
+      kubeletJob(CADVISOR_JOB, "/metrics/cadvisor", args.namespaces, args.kubeletTls),
     ],
   };
 }
@@ -110,16 +149,31 @@ export function prometheus(args: PrometheusArgs, ctx: WorkloadContext, parent: p
   const config = configFiles(`${NAME}-config`, ctx.namespace, labels, { "prometheus.yml": configYaml }, parent);
   const rules = configFiles(`${NAME}-rules`, ctx.namespace, labels, { "alerts.yaml": rulesYaml }, parent);
 
-  // Pod discovery reads pods; services, endpoints and endpoint slices let service- and
-  // endpoint-based scrape configs be added without another RBAC change. Read-only.
+  // Pod discovery reads pods (services, endpoints and endpoint slices let service-based jobs be added
+  // without another RBAC change), only in the platform namespaces; node discovery lists nodes, and
+  // nodes/metrics is what the kubelet asks of a scraper. Read-only throughout.
   clusterReader(
     {
       name: NAME,
       namespace: ctx.namespace,
       labels,
+      bindIn: args.namespaces,
       rules: [
         { apiGroups: [""], resources: ["pods", "services", "endpoints"] },
         { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"] },
+      ],
+    },
+    parent,
+  );
+  clusterReader(
+    {
+      name: NAME,
+      namespace: ctx.namespace,
+      labels,
+      purpose: "nodes",
+      rules: [
+        { apiGroups: [""], resources: ["nodes"], verbs: ["list", "watch"] },
+        { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
       ],
     },
     parent,
@@ -166,11 +220,13 @@ export function prometheus(args: PrometheusArgs, ctx: WorkloadContext, parent: p
         // no static list of ports exists, so every pod of the platform namespaces is reachable.
         // Each target still admits Prometheus only on its metrics port (the kit's "metrics" policy).
         namespacesEgress("scrape-targets", args.namespaces),
+        // Kubelets listen on the nodes' addresses, which no pod or namespace selector matches.
+        externalEgress("kubelets", [KUBELET_PORT]),
       ],
       exceptions: [
         {
           rule: "no-service-account-token",
-          reason: "Prometheus discovers its scrape targets through the Kubernetes API (kubernetes_sd_configs), authenticated by its ServiceAccount token",
+          reason: "Prometheus discovers its scrape targets through the Kubernetes API (kubernetes_sd_configs) and authenticates to the kubelets with its ServiceAccount token",
         },
       ],
       podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(config.hash, rules.hash) },

@@ -25,12 +25,16 @@ export interface AlertRule {
   for: string;
   summary: string;
   description: string;
-  /** Where the series come from; anything but Prometheus' own pod discovery needs that exporter scraped. */
-  source: string;
+  /** Where the series come from: the scrape job that collects them (prometheus.ts) and what exports them. */
+  source: { job: ScrapeJob; exporter: string };
 }
 
-/** The job name of the pod-discovery scrape config (prometheus.ts). */
+/** The scrape jobs of prometheus.ts, by name. */
 export const POD_JOB = "kubernetes-pods";
+export const EXPORTER_JOB = "kubernetes-exporters";
+export const KUBELET_JOB = "kubelet";
+export const CADVISOR_JOB = "kubelet-cadvisor";
+export type ScrapeJob = typeof POD_JOB | typeof EXPORTER_JOB | typeof KUBELET_JOB | typeof CADVISOR_JOB;
 
 /** The rule file's mount directory inside the Prometheus container. */
 export const RULES_DIR = "/etc/prometheus/rules";
@@ -66,13 +70,14 @@ export const SIGNALS = {
     "(.+)",
   ),
   restartsLastHour: serviceFrom(`increase(kube_pod_container_status_restarts_total[1h])`, "container", "(.+)"),
-  dbConnectionRatio: `sum by (namespace, service, pod) (pg_stat_activity_count) / max by (namespace, service, pod) (pg_settings_max_connections)`,
+  dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
 } as const;
 
-const FROM_PODS = "the services' own /metrics, discovered by Prometheus' pod scrape config";
-const FROM_KUBELET = "the kubelet (cAdvisor and volume stats): needs a kubelet scrape job with nodes/metrics access, which this layer does not configure";
-const FROM_KSM = "kube-state-metrics, which this layer does not deploy";
-const FROM_PG = "postgres_exporter (pg_stat_activity_count, pg_settings_max_connections) next to PostgreSQL; CloudNativePG's built-in exporter names them cnpg_backends_total and cnpg_pg_settings_setting";
+const FROM_PODS = { job: POD_JOB, exporter: "the services' own /metrics, discovered from their pods' scrape annotations" } as const;
+const FROM_KUBELET = { job: KUBELET_JOB, exporter: "the kubelets' volume statistics" } as const;
+const FROM_CADVISOR = { job: CADVISOR_JOB, exporter: "the kubelets' cAdvisor (container usage and limits)" } as const;
+const FROM_KSM = { job: EXPORTER_JOB, exporter: "kube-state-metrics" } as const;
+const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (port 9187) on every PostgreSQL pod" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
@@ -83,7 +88,7 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       alert: "ServiceDown",
       severity: "critical",
       seed: "service unavailable (> 1 minute)",
-      expr: `up{job="${POD_JOB}"} == 0`,
+      expr: `up{job=~"${POD_JOB}|${EXPORTER_JOB}"} == 0`,
       threshold: 0,
       for: t.downFor,
       summary: "{{ $labels.service }} is down",
@@ -99,7 +104,7 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       for: t.errorFor,
       summary: "{{ $labels.service }} answers more than " + pct(t.errorRatio) + " of requests with 5xx",
       description: `{{ $value | humanizePercentage }} of {{ $labels.service }}'s HTTP requests failed with a 5xx over the last 5 minutes (threshold ${pct(t.errorRatio)}).`,
-      source: `${FROM_PODS} (http_requests_total with a code label)`,
+      source: FROM_PODS,
     },
     {
       alert: "ModelRouterHighErrorRate",
@@ -110,7 +115,7 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       for: t.errorFor,
       summary: "The Model Router fails more than " + pct(t.errorRatio) + " of requests",
       description: `{{ $value | humanizePercentage }} of model_router_requests_total had a failing status over the last 5 minutes (threshold ${pct(t.errorRatio)}).`,
-      source: `${FROM_PODS} (model_router_requests_total with a status label)`,
+      source: FROM_PODS,
     },
     {
       alert: "HighLatency",
@@ -121,7 +126,7 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       for: t.latencyFor,
       summary: `{{ $labels.service }}'s p95 latency is above ${t.latencyP95Seconds}s`,
       description: `The 95th percentile of {{ $labels.service }}'s request duration is {{ $value | humanizeDuration }} (threshold ${t.latencyP95Seconds}s).`,
-      source: `${FROM_PODS} (*_request_duration_seconds histograms)`,
+      source: FROM_PODS,
     },
     {
       alert: "VolumeAlmostFull",
@@ -135,6 +140,19 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       source: FROM_KUBELET,
     },
     {
+      alert: "MetricsSourceDown",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute), applied to the sources the disk, CPU and memory alerts read",
+      expr: `up{job=~"${KUBELET_JOB}|${CADVISOR_JOB}"} == 0`,
+      threshold: 0,
+      for: t.metricsSourceDownFor,
+      summary: "Prometheus cannot scrape the kubelet of {{ $labels.node }}",
+      description:
+        `The {{ $labels.job }} scrape of {{ $labels.node }} has failed for ${t.metricsSourceDownFor}: volume, CPU and memory alerts for its pods cannot fire. ` +
+        "A certificate error means the kubelets serve self-signed certificates: set the stack's metrics.kubeletTls to skip-verify, or give kubelets CA-signed serving certificates.",
+      source: FROM_KUBELET,
+    },
+    {
       alert: "CPUNearLimit",
       severity: "warning",
       seed: "CPU usage above 80% (> 5 minutes)",
@@ -143,7 +161,7 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       for: t.cpuFor,
       summary: "{{ $labels.pod }}/{{ $labels.container }} uses more than " + pct(t.cpuOfLimit) + " of its CPU limit",
       description: `{{ $labels.container }} in {{ $labels.pod }} has used {{ $value | humanizePercentage }} of its CPU limit for ${t.cpuFor}; it is being throttled or about to be.`,
-      source: FROM_KUBELET,
+      source: FROM_CADVISOR,
     },
     {
       alert: "MemoryNearLimit",
@@ -154,7 +172,7 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       for: t.memoryFor,
       summary: "{{ $labels.pod }}/{{ $labels.container }} uses more than " + pct(t.memoryOfLimit) + " of its memory limit",
       description: `{{ $labels.container }} in {{ $labels.pod }} has used {{ $value | humanizePercentage }} of its memory limit for ${t.memoryFor}; it will be OOM-killed at 100%.`,
-      source: FROM_KUBELET,
+      source: FROM_CADVISOR,
     },
     {
       alert: "FrequentRestarts",

@@ -11,12 +11,15 @@ import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { exceptionsAnnotation } from "../../kit/exceptions";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { KUBERNETES_API_EGRESS, workloadPolicies } from "../../kit/network-policy";
+import { podScrapeAnnotations } from "../../kit/scrape";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
 import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs } from "./cnpg-operator";
 import { ObjectStore } from "./object-store";
 
 const PORT = 5432;
+/** CloudNativePG's instance manager exports PostgreSQL's metrics (backends, settings, replication) here. */
+const METRICS_PORT = 9187;
 
 /** The platform's databases (seed 003); each is owned by a role of the same name. */
 export const DATABASES = ["identity", "conversation", "knowledge", "model_router"] as const;
@@ -101,7 +104,11 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
         // Applied by the operator to the pods it creates, so the policy pack sees the exception.
         inheritedMetadata: {
           labels,
-          annotations: exceptionsAnnotation([{ rule: "no-service-account-token", reason: "CloudNativePG's instance manager watches its Cluster through the Kubernetes API" }]),
+          annotations: {
+            ...exceptionsAnnotation([{ rule: "no-service-account-token", reason: "CloudNativePG's instance manager watches its Cluster through the Kubernetes API" }]),
+            // Prometheus' pod discovery finds the instances by these (no PodMonitor: no Prometheus Operator).
+            ...podScrapeAnnotations({ port: METRICS_PORT, path: "/metrics" }),
+          },
         },
         storage: { size: args.size.storage, storageClass: ctx.storageClass },
         resources: { requests: args.size.resources.requests, limits: args.size.resources.limits },
@@ -173,6 +180,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
       admissions: [
         ...(instances > 1 ? [{ role: "peers", from: [self], ports: [PORT] }] : []),
         ...(args.operator ? [{ role: "operator", from: [args.operator.peer], ports: [...CNPG_INSTANCE_PORTS] }] : []),
+        ...(ctx.scrapers ? [{ role: "metrics", from: [ctx.scrapers], ports: [METRICS_PORT] }] : []),
       ],
       egress: [KUBERNETES_API_EGRESS],
       ambient: ctx.ambient,
