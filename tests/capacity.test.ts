@@ -14,8 +14,11 @@ const TURN = { mode: "turn", turnUrls: ["turns:turn.example.com:5349"] };
 
 const GiB = 2 ** 30;
 
+/** Neo4j Enterprise: its cluster is the larger of Neo4j's two footprints (Community is one node in every tier). */
+const NEO4J_CLUSTER = { edition: "enterprise", acceptLicenseAgreement: "eval" };
+
 function totals(tier: Tier, scale: "steady" | "max") {
-  const cfg = loadConfig("capacity", { ...stackSettings("dev", { sizing: tier, posthog: { mode: "self-hosted" }, voiceMedia: TURN }) });
+  const cfg = loadConfig("capacity", { ...stackSettings("dev", { sizing: tier, posthog: { mode: "self-hosted" }, voiceMedia: TURN, neo4j: NEO4J_CLUSTER }) });
   let cpu = 0;
   let memory = 0;
   for (const s of SERVICE_NAMES) {
@@ -27,7 +30,7 @@ function totals(tier: Tier, scale: "steady" | "max") {
   return { cpu, memoryGi: memory / GiB };
 }
 
-describe("capacity per tier (whole catalog, PostHog self-hosted)", () => {
+describe("capacity per tier (whole catalog, PostHog self-hosted, Neo4j Enterprise cluster)", () => {
   for (const tier of TIERS) {
     it(`${tier}: steady requests fit in ${CAPACITY_BUDGET * 100}% of the workers, autoscaled maximum in all of them`, () => {
       const cluster = TIER_CLUSTERS[tier];

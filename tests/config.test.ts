@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { CATALOG, DEPLOY_MODES, SERVICE_NAMES, ServiceName, closure, rootServices } from "../components/config/catalog";
 import { ConfigError, SECRET_KEYS, loadConfig } from "../components/config/schema";
-import { SIZING, TIERS } from "../components/config/sizing";
+import { NEO4J_ENTERPRISE_REPLICAS, SIZING, TIERS } from "../components/config/sizing";
 import { IMAGES } from "../components/config/images";
 import { FAKE_SECRETS, ROOT, stackSettings } from "./harness";
 
@@ -170,7 +170,7 @@ describe("config: good settings resolve to one concrete size per service", () =>
   it("Pulumi.yaml declares every setting, and its defaults are loadConfig's defaults", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const declared = Object.keys(project.config);
-    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "voiceMedia", ...SECRET_KEYS];
+    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "voiceMedia", "neo4j", ...SECRET_KEYS];
     // Config secrets stay undeclared: the engine requires a declared secret without a default and refuses a plain default.
     assert.deepEqual([...declared].sort(), known.filter((k) => !(SECRET_KEYS as readonly string[]).includes(k)).sort());
     const header = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
@@ -260,5 +260,52 @@ describe("config: voice media", () => {
     expectProblem("dev", { voiceMedia: { mode: "load-balancer", turnUrls: ["turn:turn.example.com"] } }, /voiceMedia\.turnUrls: only applies when voiceMedia\.mode is turn/);
     expectProblem("dev", { voiceMedia: { mode: "turn", turnUrls: ["https://turn.example.com"] } }, /voicehelper:voiceMedia\.turnUrls\.0: must be TURN URLs/);
     expectProblem("dev", { voiceMedia: { mode: "udp" } }, /voicehelper:voiceMedia\.mode: must be one of: load-balancer, turn/);
+  });
+});
+
+describe("config: Neo4j edition and licence", () => {
+  const enterprise = (accept?: string) => ({ neo4j: { edition: "enterprise", ...(accept === undefined ? {} : { acceptLicenseAgreement: accept }) } });
+
+  it("is Community with one node in every tier by default, and accepts no licence on the user's behalf", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const cfg = loadConfig(stack, stackSettings(stack));
+      assert.deepEqual(cfg.neo4j, { edition: "community" });
+      assert.equal(cfg.sizes.neo4j.replicas, 1);
+    }
+  });
+
+  it("Enterprise without an accepted licence is refused, naming the setting and its allowed values", () => {
+    expectProblem("prod", enterprise(), /^voicehelper:neo4j\.acceptLicenseAgreement: is required when neo4j\.edition is enterprise .*"yes" .*"eval"/);
+  });
+
+  it("a licence answer other than yes or eval is refused; so is one for Community", () => {
+    expectProblem("dev", enterprise("true"), /^voicehelper:neo4j\.acceptLicenseAgreement: must be "yes" .* or "eval" .*\(got "true"\)/);
+    expectProblem("dev", { neo4j: { edition: "community", acceptLicenseAgreement: "yes" } }, /^voicehelper:neo4j\.acceptLicenseAgreement: only applies when neo4j\.edition is enterprise/);
+    expectProblem("dev", { neo4j: { edition: "aura" } }, /^voicehelper:neo4j\.edition: must be one of: community, enterprise \(got "aura"\)/);
+  });
+
+  it("Community with more than one replica is refused, pointing at Enterprise and its licence", () => {
+    expectProblem("dev", { overrides: { neo4j: { replicas: 3 } } }, /^voicehelper:overrides\.neo4j\.replicas: must be 1 with Neo4j Community; for a cluster choose neo4j\.edition enterprise and accept its licence with neo4j\.acceptLicenseAgreement \(got 3\)/);
+  });
+
+  it("Enterprise accepts 1 or 3 to 11 members: 2 cannot lose one, and more than 11 cannot all be primaries", () => {
+    expectProblem("dev", { ...enterprise("yes"), overrides: { neo4j: { replicas: 2 } } }, /^voicehelper:overrides\.neo4j\.replicas: must be 1 or 3 to 11 with Neo4j Enterprise: a Raft primary set of 2 cannot lose a node.* \(got 2\)/);
+    expectProblem("dev", { ...enterprise("yes"), overrides: { neo4j: { replicas: 12 } } }, /overrides\.neo4j\.replicas: must be 1 or 3 to 11 .*\(got 12\)/);
+    for (const replicas of [1, 3, 5, 11]) assert.equal(loadConfig("dev", base({ ...enterprise("eval"), overrides: { neo4j: { replicas } } })).sizes.neo4j.replicas, replicas);
+  });
+
+  it("Enterprise takes its members per tier from the sizing table, with the tier's resources for each", () => {
+    for (const [stack, tier] of [["dev", "minimal"], ["staging", "recommended"], ["prod", "production"]] as const) {
+      const cfg = loadConfig(stack, base(enterprise("yes"), stack));
+      assert.deepEqual(cfg.neo4j, { edition: "enterprise", acceptLicenseAgreement: "yes" });
+      assert.equal(cfg.sizes.neo4j.replicas, NEO4J_ENTERPRISE_REPLICAS[tier]);
+      assert.equal(cfg.sizes.neo4j.resources.limits.memory, SIZING.neo4j[tier].memory[1]);
+    }
+    assert.deepEqual(NEO4J_ENTERPRISE_REPLICAS, { minimal: 1, recommended: 3, production: 3 });
+  });
+
+  it("reports the licence and the replica problem together", () => {
+    const found = expectProblem("dev", { ...enterprise(), overrides: { neo4j: { replicas: 2 } } }, "neo4j.acceptLicenseAgreement: is required", "overrides.neo4j.replicas: must be 1 or 3 to 11");
+    assert.equal(found.length, 2, found.join("\n"));
   });
 });

@@ -9,9 +9,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CATALOG, DEPLOY_MODES, DeployMode, SERVICE_NAMES, ServiceName, closure, isServiceName, rootServices } from "./catalog";
-import { HPA_TARGETS, SIZING, TIERS, Tier } from "./sizing";
+import { HPA_TARGETS, SIZING, TIERS, Tier, tierReplicas } from "./sizing";
 import { cpuCores, isQuantity, memoryBytes } from "./quantity";
-import { REPLICA_CONSTRAINTS } from "./constraints";
+import { REPLICA_CONSTRAINTS, ClusteringChoices } from "./constraints";
 
 export const PROJECT = "voicehelper";
 
@@ -40,6 +40,15 @@ export const VOICE_MEDIA_MODES = ["load-balancer", "turn"] as const;
  *                network where node addresses cannot be spoofed
  */
 export const KUBELET_TLS_MODES = ["verify", "skip-verify"] as const;
+/** Neo4j Community runs one node; Enterprise (one node or a cluster) runs only under an accepted licence. */
+export const NEO4J_EDITIONS = ["community", "enterprise"] as const;
+export type Neo4jEdition = (typeof NEO4J_EDITIONS)[number];
+/**
+ * The answers the Neo4j Enterprise image itself accepts in NEO4J_ACCEPT_LICENSE_AGREEMENT:
+ * "yes" (you hold a commercial licence) or "eval" (you accept Neo4j's evaluation terms).
+ */
+export const NEO4J_LICENSE_ANSWERS = ["yes", "eval"] as const;
+export type Neo4jSettings = { edition: "community" } | { edition: "enterprise"; acceptLicenseAgreement: (typeof NEO4J_LICENSE_ANSWERS)[number] };
 
 /** Stack names that may (and must) render YAML instead of deploying. */
 const RENDER_STACK = /^render(-[a-z0-9-]+)?$/;
@@ -92,6 +101,8 @@ export interface PlatformConfig {
     publicServices: ServiceName[];
   };
   mesh: boolean;
+  /** Neo4j's edition, and for Enterprise the licence answer the stack gave explicitly. */
+  neo4j: Neo4jSettings;
   /** How WebRTC media reaches voice-service (see VOICE_MEDIA_MODES). */
   voiceMedia: { mode: (typeof VOICE_MEDIA_MODES)[number]; turnUrls: string[]; turnSharedSecret?: pulumi.Output<string> };
   /** Where Alertmanager sends alerts; neither receiver set = alerts are kept in Alertmanager only. */
@@ -202,6 +213,15 @@ const settingsSchema = z
       })
       .strict()
       .default({ mode: "load-balancer", turnUrls: [] }),
+    neo4j: z
+      .object({
+        edition: z.enum(NEO4J_EDITIONS, { error: `must be one of: ${NEO4J_EDITIONS.join(", ")}` }).default("community"),
+        acceptLicenseAgreement: z
+          .enum(NEO4J_LICENSE_ANSWERS, { error: 'must be "yes" (you hold a Neo4j commercial licence) or "eval" (you accept Neo4j\'s evaluation terms), quoted in YAML' })
+          .optional(),
+      })
+      .strict()
+      .default({ edition: "community" }),
     alerting: z
       .object({
         email: z
@@ -361,7 +381,18 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     }
   }
 
-  const sizes = resolveSizes(s.sizing, s.overrides, problems);
+  // The image refuses to start without the answer; asking here makes accepting the licence a
+  // decision written in the stack file rather than a default.
+  if (s.neo4j.edition === "enterprise" && s.neo4j.acceptLicenseAgreement === undefined) {
+    problems.push(
+      `${key("neo4j.acceptLicenseAgreement")}: is required when neo4j.edition is enterprise (Neo4j Enterprise runs only under a licence, see https://neo4j.com/licensing/); set it to "yes" if you hold a commercial licence or "eval" to accept the evaluation terms, or choose neo4j.edition community (one node)`,
+    );
+  }
+  if (s.neo4j.edition === "community" && s.neo4j.acceptLicenseAgreement !== undefined) {
+    problems.push(`${key("neo4j.acceptLicenseAgreement")}: only applies when neo4j.edition is enterprise (neo4j.edition is community)`);
+  }
+
+  const sizes = resolveSizes(s.sizing, s.overrides, { neo4jEdition: s.neo4j.edition }, problems);
   const services = selectServices(s);
 
   if (s.voiceMedia.mode === "turn" && s.voiceMedia.turnUrls.length === 0) {
@@ -418,6 +449,7 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
       publicServices: SERVICE_NAMES.filter((n) => CATALOG[n].public?.byDefault || s.edge.expose.includes(n)),
     },
     mesh: s.mesh,
+    neo4j: s.neo4j.edition === "enterprise" ? { edition: "enterprise", acceptLicenseAgreement: s.neo4j.acceptLicenseAgreement! } : { edition: "community" },
     voiceMedia: { mode: s.voiceMedia.mode, turnUrls: s.voiceMedia.turnUrls, turnSharedSecret: wrap(secrets.turnSharedSecret) },
     alerting: { ...s.alerting, smtpPassword: wrap(secrets.smtpPassword) },
     metrics: s.metrics,
@@ -457,7 +489,7 @@ function selectServices(s: Settings): ServiceName[] {
   return closure(rootServices(s.deployMode), excluded);
 }
 
-function resolveSizes(tier: Tier, overrides: Record<string, ServiceOverride>, problems: string[]): Record<ServiceName, ServiceSize> {
+function resolveSizes(tier: Tier, overrides: Record<string, ServiceOverride>, choices: ClusteringChoices, problems: string[]): Record<ServiceName, ServiceSize> {
   for (const name of Object.keys(overrides)) {
     if (!isServiceName(name)) {
       problems.push(`voicehelper:overrides.${name}: unknown service; services are ${SERVICE_NAMES.join(", ")}`);
@@ -496,8 +528,8 @@ function resolveSizes(tier: Tier, overrides: Record<string, ServiceOverride>, pr
     if (o.replicas !== undefined && bounds !== undefined) {
       problems.push(`${where}.replicas: ${name} is autoscaled (${bounds.min}-${bounds.max}); set autoscale.min/max, or autoscale: false to fix the replica count`);
     }
-    const replicas = bounds?.min ?? o.replicas ?? row.replicas;
-    const replicaProblem = REPLICA_CONSTRAINTS[name]?.(replicas);
+    const replicas = bounds?.min ?? o.replicas ?? tierReplicas(name, tier, choices);
+    const replicaProblem = REPLICA_CONSTRAINTS[name]?.(replicas, choices);
     if (replicaProblem) problems.push(`${where}.replicas: ${replicaProblem} (got ${replicas})`);
     sizes[name] = {
       replicas,

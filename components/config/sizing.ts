@@ -5,6 +5,7 @@
  * whole catalog's requests fit in 70% of the workers (asserted by tests/capacity.test.ts).
  */
 import { ServiceName } from "./catalog";
+import type { ClusteringChoices } from "./constraints";
 
 export const TIERS = ["minimal", "recommended", "production"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -305,6 +306,19 @@ export const SIZING: Record<ServiceName, Rows> = {
     production: row(1, ["250m", "1"], ["256Mi", "1Gi"]),
   },
 };
+
+/**
+ * Neo4j Enterprise members per tier, used instead of the neo4j row's replicas (which is Community's
+ * one node) when the stack chose Enterprise: the seed's 3-node cluster from the recommended tier up,
+ * one node in the minimal tier. Each member gets the row's resources and storage.
+ */
+export const NEO4J_ENTERPRISE_REPLICAS: Record<Tier, number> = { minimal: 1, recommended: 3, production: 3 };
+
+/** A service's replica count in a tier before overrides, for the editions the stack chose. */
+export function tierReplicas(name: ServiceName, tier: Tier, choices: ClusteringChoices): number {
+  if (name === "neo4j" && choices.neo4jEdition === "enterprise") return NEO4J_ENTERPRISE_REPLICAS[tier];
+  return SIZING[name][tier].replicas;
+}
 
 /** LimitRange per namespace: the defaults a container without resources would get, and the ceiling. */
 export const LIMIT_RANGES: Record<Tier, { defaultRequest: { cpu: string; memory: string }; defaultLimit: { cpu: string; memory: string }; max: { cpu: string; memory: string } }> = {

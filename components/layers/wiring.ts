@@ -117,7 +117,7 @@ export function dependencyEnv(service: ServiceName, dependencies: Dependency[], 
       }
       case "neo4j": {
         const n = b.neo4j ?? missing(dep);
-        return [{ name: "NEO4J_URI", value: n.boltUrl }, ...login("NEO4J", n, namespace)];
+        return [{ name: "NEO4J_URI", value: n.uri }, ...login("NEO4J", n, namespace)];
       }
       case "elasticsearch": {
         const e = b.elasticsearch ?? missing(dep);

@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { Rendered, RenderedResource, render } from "../harness";
+import { NEO4J_ENTERPRISE_CLUSTER } from "../storage/helpers";
 import { TestResource, Violation, mandatory, runPolicies } from "./util";
 
 function asPolicyInput(r: Rendered): TestResource[] {
@@ -37,6 +38,7 @@ const VARIANTS: [string, string, Record<string, unknown>][] = [
   ["dev, PostHog disabled", "dev", { posthog: { mode: "disabled" } }],
   ["staging, classic Ingress", "staging", { edge: { mode: "ingress", ingressClassName: "traefik", controllerNamespace: "traefik" } }],
   ["prod, mesh off, no TLS issuer", "prod", { mesh: false, tls: { issuer: "none" } }],
+  ["prod, Neo4j Enterprise cluster", "prod", NEO4J_ENTERPRISE_CLUSTER],
 ];
 
 describe("policy pack on every rendered stack", () => {

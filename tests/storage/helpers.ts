@@ -11,6 +11,8 @@ export const JOB = "kubernetes:batch/v1:Job";
 export const CRONJOB = "kubernetes:batch/v1:CronJob";
 export const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
 export const STORAGE_NS = "voicehelper-storage";
+/** Neo4j Enterprise under the evaluation terms: a cluster from the recommended tier up. The policy pack's variant uses the same settings, so each stack renders once for both. */
+export const NEO4J_ENTERPRISE_CLUSTER = { neo4j: { edition: "enterprise", acceptLicenseAgreement: "eval" } };
 
 const cache = new Map<string, Promise<Rendered>>();
 /** Renders share Pulumi's global runtime: one at a time. */

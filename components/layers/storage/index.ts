@@ -3,6 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
+import { Neo4jSettings } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ClickhouseOutputs, clickhouse } from "./clickhouse";
 import { CnpgOperatorOutputs, cnpgOperator } from "./cnpg-operator";
@@ -17,7 +18,10 @@ import { BASE_CLIENTS, OBJECT_STORE_CLIENTS, ObjectStoreClients } from "./object
 import { PostgresqlOutputs, postgresql } from "./postgresql";
 import { RedisOutputs, redis } from "./redis";
 
-export type StorageLayerArgs = LayerArgs;
+export interface StorageLayerArgs extends LayerArgs {
+  /** Neo4j's edition and, for Enterprise, the licence answer. */
+  neo4j: Neo4jSettings;
+}
 
 export class StorageLayer extends pulumi.ComponentResource {
   readonly redis?: RedisOutputs;
@@ -62,7 +66,11 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints.minio = this.minio.endpoint;
     }
     if (isDeployed(args, "neo4j")) {
-      this.neo4j = neo4j({ image: IMAGES.neo4j, size: args.sizes.neo4j }, contextFor(args, "neo4j", "data"), this);
+      this.neo4j = neo4j(
+        { image: args.neo4j.edition === "enterprise" ? IMAGES.neo4jEnterprise : IMAGES.neo4j, size: args.sizes.neo4j, edition: args.neo4j },
+        contextFor(args, "neo4j", "data"),
+        this,
+      );
       this.endpoints.neo4j = this.neo4j.endpoint;
     }
     if (isDeployed(args, "elasticsearch")) {
