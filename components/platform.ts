@@ -174,6 +174,7 @@ export class Platform extends pulumi.ComponentResource {
           alerting: cfg.alerting,
           endpoints: { ...this.endpoints },
           elasticsearchAuth: storage?.elasticsearch && { username: storage.elasticsearch.username, password: storage.elasticsearch.password },
+          elasticsearchIndices: storage?.elasticsearch?.indices,
         },
         after(...(storage ? [storage] : [])),
       );
