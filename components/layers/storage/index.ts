@@ -3,10 +3,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
+import { PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ClickhouseOutputs, clickhouse } from "./clickhouse";
 import { CnpgOperatorOutputs, cnpgOperator } from "./cnpg-operator";
 import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
+import { elasticsearchRetention } from "./elasticsearch-retention";
 import { MilvusOutputs, milvus } from "./milvus";
 import { EtcdOutputs, etcd } from "./milvus-etcd";
 import { MinioOutputs, minio } from "./minio";
@@ -17,7 +19,10 @@ import { BASE_CLIENTS, OBJECT_STORE_CLIENTS, ObjectStoreClients } from "./object
 import { PostgresqlOutputs, postgresql } from "./postgresql";
 import { RedisOutputs, redis } from "./redis";
 
-export type StorageLayerArgs = LayerArgs;
+export interface StorageLayerArgs extends LayerArgs {
+  /** How long the time-series stores keep data (seed 004). */
+  retention: PlatformConfig["retention"];
+}
 
 export class StorageLayer extends pulumi.ComponentResource {
   readonly redis?: RedisOutputs;
@@ -66,8 +71,10 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints.neo4j = this.neo4j.endpoint;
     }
     if (isDeployed(args, "elasticsearch")) {
-      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, contextFor(args, "elasticsearch", "data"), this);
+      const ctx = contextFor(args, "elasticsearch", "data");
+      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, ctx, this);
       this.endpoints.elasticsearch = this.elasticsearch.endpoint;
+      elasticsearchRetention({ image: IMAGES.elasticsearch, jobSize: args.sizes.backup, days: args.retention.elasticsearchDays, elasticsearch: this.elasticsearch }, ctx, this);
     }
     if (isDeployed(args, "milvus-etcd")) {
       this.milvusEtcd = etcd({ name: "milvus-etcd", image: IMAGES.etcd, size: args.sizes["milvus-etcd"] }, contextFor(args, "milvus-etcd", "data"), this);
