@@ -6,6 +6,7 @@ import { IMAGES } from "../../config/images";
 import { PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ClickhouseOutputs, clickhouse } from "./clickhouse";
+import { clickhouseAnalyticsSchema, clickhouseRetentionConfig } from "./clickhouse-retention";
 import { CnpgOperatorOutputs, cnpgOperator } from "./cnpg-operator";
 import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
 import { elasticsearchRetention } from "./elasticsearch-retention";
@@ -96,8 +97,11 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints.milvus = this.milvus.endpoint;
     }
     if (isDeployed(args, "clickhouse")) {
-      this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse }, contextFor(args, "clickhouse", "data"), this);
+      const ctx = contextFor(args, "clickhouse", "data");
+      const days = args.retention.clickhouseDays;
+      this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse, extraConfig: clickhouseRetentionConfig(days) }, ctx, this);
       this.endpoints.clickhouse = this.clickhouse.endpoint;
+      clickhouseAnalyticsSchema({ image: IMAGES.clickhouse, jobSize: args.sizes.backup, days, clickhouse: this.clickhouse }, ctx, this);
     }
     if (isDeployed(args, "nacos-mysql")) {
       this.nacosMysql = mysql(
