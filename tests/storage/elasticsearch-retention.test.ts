@@ -56,6 +56,13 @@ describe("storage: Elasticsearch retention (ILM)", () => {
     }
   });
 
+  it("is not created where Elasticsearch is not", async () => {
+    const out = await rendered("dev", { deployMode: "ai-only" });
+    assert.ok(!out.config.services.includes("elasticsearch"));
+    const retention = [...out.ofType(JOB), ...out.ofType(CRONJOB)].filter((j) => j.inputs.metadata.name.startsWith("elasticsearch-retention"));
+    assert.deepStrictEqual(retention, []);
+  });
+
   it("sends a policy that deletes an index the configured days after its creation, with no rollover", () => {
     for (const out of [s.dev, s.prod]) {
       const { policy } = retentionJob(out);

@@ -24,8 +24,8 @@ import { WorkloadContext } from "../../kit/workload";
 import { ClickhouseOutputs } from "./clickhouse";
 
 const UID = 101; // the image's clickhouse user
-export const ANALYTICS_DATABASE = "voicehelper";
-export const EVENTS_TABLE = `${ANALYTICS_DATABASE}.events`;
+const ANALYTICS_DATABASE = "voicehelper";
+const EVENTS_TABLE = `${ANALYTICS_DATABASE}.events`;
 
 /**
  * The system logs of the stock server configuration that have an `event_date` column and no TTL of
@@ -33,7 +33,7 @@ export const EVENTS_TABLE = `${ANALYTICS_DATABASE}.events`;
  * `<engine>` spec would have to carry the TTL); processors_profile_log, asynchronous_insert_log and
  * blob_storage_log keep the shorter TTLs upstream gives them.
  */
-export const SYSTEM_LOGS = [
+const SYSTEM_LOGS = [
   "query_log",
   "query_thread_log",
   "query_views_log",
@@ -71,7 +71,7 @@ export function clickhouseRetentionConfig(days: number): string {
  * (`ttl_only_drop_parts`) instead of rewriting them, at most a week after the last row expired, and
  * stay few (about 520) even at the longest retention allowed.
  */
-export function analyticsSchema(days: number): string {
+function analyticsSchema(days: number): string {
   const ttl = `event_date + INTERVAL ${days} DAY DELETE`;
   return `CREATE DATABASE IF NOT EXISTS ${ANALYTICS_DATABASE};
 CREATE TABLE IF NOT EXISTS ${EVENTS_TABLE}

@@ -31,7 +31,7 @@ import { WorkloadContext } from "../../kit/workload";
 import { ElasticsearchIndices, ElasticsearchOutputs } from "./elasticsearch";
 
 const UID = 1000; // the image's elasticsearch user
-export const RETENTION_POLICY = "voicehelper-retention";
+const RETENTION_POLICY = "voicehelper-retention";
 const LOGS_TEMPLATE = "voicehelper-logs-retention";
 /**
  * No other template is expected on the platform's own logs pattern. Elasticsearch refuses two
@@ -52,7 +52,7 @@ export interface ElasticsearchRetentionArgs {
 }
 
 /** Index patterns, as Fluentd (logstash format) and Jaeger name their daily indices. */
-export function retainedPatterns(indices: ElasticsearchIndices): { templated: string[]; attached: string[] } {
+function retainedPatterns(indices: ElasticsearchIndices): { templated: string[]; attached: string[] } {
   const logs = `${indices.logs}-*`;
   // Jaeger joins its prefix with "-" unless the prefix already ends with one.
   const jaeger = `${indices.traces.endsWith("-") ? indices.traces : `${indices.traces}-`}jaeger-*`;
