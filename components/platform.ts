@@ -103,7 +103,7 @@ export class Platform extends pulumi.ComponentResource {
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [prerequisites, ...deps] });
     const hasLayer = (layer: string) => this.deployed.some((s) => CATALOG[s].layer === layer);
 
-    const storage = hasLayer("storage") ? new StorageLayer("storage", { ...base, neo4j: cfg.neo4j }, after()) : undefined;
+    const storage = hasLayer("storage") ? new StorageLayer("storage", { ...base, neo4j: cfg.neo4j, retention: cfg.retention }, after()) : undefined;
     Object.assign(this.endpoints, storage?.endpoints);
     const messaging = hasLayer("messaging") ? new MessagingLayer("messaging", base, after()) : undefined;
     Object.assign(this.endpoints, messaging?.endpoints);
@@ -175,6 +175,7 @@ export class Platform extends pulumi.ComponentResource {
           metrics: cfg.metrics,
           endpoints: { ...this.endpoints },
           elasticsearchAuth: storage?.elasticsearch && { username: storage.elasticsearch.username, password: storage.elasticsearch.password },
+          elasticsearchIndices: storage?.elasticsearch?.indices,
         },
         after(...(storage ? [storage] : [])),
       );

@@ -170,7 +170,7 @@ describe("config: good settings resolve to one concrete size per service", () =>
   it("Pulumi.yaml declares every setting, and its defaults are loadConfig's defaults", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const declared = Object.keys(project.config);
-    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "voiceMedia", "neo4j", ...SECRET_KEYS];
+    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "voiceMedia", "neo4j", "retention", ...SECRET_KEYS];
     // Config secrets stay undeclared: the engine requires a declared secret without a default and refuses a plain default.
     assert.deepEqual([...declared].sort(), known.filter((k) => !(SECRET_KEYS as readonly string[]).includes(k)).sort());
     const header = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
@@ -307,5 +307,34 @@ describe("config: Neo4j edition and licence", () => {
   it("reports the licence and the replica problem together", () => {
     const found = expectProblem("dev", { ...enterprise(), overrides: { neo4j: { replicas: 2 } } }, "neo4j.acceptLicenseAgreement: is required", "overrides.neo4j.replicas: must be 1 or 3 to 11");
     assert.equal(found.length, 2, found.join("\n"));
+  });
+});
+
+describe("config: retention", () => {
+  it("keeps seed 004's days by default: 30 for Elasticsearch, 90 for ClickHouse", () => {
+    assert.deepEqual(loadConfig("dev", base()).retention, { elasticsearchDays: 30, clickhouseDays: 90 });
+    assert.deepEqual(loadConfig("dev", base({ retention: undefined })).retention, { elasticsearchDays: 30, clickhouseDays: 90 });
+  });
+
+  it("a stack may change one store's days; the other keeps its default", () => {
+    assert.deepEqual(loadConfig("dev", base({ retention: { elasticsearchDays: 7 } })).retention, { elasticsearchDays: 7, clickhouseDays: 90 });
+  });
+
+  it("zero, negative, fractional, huge or textual days are refused, naming the setting and the allowed range", () => {
+    const allowed = "must be a whole number of days from 1 to 3650";
+    for (const [days, got] of [
+      [0, "0"],
+      [-5, "-5"],
+      [1.5, "1.5"],
+      [36500, "36500"],
+      ["30", '"30"'],
+    ] as const) {
+      expectProblem("dev", { retention: { elasticsearchDays: days } }, `voicehelper:retention.elasticsearchDays: ${allowed} (got ${got})`);
+      expectProblem("dev", { retention: { clickhouseDays: days } }, `voicehelper:retention.clickhouseDays: ${allowed} (got ${got})`);
+    }
+  });
+
+  it("a misspelt retention key is reported", () => {
+    expectProblem("dev", { retention: { elasticSearchDays: 30 } }, "voicehelper:retention.elasticSearchDays: unknown setting");
   });
 });

@@ -50,6 +50,14 @@ export type Neo4jEdition = (typeof NEO4J_EDITIONS)[number];
 export const NEO4J_LICENSE_ANSWERS = ["yes", "eval"] as const;
 export type Neo4jSettings = { edition: "community" } | { edition: "enterprise"; acceptLicenseAgreement: (typeof NEO4J_LICENSE_ANSWERS)[number] };
 
+/**
+ * How many days time-series data is kept (seed 004): a data policy, the same in every environment
+ * unless a stack says otherwise. The bounds keep a typo (0, or days meant as hours) from deleting data
+ * at once or keeping it forever.
+ */
+export const RETENTION_DAYS = { min: 1, max: 3650 } as const;
+export const RETENTION_DEFAULTS = { elasticsearchDays: 30, clickhouseDays: 90 } as const;
+
 /** Stack names that may (and must) render YAML instead of deploying. */
 const RENDER_STACK = /^render(-[a-z0-9-]+)?$/;
 const DEV_STACK = /^dev(-[a-z0-9-]+)?$/;
@@ -113,6 +121,12 @@ export interface PlatformConfig {
     smtpPassword?: pulumi.Output<string>;
   };
   metrics: { kubeletTls: (typeof KUBELET_TLS_MODES)[number] };
+  retention: {
+    /** Days Elasticsearch keeps the log and trace indices (an ILM delete phase); search indices are never expired. */
+    elasticsearchDays: number;
+    /** Days ClickHouse keeps the platform's analytics tables and its own system logs (table TTLs). */
+    clickhouseDays: number;
+  };
   backup: {
     /** An S3-compatible store outside the cluster that receives a daily mirror of the object store; none = no mirror. */
     mirror?: { url: string; bucket: string; accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> };
@@ -159,6 +173,11 @@ const overrideSchema = z
   })
   .strict();
 export type ServiceOverride = z.infer<typeof overrideSchema>;
+
+const retentionDays = () => {
+  const allowed = `must be a whole number of days from ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max}`;
+  return z.number({ error: allowed }).int(allowed).min(RETENTION_DAYS.min, allowed).max(RETENTION_DAYS.max, allowed);
+};
 
 const dnsName = z
   .string()
@@ -256,6 +275,13 @@ const settingsSchema = z
       })
       .strict()
       .default({}),
+    retention: z
+      .object({
+        elasticsearchDays: retentionDays().default(RETENTION_DEFAULTS.elasticsearchDays),
+        clickhouseDays: retentionDays().default(RETENTION_DEFAULTS.clickhouseDays),
+      })
+      .strict()
+      .default(RETENTION_DEFAULTS),
     overrides: z.record(z.string(), overrideSchema).default({}),
     kubeconfig: z.string().min(1).optional(),
     kubeContext: z.string().min(1).optional(),
@@ -453,6 +479,7 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     voiceMedia: { mode: s.voiceMedia.mode, turnUrls: s.voiceMedia.turnUrls, turnSharedSecret: wrap(secrets.turnSharedSecret) },
     alerting: { ...s.alerting, smtpPassword: wrap(secrets.smtpPassword) },
     metrics: s.metrics,
+    retention: s.retention,
     backup: {
       mirror: s.backup.mirror && {
         ...s.backup.mirror,

@@ -55,7 +55,7 @@ describe("observability: Grafana", () => {
     assert.strictEqual(c.volumeMounts.find((m: any) => m.name === dashVol.name).mountPath, provider.options.path);
   });
 
-  it("the platform dashboard plots request rate, errors, p95 latency, restarts and CPU/memory against limits", () => {
+  it("the platform dashboard plots request rate, errors, p95 latency, restarts, CPU/memory against limits, free volume and database connections", () => {
     const dash = configFile(r, "grafana-dashboards", "platform.json");
     const exprs: string[] = dash.panels.map((p: any) => p.targets[0].expr);
     assert.ok(exprs.some((e) => /rate\(http_requests_total\[5m\]\)/.test(e) && !e.includes("5..")));
@@ -64,6 +64,8 @@ describe("observability: Grafana", () => {
     assert.ok(exprs.some((e) => e.includes("kube_pod_container_status_restarts_total")));
     assert.ok(exprs.some((e) => e.includes("container_spec_cpu_quota")));
     assert.ok(exprs.some((e) => e.includes("container_spec_memory_limit_bytes")));
+    assert.ok(exprs.some((e) => e.includes("kubelet_volume_stats_available_bytes")));
+    assert.ok(exprs.some((e) => e.includes("cnpg_backends_total")));
     const ds = configFile(r, "grafana-provisioning", "datasources.yaml").datasources.find((d: any) => d.type === "prometheus");
     assert.ok(dash.panels.every((p: any) => p.datasource.uid === ds.uid), "every panel uses the provisioned datasource");
   });

@@ -7,7 +7,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse, stringify } from "yaml";
+import { alertRules } from "../../components/layers/observability/rules";
 import { FAKE_SECRETS, Rendered, render } from "../harness";
+import { ALERT_FIXTURES, EVAL_TIME } from "./alert-fixtures";
 
 const BIN = process.env.PROMTOOL_BIN ?? path.join(os.homedir(), ".cache", "voicehelper-tools", "bin");
 const MONITORING = "voicehelper-monitoring";
@@ -53,4 +56,23 @@ describe("promtool and amtool on the rendered configuration", () => {
       assert.match(run("amtool", ["check-config", files[amConfig!]]), /SUCCESS/);
     });
   }
+
+  it("every alert fires on series named and labelled as its exporter reports them, for the unhealthy object only (promtool test rules)", async () => {
+    const r = await render("prod", {}, FAKE_SECRETS);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-test-"));
+    const rules = parse(r.object("kubernetes:core/v1:ConfigMap", "prometheus-rules", MONITORING).inputs.data["alerts.yaml"]);
+    // Annotations are templated prose (checked by `check rules`); the expressions and labels are under test.
+    for (const g of rules.groups) for (const rule of g.rules) delete rule.annotations;
+    fs.writeFileSync(path.join(dir, "rules.yaml"), stringify(rules, { lineWidth: 0 }));
+    const severity = Object.fromEntries(alertRules().map((x) => [x.alert, x.severity]));
+    assert.deepStrictEqual(Object.keys(ALERT_FIXTURES).sort(), Object.keys(severity).sort(), "one fixture per alert rule");
+    const tests = Object.entries(ALERT_FIXTURES).map(([alertname, f]) => ({
+      name: alertname,
+      interval: "1m",
+      input_series: f.series,
+      alert_rule_test: [{ eval_time: EVAL_TIME, alertname, exp_alerts: f.firing.map((l) => ({ exp_labels: { ...l, severity: severity[alertname] } })) }],
+    }));
+    fs.writeFileSync(path.join(dir, "tests.yaml"), stringify({ rule_files: ["rules.yaml"], evaluation_interval: "1m", tests }, { lineWidth: 0 }));
+    assert.match(run("promtool", ["test", "rules", path.join(dir, "tests.yaml")]), /SUCCESS/);
+  });
 });

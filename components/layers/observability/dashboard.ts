@@ -53,6 +53,8 @@ export function platformDashboard(datasourceUid: string, t: AlertThresholds = OB
     { title: "Container restarts (last hour)", expr: SIGNALS.restartsLastHour, legend: "{{namespace}}/{{pod}}/{{container}}", unit: "short", threshold: t.restartsPerHour },
     { title: "CPU used / limit", expr: SIGNALS.cpuOfLimit, legend: "{{namespace}}/{{pod}}/{{container}}", unit: "percentunit", threshold: t.cpuOfLimit },
     { title: "Memory used / limit", expr: SIGNALS.memoryOfLimit, legend: "{{namespace}}/{{pod}}/{{container}}", unit: "percentunit", threshold: t.memoryOfLimit },
+    { title: "Volume free", expr: SIGNALS.volumeFree, legend: "{{namespace}}/{{persistentvolumeclaim}}", unit: "percentunit", threshold: t.diskFreeRatio },
+    { title: "PostgreSQL connections / max_connections", expr: SIGNALS.dbConnectionRatio, legend: "{{namespace}}/{{pod}}", unit: "percentunit", threshold: t.dbConnectionRatio },
   ];
   return {
     uid: PLATFORM_DASHBOARD_UID,

@@ -23,7 +23,6 @@ const CONFIG_DIR = "/fluentd/etc/voicehelper";
 const STATE_DIR = "/var/lib/fluentd";
 const HOST_STATE_DIR = "/var/lib/voicehelper-fluentd";
 const PORTS = { metrics: 24231, monitor: 24220 } as const;
-export const LOG_INDEX_PREFIX = "voicehelper-logs";
 
 export interface FluentdArgs {
   image: string;
@@ -32,11 +31,13 @@ export interface FluentdArgs {
   namespace: string;
   elasticsearch: ServiceEndpoint;
   elasticsearchAuth?: ElasticsearchAuth;
+  /** Prefix of the daily log indices (the storage layer's `indices.logs`). */
+  indexPrefix: string;
   dependencies: Dependency[];
 }
 
 /** Fluentd's configuration file. Credentials are read from the environment, never written here. */
-export function fluentdConfig(args: Pick<FluentdArgs, "namespace" | "elasticsearch" | "elasticsearchAuth">): string {
+export function fluentdConfig(args: Pick<FluentdArgs, "namespace" | "elasticsearch" | "elasticsearchAuth" | "indexPrefix">): string {
   const auth = args.elasticsearchAuth ? [`  user "#{ENV['ES_USER']}"`, `  password "#{ENV['ES_PASSWORD']}"`] : [];
   return [
     "<label @FLUENT_LOG>",
@@ -85,7 +86,7 @@ export function fluentdConfig(args: Pick<FluentdArgs, "namespace" | "elasticsear
     "  scheme http",
     ...auth,
     "  logstash_format true",
-    `  logstash_prefix ${LOG_INDEX_PREFIX}`,
+    `  logstash_prefix ${args.indexPrefix}`,
     "  reconnect_on_error true",
     // Behind a Service: do not replace it with the addresses Elasticsearch reports for its nodes.
     "  reload_connections false",

@@ -8,6 +8,7 @@ import { CATALOG, NAMESPACES, PLATFORM_NAMESPACES, ServiceName } from "../../con
 import { IMAGES } from "../../config/images";
 import { PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { ElasticsearchIndices } from "../storage/elasticsearch";
 import { alertmanager } from "./alertmanager";
 import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
 import { grafana } from "./grafana";
@@ -31,6 +32,8 @@ export interface ObservabilityLayerArgs extends LayerArgs {
   thresholds?: AlertThresholds;
   /** Elasticsearch's credentials for Jaeger and Fluentd, when its security is on. @default no authentication */
   elasticsearchAuth?: ElasticsearchAuth;
+  /** The indices Jaeger and Fluentd write (named, and expired, by the storage layer); required with Elasticsearch. */
+  elasticsearchIndices?: ElasticsearchIndices;
 }
 
 export class ObservabilityLayer extends pulumi.ComponentResource {
@@ -42,6 +45,10 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
     super("voicehelper:observability:ObservabilityLayer", name, {}, opts);
     const deployed = [...args.services];
     const endpoints = (): Endpoints => ({ ...args.endpoints, ...this.endpoints });
+    const indices = (): ElasticsearchIndices => {
+      if (!args.elasticsearchIndices) throw new Error("Elasticsearch is deployed but the platform passed no elasticsearchIndices: wire the storage layer's outputs");
+      return args.elasticsearchIndices;
+    };
 
     // The platform namespaces this stack creates: the only ones watched and scraped.
     const watched = PLATFORM_NAMESPACES.filter((role) => deployed.some((s) => CATALOG[s].namespace === role)).map((role) => NAMESPACES[role]);
@@ -88,6 +95,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
             size: args.sizes.jaeger,
             elasticsearch: es,
             elasticsearchAuth: args.elasticsearchAuth,
+            indexPrefix: indices().traces,
             indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
             // Every application and AI service may send traces; each still needs its own egress to Jaeger.
             clients: [{ namespace: NAMESPACES.apps, selector: {} }],
@@ -111,6 +119,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
             namespace: ctx.namespace,
             elasticsearch: es,
             elasticsearchAuth: args.elasticsearchAuth,
+            indexPrefix: indices().logs,
             dependencies: dependenciesOf("fluentd", endpoints(), deployed),
           },
           ctx,

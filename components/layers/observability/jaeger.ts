@@ -28,6 +28,8 @@ export interface JaegerArgs {
   size: ServiceSize;
   elasticsearch: ServiceEndpoint;
   elasticsearchAuth?: ElasticsearchAuth;
+  /** Prefix of Jaeger's indices (the storage layer's `indices.traces`). */
+  indexPrefix: string;
   /** Index replicas: 0 on a single Elasticsearch node (a replica could never be assigned). */
   indexReplicas: number;
   /** Pods that send traces and fetch sampling strategies. */
@@ -45,9 +47,8 @@ export function samplingStrategies(): Record<string, unknown> {
 }
 
 /** Jaeger's configuration file as an object. The Elasticsearch password is an env reference, never inlined. */
-export function jaegerConfig(args: Pick<JaegerArgs, "elasticsearch" | "elasticsearchAuth" | "indexReplicas">): Record<string, unknown> {
-  // Daily indices (Jaeger's default layout). Nothing here deletes old ones: seed 003's 30-day ILM
-  // policy belongs with Elasticsearch (storage layer).
+export function jaegerConfig(args: Pick<JaegerArgs, "elasticsearch" | "elasticsearchAuth" | "indexPrefix" | "indexReplicas">): Record<string, unknown> {
+  // Daily indices (Jaeger's default layout), expired by the storage layer's ILM policy (seed 004).
   const index = { shards: 1, replicas: args.indexReplicas };
   const listen = (port: number) => ({ endpoint: `0.0.0.0:${port}` });
   return {
@@ -69,7 +70,7 @@ export function jaegerConfig(args: Pick<JaegerArgs, "elasticsearch" | "elasticse
             elasticsearch: {
               server_urls: [`http://${args.elasticsearch.host}:${elasticsearchPort(args.elasticsearch)}`],
               ...(args.elasticsearchAuth ? { auth: { basic: { username: args.elasticsearchAuth.username, password: "${env:ES_PASSWORD}" } } } : {}),
-              indices: { index_prefix: "jaeger", spans: index, services: index, dependencies: index, sampling: index },
+              indices: { index_prefix: args.indexPrefix, spans: index, services: index, dependencies: index, sampling: index },
             },
           },
         },

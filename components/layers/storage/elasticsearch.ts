@@ -29,6 +29,19 @@ export interface ElasticsearchArgs {
   jobSize: ServiceSize;
 }
 
+/**
+ * The daily indices the platform's own writers create. The storage layer names them, so the writers
+ * (Fluentd, Jaeger) and the retention that expires them (elasticsearch-retention.ts) cannot disagree.
+ */
+export interface ElasticsearchIndices {
+  /** Fluentd's `logstash_prefix`: indices `<logs>-YYYY.MM.DD`. */
+  logs: string;
+  /** Jaeger's `index_prefix`: indices `<traces>-jaeger-span-YYYY-MM-DD`, `<traces>-jaeger-service-...`. */
+  traces: string;
+}
+
+export const PLATFORM_INDICES: ElasticsearchIndices = { logs: "voicehelper-logs", traces: "jaeger" };
+
 export interface ElasticsearchOutputs {
   endpoint: ServiceEndpoint;
   /** "http://host:9200" */
@@ -36,6 +49,8 @@ export interface ElasticsearchOutputs {
   username: string;
   password: SharedCredential;
   mode: "single-node" | "cluster";
+  /** Where the platform's logs and traces go (and are expired from). */
+  indices: ElasticsearchIndices;
 }
 
 /** The discovery settings: single-node, or the cluster's pods as seed hosts and initial masters. */
@@ -125,6 +140,7 @@ export function elasticsearch(args: ElasticsearchArgs, ctx: WorkloadContext, par
     username: USER,
     password: auth.credential("password"),
     mode: cluster ? "cluster" : "single-node",
+    indices: PLATFORM_INDICES,
   };
 }
 

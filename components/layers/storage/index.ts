@@ -3,11 +3,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
-import { Neo4jSettings } from "../../config/schema";
+import { Neo4jSettings, PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ClickhouseOutputs, clickhouse } from "./clickhouse";
+import { clickhouseAnalyticsSchema, clickhouseRetentionConfig } from "./clickhouse-retention";
 import { CnpgOperatorOutputs, cnpgOperator } from "./cnpg-operator";
 import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
+import { elasticsearchRetention } from "./elasticsearch-retention";
 import { MilvusOutputs, milvus } from "./milvus";
 import { EtcdOutputs, etcd } from "./milvus-etcd";
 import { MinioOutputs, minio } from "./minio";
@@ -21,6 +23,8 @@ import { RedisOutputs, redis } from "./redis";
 export interface StorageLayerArgs extends LayerArgs {
   /** Neo4j's edition and, for Enterprise, the licence answer. */
   neo4j: Neo4jSettings;
+  /** How long the time-series stores keep data (seed 004). */
+  retention: PlatformConfig["retention"];
 }
 
 export class StorageLayer extends pulumi.ComponentResource {
@@ -74,8 +78,10 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints.neo4j = this.neo4j.endpoint;
     }
     if (isDeployed(args, "elasticsearch")) {
-      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, contextFor(args, "elasticsearch", "data"), this);
+      const ctx = contextFor(args, "elasticsearch", "data");
+      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, ctx, this);
       this.endpoints.elasticsearch = this.elasticsearch.endpoint;
+      elasticsearchRetention({ image: IMAGES.elasticsearch, jobSize: args.sizes.backup, days: args.retention.elasticsearchDays, elasticsearch: this.elasticsearch }, ctx, this);
     }
     if (isDeployed(args, "milvus-etcd")) {
       this.milvusEtcd = etcd({ name: "milvus-etcd", image: IMAGES.etcd, size: args.sizes["milvus-etcd"] }, contextFor(args, "milvus-etcd", "data"), this);
@@ -97,8 +103,11 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints.milvus = this.milvus.endpoint;
     }
     if (isDeployed(args, "clickhouse")) {
-      this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse }, contextFor(args, "clickhouse", "data"), this);
+      const ctx = contextFor(args, "clickhouse", "data");
+      const days = args.retention.clickhouseDays;
+      this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse, extraConfig: clickhouseRetentionConfig(days) }, ctx, this);
       this.endpoints.clickhouse = this.clickhouse.endpoint;
+      clickhouseAnalyticsSchema({ image: IMAGES.clickhouse, jobSize: args.sizes.backup, days, clickhouse: this.clickhouse }, ctx, this);
     }
     if (isDeployed(args, "nacos-mysql")) {
       this.nacosMysql = mysql(

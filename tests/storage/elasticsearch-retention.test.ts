@@ -1,0 +1,126 @@
+/**
+ * Seed 004's 30-day index lifecycle, read from what the cluster would receive: the ILM Job's request
+ * bodies, and the index names Fluentd and Jaeger are configured to write (from their own rendered
+ * configuration, not from the program's constants).
+ */
+import * as assert from "assert";
+import { parse } from "yaml";
+import { IMAGES } from "../../components/config/images";
+import { Rendered } from "../harness";
+import { CONFIGMAP, CRONJOB, JOB, STORAGE_NS, assertFromGeneratedSecret, envOf, mainContainer, rendered, stacks } from "./helpers";
+
+const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const MONITORING = "voicehelper-monitoring";
+const DAY = "2026-05-01";
+
+/** An index pattern (`*` wildcards) as Elasticsearch matches it against an index name. */
+const matches = (pattern: string, index: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(index);
+const covered = (patterns: string[], index: string) => patterns.some((p) => matches(p, index));
+
+function retentionJob(out: Rendered) {
+  const c = mainContainer(out.object(JOB, "elasticsearch-retention", STORAGE_NS));
+  return {
+    container: c,
+    policy: JSON.parse(envOf(c, "POLICY").value),
+    policyName: envOf(c, "POLICY_NAME").value as string,
+    template: JSON.parse(envOf(c, "TEMPLATE").value),
+    retained: (envOf(c, "RETAINED_INDICES").value as string).split(","),
+  };
+}
+
+/** Today's log index as Fluentd names it: logstash format, `<logstash_prefix>-YYYY.MM.DD`. */
+function fluentdIndex(out: Rendered): string {
+  const conf: string = out.object(CONFIGMAP, "fluentd-config", MONITORING).inputs.data["fluent.conf"];
+  const prefix = /^\s*logstash_prefix\s+(\S+)\s*$/m.exec(conf)?.[1];
+  assert.ok(prefix && /^\s*logstash_format\s+true\s*$/m.test(conf), "Fluentd writes logstash-format daily indices");
+  return `${prefix}-${DAY.replace(/-/g, ".")}`;
+}
+
+/** Today's Jaeger indices as Jaeger names them: `<index_prefix>-jaeger-<kind>-YYYY-MM-DD`. */
+function jaegerIndices(out: Rendered): string[] {
+  const config = parse(out.object(CONFIGMAP, "jaeger-config", MONITORING).inputs.data["config.yaml"]);
+  const prefix: string = config.extensions.jaeger_storage.backends.elasticsearch.elasticsearch.indices.index_prefix;
+  assert.ok(prefix);
+  return ["span", "service", "dependencies", "sampling"].map((kind) => `${prefix}-jaeger-${kind}-${DAY}`);
+}
+
+describe("storage: Elasticsearch retention (ILM)", () => {
+  const s = stacks("dev", "staging", "prod");
+
+  it("runs a Job and a daily CronJob with the pinned Elasticsearch image wherever Elasticsearch runs", () => {
+    for (const out of [s.dev, s.staging, s.prod]) {
+      assert.strictEqual(retentionJob(out).container.image, IMAGES.elasticsearch);
+      const cron = out.object(CRONJOB, "elasticsearch-retention-daily", STORAGE_NS);
+      assert.match(cron.inputs.spec.schedule, /^\d+ \d+ \* \* \*$/);
+      assert.deepStrictEqual(mainContainer(cron).env, retentionJob(out).container.env, "the CronJob repeats exactly the Job's steps");
+    }
+  });
+
+  it("is not created where Elasticsearch is not", async () => {
+    const out = await rendered("dev", { deployMode: "ai-only" });
+    assert.ok(!out.config.services.includes("elasticsearch"));
+    const retention = [...out.ofType(JOB), ...out.ofType(CRONJOB)].filter((j) => j.inputs.metadata.name.startsWith("elasticsearch-retention"));
+    assert.deepStrictEqual(retention, []);
+  });
+
+  it("sends a policy that deletes an index the configured days after its creation, with no rollover", () => {
+    for (const out of [s.dev, s.prod]) {
+      const { policy } = retentionJob(out);
+      assert.deepStrictEqual(Object.keys(policy.policy.phases), ["delete"]);
+      assert.strictEqual(policy.policy.phases.delete.min_age, `${out.config.retention.elasticsearchDays}d`);
+      assert.deepStrictEqual(policy.policy.phases.delete.actions, { delete: {} });
+    }
+    assert.strictEqual(retentionJob(s.dev).policy.policy.phases.delete.min_age, "30d");
+  });
+
+  it("covers the log index Fluentd writes with a template, and every index Jaeger writes without touching Jaeger's templates", () => {
+    for (const out of [s.dev, s.prod]) {
+      const { template, retained, policyName } = retentionJob(out);
+      const logs = fluentdIndex(out);
+      assert.ok(covered(template.index_patterns, logs), `template covers ${logs}`);
+      assert.strictEqual(template.template.settings["index.lifecycle.name"], policyName);
+      assert.ok(covered(retained, logs), `the policy is set on existing ${logs}`);
+      for (const index of jaegerIndices(out)) {
+        assert.ok(covered(retained, index), `the policy is set on ${index}`);
+        // Elasticsearch applies one composable template per index: ours must never outrank Jaeger's.
+        assert.ok(!covered(template.index_patterns, index), `the logs template must not match Jaeger's ${index}`);
+      }
+      // The applications' search indices are business data, never expired.
+      for (const index of ["documents", "knowledge-2026", "voicehelper-search"]) assert.ok(!covered(retained, index), `${index} must not be expired`);
+    }
+  });
+
+  it("replaces the Job when the retention changes, so the new policy is applied", async () => {
+    const changed = await rendered("dev", { retention: { elasticsearchDays: 7 } });
+    const before = s.dev.object(JOB, "elasticsearch-retention", STORAGE_NS);
+    const after = changed.object(JOB, "elasticsearch-retention", STORAGE_NS);
+    assert.strictEqual(retentionJob(changed).policy.policy.phases.delete.min_age, "7d");
+    // A Job's pod template is immutable: a different one makes Pulumi replace the Job, which runs again.
+    assert.notDeepStrictEqual(after.inputs.spec.template, before.inputs.spec.template);
+    assert.deepStrictEqual(mainContainer(changed.object(CRONJOB, "elasticsearch-retention-daily", STORAGE_NS)).env, retentionJob(changed).container.env);
+  });
+
+  it("logs in with the generated elastic password from a Secret, never on a command line", () => {
+    const { container } = retentionJob(s.prod);
+    const password = assertFromGeneratedSecret(s.prod, STORAGE_NS, container, "ES_PASSWORD");
+    const script = [...container.command, ...(container.args ?? [])].join(" ");
+    assert.ok(!script.includes(password));
+    assert.doesNotMatch(script, /(\s-u\s|--user\s)/, "curl reads the credentials from a file");
+    assert.match(envOf(container, "ES_URL").value, /^http:\/\/elasticsearch\.voicehelper-storage\.svc\.cluster\.local:9200$/);
+  });
+
+  it("reaches only Elasticsearch's HTTP port, and Elasticsearch admits it there", () => {
+    for (const name of ["elasticsearch-retention", "elasticsearch-retention-daily"]) {
+      const egress = s.dev.object(NETPOL, `${name}-egress`, STORAGE_NS).inputs.spec.egress;
+      const toEs = egress.filter((r: any) => r.to?.some((p: any) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "elasticsearch"));
+      assert.deepStrictEqual(
+        toEs.flatMap((r: any) => r.ports),
+        [{ protocol: "TCP", port: 9200 }],
+      );
+      const admitted = s.dev.object(NETPOL, `elasticsearch-from-${name}`, STORAGE_NS).inputs.spec;
+      assert.strictEqual(admitted.podSelector.matchLabels["app.kubernetes.io/name"], "elasticsearch");
+      assert.deepStrictEqual(admitted.ingress[0].ports, [{ protocol: "TCP", port: 9200 }]);
+      assert.strictEqual(admitted.ingress[0].from[0].podSelector.matchLabels["app.kubernetes.io/name"], name);
+    }
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Series for `promtool test rules`: for every alert, what its exporter reports about one unhealthy and
+ * one healthy object, named and labelled as the scrape job that collects them leaves them (target
+ * labels namespace/pod/service on the pod jobs; the exporter's own labels on the exporters job; node on
+ * the kubelet jobs). Each alert must fire for the unhealthy object only, with the labels Alertmanager
+ * groups by.
+ */
+
+export interface AlertFixture {
+  /** promtool input series: `metric{labels}` and its values, one per minute. */
+  series: { series: string; values: string }[];
+  /** Labels of each alert that must be firing at EVAL_TIME (alertname and severity are added). */
+  firing: Record<string, string>[];
+}
+
+/** When the alerts are checked: long enough for every `for` and the 1 h restart window. */
+export const EVAL_TIME = "70m";
+const SAMPLES = 80;
+
+const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+const constant = (v: number) => `${v}x${SAMPLES}`;
+/** A counter growing by `perMinute` every minute. */
+const counter = (perMinute: number) => `0+${perMinute}x${SAMPLES}`;
+
+const podTarget = (namespace: string, pod: string, service: string, job = "kubernetes-pods") => ({ job, instance: `${pod}:9090`, namespace, pod, service });
+const cadvisor = (pod: string, container: string) => ({ job: "kubelet-cadvisor", instance: "10.0.0.1:10250", node: "node-1", namespace: "voicehelper", pod, container, image: `${container}:1.0.0`, id: `/kubepods/${pod}/${container}` });
+
+const BAD = podTarget("voicehelper", "gateway-5d8f7-abcde", "gateway");
+const GOOD = podTarget("voicehelper", "frontend-7c9b4-fghij", "frontend");
+
+export const ALERT_FIXTURES: Record<string, AlertFixture> = {
+  ServiceDown: {
+    series: [
+      { series: `up${labels(BAD)}`, values: `1 1 0x${SAMPLES}` },
+      { series: `up${labels(podTarget("voicehelper-monitoring", "kube-state-metrics-6f5d-klmno", "kube-state-metrics", "kubernetes-exporters"))}`, values: `1 1 0x${SAMPLES}` },
+      { series: `up${labels(GOOD)}`, values: constant(1) },
+    ],
+    firing: [BAD, podTarget("voicehelper-monitoring", "kube-state-metrics-6f5d-klmno", "kube-state-metrics", "kubernetes-exporters")],
+  },
+  HighErrorRate: {
+    series: [
+      { series: `http_requests_total${labels({ ...BAD, code: "500", method: "POST" })}`, values: counter(10) },
+      { series: `http_requests_total${labels({ ...BAD, code: "200", method: "POST" })}`, values: counter(90) },
+      { series: `http_requests_total${labels({ ...GOOD, code: "500", method: "GET" })}`, values: counter(1) },
+      { series: `http_requests_total${labels({ ...GOOD, code: "200", method: "GET" })}`, values: counter(99) },
+    ],
+    firing: [{ namespace: BAD.namespace, service: BAD.service }],
+  },
+  ModelRouterHighErrorRate: {
+    series: [
+      { series: `model_router_requests_total${labels({ ...podTarget("voicehelper", "model-router-0", "model-router"), status: "error", model: "gpt-4o" })}`, values: counter(20) },
+      { series: `model_router_requests_total${labels({ ...podTarget("voicehelper", "model-router-0", "model-router"), status: "success", model: "gpt-4o" })}`, values: counter(80) },
+    ],
+    firing: [{ namespace: "voicehelper", service: "model-router" }],
+  },
+  HighLatency: {
+    series: [
+      // 10% of requests within 0.5 s, the rest between 1 s and 5 s: p95 is about 4.8 s.
+      ...[["0.5", 10], ["1", 10], ["5", 100], ["+Inf", 100]].map(([le, n]) => ({ series: `http_request_duration_seconds_bucket${labels({ ...BAD, le: String(le) })}`, values: counter(Number(n)) })),
+      ...[["0.5", 99], ["1", 100], ["5", 100], ["+Inf", 100]].map(([le, n]) => ({ series: `http_request_duration_seconds_bucket${labels({ ...GOOD, le: String(le) })}`, values: counter(Number(n)) })),
+    ],
+    firing: [{ namespace: BAD.namespace, service: BAD.service }],
+  },
+  VolumeAlmostFull: {
+    series: [
+      ...(["data-redis-0", "data-minio-0"] as const).flatMap((claim) => {
+        const l = { job: "kubelet", instance: "10.0.0.1:10250", node: "node-1", namespace: "voicehelper-storage", persistentvolumeclaim: claim };
+        return [
+          { series: `kubelet_volume_stats_available_bytes${labels(l)}`, values: constant(claim === "data-redis-0" ? 5 : 50) },
+          { series: `kubelet_volume_stats_capacity_bytes${labels(l)}`, values: constant(100) },
+        ];
+      }),
+    ],
+    firing: [{ job: "kubelet", instance: "10.0.0.1:10250", node: "node-1", namespace: "voicehelper-storage", persistentvolumeclaim: "data-redis-0", service: "redis" }],
+  },
+  MetricsSourceDown: {
+    series: [
+      { series: `up${labels({ job: "kubelet-cadvisor", instance: "10.0.0.2:10250", node: "node-2" })}`, values: constant(0) },
+      { series: `up${labels({ job: "kubelet", instance: "10.0.0.1:10250", node: "node-1" })}`, values: constant(1) },
+    ],
+    firing: [{ job: "kubelet-cadvisor", instance: "10.0.0.2:10250", node: "node-2" }],
+  },
+  CPUNearLimit: {
+    series: [
+      // 0.9 and 0.3 of a one-core limit.
+      { series: `container_cpu_usage_seconds_total${labels(cadvisor("gateway-5d8f7-abcde", "gateway"))}`, values: counter(54) },
+      { series: `container_cpu_usage_seconds_total${labels(cadvisor("frontend-7c9b4-fghij", "frontend"))}`, values: counter(18) },
+      ...["gateway-5d8f7-abcde:gateway", "frontend-7c9b4-fghij:frontend"].flatMap((pc) => {
+        const [pod, container] = pc.split(":");
+        return [
+          { series: `container_spec_cpu_quota${labels(cadvisor(pod, container))}`, values: constant(100000) },
+          { series: `container_spec_cpu_period${labels(cadvisor(pod, container))}`, values: constant(100000) },
+        ];
+      }),
+    ],
+    firing: [{ namespace: "voicehelper", pod: "gateway-5d8f7-abcde", container: "gateway", service: "gateway" }],
+  },
+  MemoryNearLimit: {
+    series: [
+      { series: `container_memory_working_set_bytes${labels(cadvisor("gateway-5d8f7-abcde", "gateway"))}`, values: constant(900) },
+      { series: `container_spec_memory_limit_bytes${labels(cadvisor("gateway-5d8f7-abcde", "gateway"))}`, values: constant(1000) },
+      { series: `container_memory_working_set_bytes${labels(cadvisor("frontend-7c9b4-fghij", "frontend"))}`, values: constant(500) },
+      { series: `container_spec_memory_limit_bytes${labels(cadvisor("frontend-7c9b4-fghij", "frontend"))}`, values: constant(1000) },
+      // A container without a limit reports 0: it must not divide into an alert.
+      { series: `container_memory_working_set_bytes${labels(cadvisor("backup-29001-xyz", "backup"))}`, values: constant(900) },
+      { series: `container_spec_memory_limit_bytes${labels(cadvisor("backup-29001-xyz", "backup"))}`, values: constant(0) },
+    ],
+    firing: [{ namespace: "voicehelper", pod: "gateway-5d8f7-abcde", container: "gateway", service: "gateway" }],
+  },
+  FrequentRestarts: {
+    series: [
+      // kube-state-metrics' own labels survive (honor_labels); its target label service is replaced by the container.
+      ...[["voice-service-0", "voice-service", 1], ["frontend-7c9b4-fghij", "frontend", 0]].map(([pod, container, perMinute]) => ({
+        series: `kube_pod_container_status_restarts_total${labels({ ...podTarget("voicehelper-monitoring", "kube-state-metrics-6f5d-klmno", "kube-state-metrics", "kubernetes-exporters"), namespace: "voicehelper", pod: String(pod), container: String(container), uid: `uid-${pod}` })}`,
+        values: counter(Number(perMinute)),
+      })),
+    ],
+    firing: [{ job: "kubernetes-exporters", instance: "kube-state-metrics-6f5d-klmno:9090", namespace: "voicehelper", pod: "voice-service-0", container: "voice-service", uid: "uid-voice-service-0", service: "voice-service" }],
+  },
+  DatabaseConnectionsHigh: {
+    series: [
+      ...[["postgresql-1", 150, 100], ["postgresql-2", 20, 10]].flatMap(([pod, idle, active]) => {
+        const target = podTarget("voicehelper-storage", String(pod), "postgresql");
+        return [
+          { series: `cnpg_backends_total${labels({ ...target, datname: "identity", usename: "identity", application_name: "gateway", state: "idle" })}`, values: constant(Number(idle)) },
+          { series: `cnpg_backends_total${labels({ ...target, datname: "knowledge", usename: "knowledge", application_name: "algo", state: "active" })}`, values: constant(Number(active)) },
+          { series: `cnpg_pg_settings_setting${labels({ ...target, name: "max_connections" })}`, values: constant(300) },
+          { series: `cnpg_pg_settings_setting${labels({ ...target, name: "work_mem" })}`, values: constant(4096) },
+        ];
+      }),
+    ],
+    firing: [{ namespace: "voicehelper-storage", pod: "postgresql-1", service: "postgresql" }],
+  },
+};
