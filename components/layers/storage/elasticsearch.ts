@@ -76,7 +76,8 @@ export function elasticsearch(args: ElasticsearchArgs, ctx: WorkloadContext, par
   const config = seededPaths(name, args.image, [`${HOME}/config`], UID);
   const transport = tcpProbe("transport");
   const health = (query: string) =>
-    execProbe(["sh", "-c", `curl -fsS -o /dev/null -u "${USER}:$ELASTIC_PASSWORD" "http://127.0.0.1:${HTTP}/_cluster/health?${query}"`], { timeoutSeconds: 10 });
+    // The credentials reach curl as a config on stdin (printf is a shell builtin): never in a process's argv.
+    execProbe(["sh", "-c", `printf 'user = "%s:%s"\\n' ${USER} "$ELASTIC_PASSWORD" | curl -fsS -K - -o /dev/null "http://127.0.0.1:${HTTP}/_cluster/health?${query}"`], { timeoutSeconds: 10 });
 
   // A cluster with security on must encrypt and authenticate node-to-node traffic: every node gets
   // the same transport certificate (for all the pods' names) signed by a CA made for this cluster.
@@ -219,18 +220,21 @@ function transportCertificates(name: string, args: ElasticsearchArgs, podHosts: 
 
 /** Issues the CA and the node certificate unless the Secret exists, then stores them through the API. */
 const CERTS_SCRIPT = `set -euo pipefail
+umask 077
 sa=/var/run/secrets/kubernetes.io/serviceaccount
 ns=$(cat $sa/namespace)
 api="https://kubernetes.default.svc/api/v1/namespaces/$ns/secrets"
-auth="Authorization: Bearer $(cat $sa/token)"
-code=$(curl -sS -o /dev/null -w '%{http_code}' --cacert $sa/ca.crt -H "$auth" "$api/$TARGET_SECRET_NAME")
+# The token and the private key go to curl in files, never in its argv (visible to the node's processes).
+printf 'header = "Authorization: Bearer %s"\\ncacert = "%s"\\n' "$(cat $sa/token)" "$sa/ca.crt" > /tmp/curl-api
+code=$(curl -sS -K /tmp/curl-api -o /dev/null -w '%{http_code}' "$api/$TARGET_SECRET_NAME")
 if [ "$code" = 200 ]; then echo "$TARGET_SECRET_NAME exists"; exit 0; fi
 cd /tmp && rm -rf certs && mkdir certs && cd certs
 elasticsearch-certutil ca --pem --days 3650 --out ca.zip --silent && unzip -q ca.zip
 elasticsearch-certutil cert --pem --days 3650 --ca-cert ca/ca.crt --ca-key ca/ca.key --name node --dns "$DNS_NAMES" --out node.zip --silent && unzip -q node.zip
 b64() { base64 -w0 < "$1"; }
-body=$(printf '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s"},"type":"Opaque","data":{"ca.crt":"%s","tls.crt":"%s","tls.key":"%s"}}' "$TARGET_SECRET_NAME" "$(b64 ca/ca.crt)" "$(b64 node/node.crt)" "$(b64 node/node.key)")
+printf '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s"},"type":"Opaque","data":{"ca.crt":"%s","tls.crt":"%s","tls.key":"%s"}}' "$TARGET_SECRET_NAME" "$(b64 ca/ca.crt)" "$(b64 node/node.crt)" "$(b64 node/node.key)" > /tmp/secret.json
 rm -rf /tmp/certs
-code=$(curl -sS -o /tmp/answer -w '%{http_code}' --cacert $sa/ca.crt -H "$auth" -H 'Content-Type: application/json' -X POST --data "$body" "$api")
+code=$(curl -sS -K /tmp/curl-api -o /tmp/answer -w '%{http_code}' -H 'Content-Type: application/json' -X POST --data @/tmp/secret.json "$api")
+rm -f /tmp/secret.json
 case "$code" in 201) echo "$TARGET_SECRET_NAME created" ;; 409) echo "$TARGET_SECRET_NAME created concurrently" ;; *) echo "creating $TARGET_SECRET_NAME failed ($code): $(cat /tmp/answer)" >&2; exit 1 ;; esac
 `;

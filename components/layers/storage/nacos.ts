@@ -167,7 +167,11 @@ export function nacos(args: NacosArgs, ctx: WorkloadContext, parent: pulumi.Reso
 /** Waits for the console, then initialises the admin password; an already-initialised admin is success. */
 const ADMIN_SCRIPT = `set -eu
 until curl -fsS -o /dev/null "$CONSOLE/v3/console/health/readiness"; do echo "waiting for $CONSOLE"; sleep 5; done
-code=$(curl -sS -o /tmp/out -w '%{http_code}' -X POST "$CONSOLE/v3/auth/user/admin" --data-urlencode "password=$ADMIN_PASSWORD")
+# The password reaches curl in a file (printf is a shell builtin), never in its argv.
+umask 077
+printf '%s' "$ADMIN_PASSWORD" > /tmp/admin-password
+code=$(curl -sS -o /tmp/out -w '%{http_code}' -X POST "$CONSOLE/v3/auth/user/admin" --data-urlencode "password@/tmp/admin-password")
+rm -f /tmp/admin-password
 if [ "$code" = 200 ]; then echo "admin password set"; exit 0; fi
 if grep -qi "have admin user" /tmp/out; then echo "admin already initialised"; exit 0; fi
 echo "unexpected answer $code: $(cat /tmp/out)" >&2; exit 1
