@@ -1,5 +1,10 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { IMAGES } from "../../components/config/images";
+import { mcAliases } from "../../components/layers/storage/object-store";
 import { JOB, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf, stacks } from "./helpers";
 
 /** Expands MinIO's "{a...b}" ellipsis the way `minio server` does. */
@@ -64,10 +69,11 @@ describe("storage: MinIO", () => {
     assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal", "posthog"]);
     assert.ok(!envOf(mainContainer(s.dev.object(JOB, "minio-buckets", STORAGE_NS)), "BUCKETS").value.split(" ").includes("posthog"));
     assert.match(c.command.join(" "), /mc mb --ignore-existing/);
-    assert.match(c.command.join(" "), /mc alias set/);
+    assert.ok(c.command.join(" ").includes(mcAliases([{ alias: "platform", prefix: "MINIO_ROOT" }])), "mc's alias from the root credentials, written to its config file");
     const server = mainContainer(s.prod.object(STS, "minio", STORAGE_NS));
-    assert.deepStrictEqual(envOf(c, "MINIO_ROOT_PASSWORD").valueFrom, envOf(server, "MINIO_ROOT_PASSWORD").valueFrom);
-    assert.strictEqual(envOf(c, "MINIO_URL").value, `http://minio.${STORAGE_NS}.svc.cluster.local:9000`);
+    assert.deepStrictEqual(envOf(c, "MINIO_ROOT_ACCESS_KEY").valueFrom, envOf(server, "MINIO_ROOT_USER").valueFrom);
+    assert.deepStrictEqual(envOf(c, "MINIO_ROOT_SECRET_KEY").valueFrom, envOf(server, "MINIO_ROOT_PASSWORD").valueFrom);
+    assert.strictEqual(envOf(c, "MINIO_ROOT_URL").value, `http://minio.${STORAGE_NS}.svc.cluster.local:9000`);
   });
 
   it("gives each client its own generated user, limited by policy to the buckets it uses", () => {
@@ -86,7 +92,7 @@ describe("storage: MinIO", () => {
     assert.deepStrictEqual(bucketsOf("POSTHOG", "s3:PutObject"), ["posthog"]);
     assert.deepStrictEqual(bucketsOf("POSTHOG", "s3:GetObject"), ["posthog"]);
     assert.deepStrictEqual(bucketsOf("BACKUP", "s3:GetObject"), ["backups", "documents", "milvus-bucket", "multimodal", "posthog"]);
-    const root = assertFromGeneratedSecret(s.prod, STORAGE_NS, c, "MINIO_ROOT_USER");
+    const root = assertFromGeneratedSecret(s.prod, STORAGE_NS, c, "MINIO_ROOT_ACCESS_KEY");
     const keys = ["APPS", "MILVUS", "BACKUP", "POSTHOG"].map((client) => assertFromGeneratedSecret(s.prod, STORAGE_NS, c, `CLIENT_${client}_ACCESS_KEY`));
     assert.strictEqual(new Set([root, ...keys]).size, 5, "every client has its own key, none is root");
   });
@@ -94,5 +100,29 @@ describe("storage: MinIO", () => {
   it("protects its data in prod and not in dev", () => {
     assertProtection(s.prod.object(STS, "minio", STORAGE_NS), true);
     assertProtection(s.dev.object(STS, "minio", STORAGE_NS), false);
+  });
+});
+
+describe("mc's aliases (object-store clients)", () => {
+  it("are written to mc's config file, readable by its owner only, with keys JSON-escaped, from the clients' env", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-"));
+    const env = {
+      PATH: process.env.PATH,
+      MC_CONFIG_DIR: path.join(dir, "mc"),
+      SOURCE_URL: "http://minio.voicehelper-storage.svc.cluster.local:9000",
+      SOURCE_ACCESS_KEY: "test-access",
+      SOURCE_SECRET_KEY: 'test-"quoted"\\back/slash+plus',
+      TARGET_URL: "https://s3.example.com",
+      TARGET_ACCESS_KEY: "test-target-access",
+      TARGET_SECRET_KEY: "test-target-secret",
+    };
+    execFileSync("sh", ["-c", mcAliases([{ alias: "source", prefix: "SOURCE" }, { alias: "target", prefix: "TARGET" }])], { env });
+    const file = path.join(dir, "mc", "config.json");
+    assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+    const config = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.strictEqual(config.version, "10");
+    assert.deepStrictEqual(config.aliases.source, { url: env.SOURCE_URL, accessKey: env.SOURCE_ACCESS_KEY, secretKey: env.SOURCE_SECRET_KEY, api: "S3v4", path: "auto" });
+    assert.deepStrictEqual(Object.keys(config.aliases), ["source", "target"]);
+    assert.strictEqual(config.aliases.target.secretKey, env.TARGET_SECRET_KEY);
   });
 });

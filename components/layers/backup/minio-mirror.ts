@@ -10,7 +10,7 @@ import { BatchJob } from "../../kit/job";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
-import { ObjectStore, objectStoreEnv } from "../storage/object-store";
+import { ObjectStore, mcAliases, objectStoreEnv } from "../storage/object-store";
 
 const UID = 1000;
 
@@ -76,7 +76,8 @@ export function minioMirror(args: MinioMirrorArgs, ctx: WorkloadContext, parent:
 }
 
 const MIRROR_SCRIPT = `set -eu
-mc alias set source "$SOURCE_URL" "$SOURCE_ACCESS_KEY" "$SOURCE_SECRET_KEY" >/dev/null
-mc alias set target "$TARGET_URL" "$TARGET_ACCESS_KEY" "$TARGET_SECRET_KEY" >/dev/null
-for bucket in $BUCKETS; do mc mirror --overwrite "source/$bucket" "target/$TARGET_BUCKET/$bucket"; done
+${mcAliases([
+  { alias: "source", prefix: "SOURCE" },
+  { alias: "target", prefix: "TARGET" },
+])}for bucket in $BUCKETS; do mc mirror --overwrite "source/$bucket" "target/$TARGET_BUCKET/$bucket"; done
 `;

@@ -4,7 +4,7 @@
  * copy; the store's keys are those of the object store's backup client.
  */
 import { ContainerSpec } from "../../kit/container";
-import { ObjectStore, objectStoreEnv } from "../storage/object-store";
+import { ObjectStore, mcAliases, objectStoreEnv } from "../storage/object-store";
 
 export interface BackupUploadArgs {
   /** The `mc` client image. */
@@ -29,8 +29,7 @@ export function backupUpload(args: BackupUploadArgs, namespace: string): Contain
       "sh",
       "-c",
       `set -eu
-mc alias set store "$STORE_URL" "$STORE_ACCESS_KEY" "$STORE_SECRET_KEY" >/dev/null
-mc cp --recursive ${args.source.path}/ ${dest}
+${mcAliases([{ alias: "store", prefix: "STORE" }])}mc cp --recursive ${args.source.path}/ ${dest}
 mc rm --recursive --force --older-than "$RETENTION" "store/$TARGET/" || true
 `,
     ],

@@ -11,7 +11,7 @@ import { BatchJob } from "../../kit/job";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, password } from "../../kit/secret";
 import { StatefulNames, Workload, WorkloadContext, statefulNames } from "../../kit/workload";
-import { BASE_CLIENTS, BucketRole, ObjectStore, ObjectStoreClient, ObjectStoreClients, bucketRolesOf, clientPolicy } from "./object-store";
+import { BASE_CLIENTS, BucketRole, ObjectStore, ObjectStoreClient, ObjectStoreClients, bucketRolesOf, clientPolicy, mcAliases } from "./object-store";
 
 const API = 9000;
 const CONSOLE = 9001;
@@ -132,9 +132,10 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
           image: args.clientImage,
           command: ["sh", "-c", BUCKETS_SCRIPT],
           env: [
-            secretEnv("MINIO_ROOT_USER", root.ref("rootUser")),
-            secretEnv("MINIO_ROOT_PASSWORD", root.ref("rootPassword")),
-            { name: "MINIO_URL", value: url },
+            // objectStoreEnv's names, which mcAliases reads.
+            { name: "MINIO_ROOT_URL", value: url },
+            secretEnv("MINIO_ROOT_ACCESS_KEY", root.ref("rootUser")),
+            secretEnv("MINIO_ROOT_SECRET_KEY", root.ref("rootPassword")),
             { name: "BUCKETS", value: roles.map((r) => MINIO_BUCKETS[r]).join(" ") },
             { name: "CLIENTS", value: clientNames.map((c) => c.toUpperCase()).join(" ") },
             ...clientNames.flatMap((c) => [
@@ -168,7 +169,8 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
  * policy (adding a user again updates its key; safe to re-run).
  */
 const BUCKETS_SCRIPT = `set -eu
-until mc alias set platform "$MINIO_URL" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null 2>&1; do echo "waiting for $MINIO_URL"; sleep 3; done
+${mcAliases([{ alias: "platform", prefix: "MINIO_ROOT" }])}
+until mc ls platform >/dev/null 2>&1; do echo "waiting for $MINIO_ROOT_URL"; sleep 3; done
 for bucket in $BUCKETS; do mc mb --ignore-existing "platform/$bucket"; done
 for client in $CLIENTS; do
   eval "access=\\$CLIENT_\${client}_ACCESS_KEY secret=\\$CLIENT_\${client}_SECRET_KEY policy=\\$CLIENT_\${client}_POLICY"

@@ -67,7 +67,7 @@ export interface ObjectStore {
 }
 
 /**
- * Env vars for a client container (e.g. `mc alias set`): `<prefix>_URL`, `<prefix>_ACCESS_KEY` and
+ * Env vars for a client container (e.g. `mcAliases`): `<prefix>_URL`, `<prefix>_ACCESS_KEY` and
  * `<prefix>_SECRET_KEY`, the keys from the store's Secret.
  */
 export function objectStoreEnv(prefix: string, store: Pick<ObjectStore, "url" | "accessKey" | "secretKey">, namespace: string): EnvVar[] {
@@ -76,4 +76,24 @@ export function objectStoreEnv(prefix: string, store: Pick<ObjectStore, "url" | 
     secretEnv(`${prefix}_ACCESS_KEY`, store.accessKey.in(namespace)),
     secretEnv(`${prefix}_SECRET_KEY`, store.secretKey.in(namespace)),
   ];
+}
+
+/**
+ * Shell lines that give `mc` one alias per entry, from the entry's `<prefix>_URL`, `_ACCESS_KEY` and
+ * `_SECRET_KEY` variables (objectStoreEnv), by writing mc's config file (mode 0600) in MC_CONFIG_DIR.
+ * `mc alias set` would take the keys as arguments, which anyone listing the pod's processes can read;
+ * here they only pass through the shell's builtins and a pipe.
+ */
+export function mcAliases(aliases: { alias: string; prefix: string }[]): string {
+  const entry = ({ alias, prefix }: { alias: string; prefix: string }) =>
+    `printf '"%s":{"url":"%s","accessKey":"%s","secretKey":"%s","api":"S3v4","path":"auto"}' ${alias} "$(json "$${prefix}_URL")" "$(json "$${prefix}_ACCESS_KEY")" "$(json "$${prefix}_SECRET_KEY")"`;
+  return `json() { printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g'; }
+umask 077
+mkdir -p "$MC_CONFIG_DIR"
+{
+  printf '{"version":"10","aliases":{'
+  ${aliases.map(entry).join("\n  printf ','\n  ")}
+  printf '}}\\n'
+} > "$MC_CONFIG_DIR/config.json"
+`;
 }
