@@ -85,6 +85,9 @@ describe("storage: Elasticsearch retention (ILM)", () => {
         // Elasticsearch applies one composable template per index: ours must never outrank Jaeger's.
         assert.ok(!covered(template.index_patterns, index), `the logs template must not match Jaeger's ${index}`);
       }
+      // A log index with a replica on a single node would stay yellow: replicas only where a second node exists.
+      const nodes = out.object("kubernetes:apps/v1:StatefulSet", "elasticsearch", STORAGE_NS).inputs.spec.replicas;
+      assert.strictEqual(template.template.settings["index.number_of_replicas"], nodes > 1 ? 1 : 0, `replicas on ${nodes} node(s)`);
       // The applications' search indices are business data, never expired.
       for (const index of ["documents", "knowledge-2026", "voicehelper-search"]) assert.ok(!covered(retained, index), `${index} must not be expired`);
     }

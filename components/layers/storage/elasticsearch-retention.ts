@@ -66,7 +66,13 @@ export function elasticsearchRetention(args: ElasticsearchRetentionArgs, ctx: Wo
   const template = {
     index_patterns: patterns.templated,
     priority: LOGS_TEMPLATE_PRIORITY,
-    template: { settings: { "index.lifecycle.name": RETENTION_POLICY } },
+    template: {
+      settings: {
+        "index.lifecycle.name": RETENTION_POLICY,
+        // A replica needs a second node: on a single node it would stay unassigned and the cluster yellow.
+        "index.number_of_replicas": es.mode === "cluster" ? 1 : 0,
+      },
+    },
     _meta: { managed_by: "voicehelper-infra" },
   };
   const env: EnvVar[] = [
