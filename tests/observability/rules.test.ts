@@ -36,8 +36,12 @@ describe("observability: alert rules (seed 003)", () => {
     });
   }
 
-  it("has no alert the seed does not ask for, except the one that says when the seed's disk, CPU and memory alerts are blind", () => {
-    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown"].sort());
+  it("beyond seed 003's alerts: when the disk, CPU and memory alerts are blind, and when the seed's backups (WAL archiving, scheduled copies) stop", () => {
+    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue"].sort());
+    const by = (a: string) => alertRules().find((x) => x.alert === a)!;
+    assert.strictEqual(by("WALArchivingFailing").severity, "critical");
+    assert.match(by("WALArchivingFailing").expr, /cnpg_pg_stat_archiver_last_failed_time - cnpg_pg_stat_archiver_last_archived_time/);
+    assert.match(by("ScheduledJobOverdue").expr, /kube_cronjob_status_last_successful_time.*kube_cronjob_next_schedule_time - kube_cronjob_status_last_schedule_time.*> 2$/);
     const blind = alertRules().find((x) => x.alert === "MetricsSourceDown")!;
     assert.strictEqual(blind.expr, 'up{job=~"kubelet|kubelet-cadvisor"} == 0');
     const fed = alertRules().filter((x) => x.source.job === "kubelet" || x.source.job === "kubelet-cadvisor").map((x) => x.alert);

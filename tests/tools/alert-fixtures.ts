@@ -25,6 +25,8 @@ const counter = (perMinute: number) => `0+${perMinute}x${SAMPLES}`;
 const podTarget = (namespace: string, pod: string, service: string, job = "kubernetes-pods") => ({ job, instance: `${pod}:9090`, namespace, pod, service });
 const cadvisor = (pod: string, container: string) => ({ job: "kubelet-cadvisor", instance: "10.0.0.1:10250", node: "node-1", namespace: "voicehelper", pod, container, image: `${container}:1.0.0`, id: `/kubepods/${pod}/${container}` });
 
+/** kube-state-metrics' target labels; its own namespace label wins (honor_labels) on the series it exports. */
+const KSM_TARGET = podTarget("voicehelper-monitoring", "kube-state-metrics-6f5d-klmno", "kube-state-metrics", "kubernetes-exporters");
 const BAD = podTarget("voicehelper", "gateway-5d8f7-abcde", "gateway");
 const GOOD = podTarget("voicehelper", "frontend-7c9b4-fghij", "frontend");
 
@@ -116,6 +118,37 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
       })),
     ],
     firing: [{ job: "kubernetes-exporters", instance: "kube-state-metrics-6f5d-klmno:9090", namespace: "voicehelper", pod: "voice-service-0", container: "voice-service", uid: "uid-voice-service-0", service: "voice-service" }],
+  },
+  WALArchivingFailing: {
+    series: [
+      // Timestamps in seconds; a replica archives nothing and reports -1 for both.
+      ...[["postgresql-1", 3000, 2000], ["postgresql-2", -1, -1], ["postgresql-3", 1000, 2000]].flatMap(([pod, failed, archived]) => {
+        const target = podTarget("voicehelper-storage", String(pod), "postgresql");
+        return [
+          { series: `cnpg_pg_stat_archiver_last_failed_time${labels(target)}`, values: constant(Number(failed)) },
+          { series: `cnpg_pg_stat_archiver_last_archived_time${labels(target)}`, values: constant(Number(archived)) },
+        ];
+      }),
+    ],
+    firing: [podTarget("voicehelper-storage", "postgresql-1", "postgresql")],
+  },
+  ScheduledJobOverdue: {
+    // Every 10 minutes, last scheduled at 60 min; the alerts are checked at 70 min (4200 s).
+    series: [
+      ["redis-backup", 600],
+      ["minio-mirror", 3600],
+      ["faiss-service-backup", 0],
+    ].flatMap(([cronjob, lastSuccess]) => {
+      const l = { ...KSM_TARGET, namespace: "voicehelper-storage", cronjob: String(cronjob) };
+      return [
+        { series: `kube_cronjob_status_last_successful_time${labels(l)}`, values: constant(Number(lastSuccess)) },
+        { series: `kube_cronjob_created${labels(l)}`, values: constant(0) },
+        { series: `kube_cronjob_status_last_schedule_time${labels(l)}`, values: constant(3600) },
+        { series: `kube_cronjob_next_schedule_time${labels(l)}`, values: constant(4200) },
+      ];
+    }),
+    // redis-backup last succeeded 6 intervals ago; faiss-service-backup never did, 7 intervals after its creation.
+    firing: ["redis-backup", "faiss-service-backup"].map((cronjob) => ({ ...KSM_TARGET, namespace: "voicehelper-storage", cronjob, service: cronjob })),
   },
   DatabaseConnectionsHigh: {
     series: [

@@ -35,6 +35,11 @@ export const OBSERVABILITY_DEFAULTS = {
     /** Container restarts within an hour (seed 003: > 5 per hour). */
     restartsPerHour: 5,
     restartsFor: "0s",
+    /** PostgreSQL's last WAL archiving attempt failed this long ago without a later success: the RPO (seed 003: 5 min) is lost. */
+    walArchivingFor: "5m",
+    /** A scheduled job (backups, the index lifecycle) is overdue when it has not succeeded for this many of its own intervals. */
+    overdueIntervals: 2,
+    overdueFor: "10m",
     /** Share of PostgreSQL's max_connections in use (seed 003: > 80%). */
     dbConnectionRatio: 0.8,
     dbConnectionsFor: "5m",

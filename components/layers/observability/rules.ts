@@ -70,6 +70,13 @@ export const SIGNALS = {
     "(.+)",
   ),
   restartsLastHour: serviceFrom(`increase(kube_pod_container_status_restarts_total[1h])`, "container", "(.+)"),
+  /** Seconds since a CronJob last succeeded (since its creation, before its first success) over its interval. */
+  scheduledJobOverdue: serviceFrom(
+    `(time() - (kube_cronjob_status_last_successful_time > 0 or kube_cronjob_created))` +
+      ` / (kube_cronjob_next_schedule_time - kube_cronjob_status_last_schedule_time)`,
+    "cronjob",
+    "(.+)",
+  ),
   dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
 } as const;
 
@@ -183,6 +190,29 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       for: t.restartsFor,
       summary: "{{ $labels.pod }}/{{ $labels.container }} restarted more than " + t.restartsPerHour + " times in an hour",
       description: `{{ $labels.container }} in {{ $labels.pod }} ({{ $labels.namespace }}) restarted {{ $value | humanize }} times in the last hour.`,
+      source: FROM_KSM,
+    },
+    {
+      alert: "WALArchivingFailing",
+      severity: "critical",
+      seed: "PostgreSQL continuous WAL archiving (seed 003 backups: RPO 5 minutes)",
+      // Timestamps, not counters: a failure followed by a success clears it; replicas report -1 for both.
+      expr: `(cnpg_pg_stat_archiver_last_failed_time - cnpg_pg_stat_archiver_last_archived_time) > 0`,
+      threshold: 0,
+      for: t.walArchivingFor,
+      summary: "{{ $labels.pod }} cannot archive its WAL to the object store",
+      description: `The last WAL archiving attempt of {{ $labels.pod }} failed and none has succeeded since: point-in-time recovery is frozen at the last archived segment (RPO ${t.walArchivingFor} exceeded).`,
+      source: FROM_PG,
+    },
+    {
+      alert: "ScheduledJobOverdue",
+      severity: "warning",
+      seed: "backups on schedule (seed 003: Redis hourly, MinIO daily)",
+      expr: `(${SIGNALS.scheduledJobOverdue}) > ${t.overdueIntervals}`,
+      threshold: t.overdueIntervals,
+      for: t.overdueFor,
+      summary: "{{ $labels.cronjob }} has not succeeded for " + t.overdueIntervals + " of its intervals",
+      description: `The CronJob {{ $labels.cronjob }} in {{ $labels.namespace }} last succeeded {{ $value | humanize }} intervals ago: its backups (or index lifecycle) are not being made.`,
       source: FROM_KSM,
     },
     {
