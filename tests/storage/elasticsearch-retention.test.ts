@@ -103,9 +103,10 @@ describe("storage: Elasticsearch retention (ILM)", () => {
     assert.deepStrictEqual(mainContainer(changed.object(CRONJOB, "elasticsearch-retention-daily", STORAGE_NS)).env, retentionJob(changed).container.env);
   });
 
-  it("logs in with the generated elastic password from a Secret, never on a command line", () => {
+  it("logs in as its own user with a generated password from a Secret, never on a command line", () => {
     const { container } = retentionJob(s.prod);
     const password = assertFromGeneratedSecret(s.prod, STORAGE_NS, container, "ES_PASSWORD");
+    assert.strictEqual(envOf(container, "ES_USER").value, "index-retention", "not the elastic superuser");
     const script = [...container.command, ...(container.args ?? [])].join(" ");
     assert.ok(!script.includes(password));
     assert.doesNotMatch(script, /(\s-u\s|--user\s)/, "curl reads the credentials from a file");
