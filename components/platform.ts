@@ -174,7 +174,8 @@ export class Platform extends pulumi.ComponentResource {
           alerting: cfg.alerting,
           metrics: cfg.metrics,
           endpoints: { ...this.endpoints },
-          elasticsearchAuth: storage?.elasticsearch && { username: storage.elasticsearch.username, password: storage.elasticsearch.password },
+          // Each its own user: Fluentd writes only logs, Jaeger only traces.
+          elasticsearchAuth: storage?.elasticsearch && { logs: storage.elasticsearch.clients.logs, traces: storage.elasticsearch.clients.traces },
           elasticsearchIndices: storage?.elasticsearch?.indices,
         },
         after(...(storage ? [storage] : [])),

@@ -121,7 +121,8 @@ export function dependencyEnv(service: ServiceName, dependencies: Dependency[], 
       }
       case "elasticsearch": {
         const e = b.elasticsearch ?? missing(dep);
-        return [{ name: "ELASTICSEARCH_URL", value: e.url }, ...login("ELASTICSEARCH", e, namespace)];
+        // The applications' user reaches only indices under their prefix (see elasticsearch-users.ts).
+        return [{ name: "ELASTICSEARCH_URL", value: e.url }, { name: "ELASTICSEARCH_INDEX_PREFIX", value: e.indices.app }, ...login("ELASTICSEARCH", e.clients.app, namespace)];
       }
       default: {
         // PostHog is configured from the PosthogConnection (POSTHOG_HOST, the key), whatever its mode.

@@ -64,11 +64,12 @@ describe("observability: Fluentd", () => {
     assert.strictEqual(pod().containers[0].volumeMounts.find((m: any) => m.name === cfgVolume.name).mountPath, "/fluentd/etc/voicehelper");
   });
 
-  it("takes the Elasticsearch password from a Secret reference, never from its config", () => {
+  it("logs in to Elasticsearch as its own user, the password from that user's Secret, never from its config", () => {
     const conf = configText(r, "fluentd-config", "fluent.conf");
     assert.match(conf, /password "#\{ENV\['ES_PASSWORD'\]\}"/);
     const env = pod().containers[0].env;
-    assert.deepStrictEqual(env.find((e: any) => e.name === "ES_PASSWORD").valueFrom.secretKeyRef, { name: "elasticsearch-auth", key: "password" });
+    assert.strictEqual(env.find((e: any) => e.name === "ES_USER").value, "fluentd");
+    assert.deepStrictEqual(env.find((e: any) => e.name === "ES_PASSWORD").valueFrom.secretKeyRef, { name: "elasticsearch-fluentd", key: "password" });
   });
 
   it("reads pod metadata with a read-only ClusterRole, and may reach Elasticsearch", () => {

@@ -22,13 +22,13 @@ describe("observability: Jaeger v2", () => {
     assert.deepStrictEqual(c.args, ["--config", "/etc/jaeger/config.yaml"]);
   });
 
-  it("stores traces in the Elasticsearch endpoint it is given, password from a Secret reference", () => {
+  it("stores traces in the Elasticsearch endpoint it is given, as its own user, password from that user's Secret", () => {
     const cfg = configFile(r, "jaeger-config", "config.yaml");
     const es = cfg.extensions.jaeger_storage.backends.elasticsearch.elasticsearch;
     assert.deepStrictEqual(es.server_urls, ["http://elasticsearch.voicehelper-storage.svc.cluster.local:9200"]);
-    assert.deepStrictEqual(es.auth.basic, { username: "elastic", password: "${env:ES_PASSWORD}" });
+    assert.deepStrictEqual(es.auth.basic, { username: "jaeger", password: "${env:ES_PASSWORD}" });
     const env = r.object("kubernetes:apps/v1:Deployment", "jaeger", MONITORING).inputs.spec.template.spec.containers[0].env;
-    assert.deepStrictEqual(env.find((e: any) => e.name === "ES_PASSWORD").valueFrom.secretKeyRef, { name: "elasticsearch-auth", key: "password" });
+    assert.deepStrictEqual(env.find((e: any) => e.name === "ES_PASSWORD").valueFrom.secretKeyRef, { name: "elasticsearch-jaeger", key: "password" });
     assert.strictEqual(cfg.exporters.jaeger_storage_exporter.trace_storage, "elasticsearch");
     assert.strictEqual(cfg.extensions.jaeger_query.storage.traces, "elasticsearch");
   });

@@ -4,18 +4,12 @@
  * configuration, not from the program's constants).
  */
 import * as assert from "assert";
-import { parse } from "yaml";
 import { IMAGES } from "../../components/config/images";
 import { Rendered } from "../harness";
-import { CONFIGMAP, CRONJOB, JOB, STORAGE_NS, assertFromGeneratedSecret, envOf, mainContainer, rendered, stacks } from "./helpers";
+import { covered, fluentdIndex, jaegerIndices } from "./elasticsearch-indices";
+import { CRONJOB, JOB, STORAGE_NS, assertFromGeneratedSecret, envOf, mainContainer, rendered, stacks } from "./helpers";
 
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
-const MONITORING = "voicehelper-monitoring";
-const DAY = "2026-05-01";
-
-/** An index pattern (`*` wildcards) as Elasticsearch matches it against an index name. */
-const matches = (pattern: string, index: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(index);
-const covered = (patterns: string[], index: string) => patterns.some((p) => matches(p, index));
 
 function retentionJob(out: Rendered) {
   const c = mainContainer(out.object(JOB, "elasticsearch-retention", STORAGE_NS));
@@ -26,22 +20,6 @@ function retentionJob(out: Rendered) {
     template: JSON.parse(envOf(c, "TEMPLATE").value),
     retained: (envOf(c, "RETAINED_INDICES").value as string).split(","),
   };
-}
-
-/** Today's log index as Fluentd names it: logstash format, `<logstash_prefix>-YYYY.MM.DD`. */
-function fluentdIndex(out: Rendered): string {
-  const conf: string = out.object(CONFIGMAP, "fluentd-config", MONITORING).inputs.data["fluent.conf"];
-  const prefix = /^\s*logstash_prefix\s+(\S+)\s*$/m.exec(conf)?.[1];
-  assert.ok(prefix && /^\s*logstash_format\s+true\s*$/m.test(conf), "Fluentd writes logstash-format daily indices");
-  return `${prefix}-${DAY.replace(/-/g, ".")}`;
-}
-
-/** Today's Jaeger indices as Jaeger names them: `<index_prefix>-jaeger-<kind>-YYYY-MM-DD`. */
-function jaegerIndices(out: Rendered): string[] {
-  const config = parse(out.object(CONFIGMAP, "jaeger-config", MONITORING).inputs.data["config.yaml"]);
-  const prefix: string = config.extensions.jaeger_storage.backends.elasticsearch.elasticsearch.indices.index_prefix;
-  assert.ok(prefix);
-  return ["span", "service", "dependencies", "sampling"].map((kind) => `${prefix}-jaeger-${kind}-${DAY}`);
 }
 
 describe("storage: Elasticsearch retention (ILM)", () => {
@@ -103,9 +81,10 @@ describe("storage: Elasticsearch retention (ILM)", () => {
     assert.deepStrictEqual(mainContainer(changed.object(CRONJOB, "elasticsearch-retention-daily", STORAGE_NS)).env, retentionJob(changed).container.env);
   });
 
-  it("logs in with the generated elastic password from a Secret, never on a command line", () => {
+  it("logs in as its own user with a generated password from a Secret, never on a command line", () => {
     const { container } = retentionJob(s.prod);
     const password = assertFromGeneratedSecret(s.prod, STORAGE_NS, container, "ES_PASSWORD");
+    assert.strictEqual(envOf(container, "ES_USER").value, "index-retention", "not the elastic superuser");
     const script = [...container.command, ...(container.args ?? [])].join(" ");
     assert.ok(!script.includes(password));
     assert.doesNotMatch(script, /(\s-u\s|--user\s)/, "curl reads the credentials from a file");

@@ -1,15 +1,12 @@
 /**
  * What Jaeger and Fluentd need to know about Elasticsearch (built by the storage layer): where its
- * HTTP API is and, when its security is on, which credentials to use.
+ * HTTP API is and, when its security is on, which of its users each logs in as.
  */
 import { ServiceEndpoint } from "../../kit/endpoint";
-import { SharedCredential } from "../../kit/secret";
+import { ElasticsearchCredentials } from "../storage/elasticsearch-users";
 
-/** Credentials for Elasticsearch, when its security is on (the storage layer's outputs). */
-export interface ElasticsearchAuth {
-  username: string;
-  password: SharedCredential;
-}
+/** One client's own Elasticsearch user, when its security is on (the storage layer's outputs). */
+export type ElasticsearchAuth = ElasticsearchCredentials;
 
 /** The port Elasticsearch answers HTTP on: the one named "http", or 9200. */
 export function elasticsearchPort(es: ServiceEndpoint): number {

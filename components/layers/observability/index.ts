@@ -8,7 +8,7 @@ import { CATALOG, NAMESPACES, PLATFORM_NAMESPACES, ServiceName } from "../../con
 import { IMAGES } from "../../config/images";
 import { PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { ElasticsearchIndices } from "../storage/elasticsearch";
+import { ElasticsearchIndices } from "../storage/elasticsearch-indices";
 import { alertmanager } from "./alertmanager";
 import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
 import { grafana } from "./grafana";
@@ -30,8 +30,8 @@ export interface ObservabilityLayerArgs extends LayerArgs {
   endpoints: Endpoints;
   /** Alert thresholds. @default OBSERVABILITY_DEFAULTS.thresholds (seed 003) */
   thresholds?: AlertThresholds;
-  /** Elasticsearch's credentials for Jaeger and Fluentd, when its security is on. @default no authentication */
-  elasticsearchAuth?: ElasticsearchAuth;
+  /** Fluentd's (`logs`) and Jaeger's (`traces`) own Elasticsearch users, when its security is on. @default no authentication */
+  elasticsearchAuth?: { logs: ElasticsearchAuth; traces: ElasticsearchAuth };
   /** The indices Jaeger and Fluentd write (named, and expired, by the storage layer); required with Elasticsearch. */
   elasticsearchIndices?: ElasticsearchIndices;
 }
@@ -94,7 +94,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
             image: IMAGES.jaeger,
             size: args.sizes.jaeger,
             elasticsearch: es,
-            elasticsearchAuth: args.elasticsearchAuth,
+            elasticsearchAuth: args.elasticsearchAuth?.traces,
             indexPrefix: indices().traces,
             indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
             // Every application and AI service may send traces; each still needs its own egress to Jaeger.
@@ -118,7 +118,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
             size: args.sizes.fluentd,
             namespace: ctx.namespace,
             elasticsearch: es,
-            elasticsearchAuth: args.elasticsearchAuth,
+            elasticsearchAuth: args.elasticsearchAuth?.logs,
             indexPrefix: indices().logs,
             dependencies: dependenciesOf("fluentd", endpoints(), deployed),
           },

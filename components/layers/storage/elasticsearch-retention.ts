@@ -28,7 +28,9 @@ import { EnvVar, secretEnv } from "../../kit/container";
 import { BatchJob } from "../../kit/job";
 import { imageVersion } from "../../kit/labels";
 import { WorkloadContext } from "../../kit/workload";
-import { ElasticsearchIndices, ElasticsearchOutputs } from "./elasticsearch";
+import { ElasticsearchOutputs } from "./elasticsearch";
+import { ES_API_PRELUDE } from "./elasticsearch-api";
+import { ElasticsearchIndices, indexPatterns } from "./elasticsearch-indices";
 
 const UID = 1000; // the image's elasticsearch user
 const RETENTION_POLICY = "voicehelper-retention";
@@ -53,10 +55,8 @@ export interface ElasticsearchRetentionArgs {
 
 /** Index patterns, as Fluentd (logstash format) and Jaeger name their daily indices. */
 function retainedPatterns(indices: ElasticsearchIndices): { templated: string[]; attached: string[] } {
-  const logs = `${indices.logs}-*`;
-  // Jaeger joins its prefix with "-" unless the prefix already ends with one.
-  const jaeger = `${indices.traces.endsWith("-") ? indices.traces : `${indices.traces}-`}jaeger-*`;
-  return { templated: [logs], attached: [logs, jaeger] };
+  const p = indexPatterns(indices);
+  return { templated: [p.logs], attached: [p.logs, p.traces] };
 }
 
 export function elasticsearchRetention(args: ElasticsearchRetentionArgs, ctx: WorkloadContext, parent: pulumi.Resource): void {
@@ -77,8 +77,9 @@ export function elasticsearchRetention(args: ElasticsearchRetentionArgs, ctx: Wo
   };
   const env: EnvVar[] = [
     { name: "ES_URL", value: es.url },
-    { name: "ES_USER", value: es.username },
-    secretEnv("ES_PASSWORD", es.password.in(ctx.namespace)),
+    // Its own user (elasticsearch-users.ts), not the superuser: ILM and templates, on the retained indices only.
+    { name: "ES_USER", value: es.clients.retention.username },
+    secretEnv("ES_PASSWORD", es.clients.retention.password.in(ctx.namespace)),
     { name: "POLICY_NAME", value: RETENTION_POLICY },
     { name: "POLICY", value: JSON.stringify(policy) },
     { name: "TEMPLATE_NAME", value: LOGS_TEMPLATE },
@@ -104,18 +105,9 @@ export function elasticsearchRetention(args: ElasticsearchRetentionArgs, ctx: Wo
 
 /**
  * Waits for the cluster, then PUTs the policy and the template and sets the policy on the existing
- * indices (all three idempotent). The credentials go into a curl config file, not onto the command line.
+ * indices (all three idempotent).
  */
-const RETENTION_SCRIPT = `set -euo pipefail
-umask 077
-printf 'user = "%s:%s"\\n' "$ES_USER" "$ES_PASSWORD" > /tmp/curlrc
-es() { curl -sS -K /tmp/curlrc -H 'Content-Type: application/json' -o /tmp/answer -w '%{http_code}' "$@"; }
-until [ "$(es "$ES_URL/_cluster/health?wait_for_status=yellow&timeout=30s" || true)" = 200 ]; do echo "waiting for Elasticsearch"; sleep 10; done
-put() {
-  code=$(es -X PUT --data "$2" "$ES_URL/$1")
-  case "$code" in 200) echo "PUT $1: done" ;; *) echo "PUT $1 failed ($code): $(cat /tmp/answer)" >&2; exit 1 ;; esac
-}
-put "_ilm/policy/$POLICY_NAME" "$POLICY"
+const RETENTION_SCRIPT = `${ES_API_PRELUDE}put "_ilm/policy/$POLICY_NAME" "$POLICY"
 put "_index_template/$TEMPLATE_NAME" "$TEMPLATE"
 put "$RETAINED_INDICES/_settings?allow_no_indices=true&expand_wildcards=open" "{\\"index.lifecycle.name\\":\\"$POLICY_NAME\\"}"
 `;

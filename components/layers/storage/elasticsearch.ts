@@ -2,7 +2,8 @@
  * Elasticsearch 8: one node with single-node discovery in small tiers; three master-eligible data
  * nodes otherwise, whose seed hosts and initial masters are the StatefulSet's own pods, talking over
  * transport TLS with a certificate issued for this cluster. Security is on with a generated `elastic`
- * password; the heap is half the memory limit.
+ * password, which only the Job creating the clients' own users (elasticsearch-users.ts) logs in with;
+ * the heap is half the memory limit.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,8 +14,10 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { BatchJob } from "../../kit/job";
 import { KUBERNETES_API_EGRESS } from "../../kit/network-policy";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
-import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
+import { GeneratedSecret, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
+import { ElasticsearchIndices, PLATFORM_INDICES } from "./elasticsearch-indices";
+import { ElasticsearchClients, elasticsearchUsers } from "./elasticsearch-users";
 
 const HTTP = 9200;
 const TRANSPORT = 9300;
@@ -25,32 +28,19 @@ const USER = "elastic";
 export interface ElasticsearchArgs {
   image: string;
   size: ServiceSize;
-  /** Size of the transport-certificate job (clusters only). */
+  /** Size of the Jobs: the clients' users, and the transport certificate (clusters only). */
   jobSize: ServiceSize;
 }
-
-/**
- * The daily indices the platform's own writers create. The storage layer names them, so the writers
- * (Fluentd, Jaeger) and the retention that expires them (elasticsearch-retention.ts) cannot disagree.
- */
-export interface ElasticsearchIndices {
-  /** Fluentd's `logstash_prefix`: indices `<logs>-YYYY.MM.DD`. */
-  logs: string;
-  /** Jaeger's `index_prefix`: indices `<traces>-jaeger-span-YYYY-MM-DD`, `<traces>-jaeger-service-...`. */
-  traces: string;
-}
-
-export const PLATFORM_INDICES: ElasticsearchIndices = { logs: "voicehelper-logs", traces: "jaeger" };
 
 export interface ElasticsearchOutputs {
   endpoint: ServiceEndpoint;
   /** "http://host:9200" */
   url: string;
-  username: string;
-  password: SharedCredential;
   mode: "single-node" | "cluster";
-  /** Where the platform's logs and traces go (and are expired from). */
+  /** Where the platform's logs and traces and the applications' data go (logs and traces are expired). */
   indices: ElasticsearchIndices;
+  /** Each client's own login, limited to its indices; the `elastic` superuser never leaves this layer. */
+  clients: ElasticsearchClients;
 }
 
 /** The discovery settings: single-node, or the cluster's pods as seed hosts and initial masters. */
@@ -135,13 +125,18 @@ export function elasticsearch(args: ElasticsearchArgs, ctx: WorkloadContext, par
     opts,
   );
 
+  const url = `http://${workload.endpoint.host}:${HTTP}`;
+  const clients = elasticsearchUsers(
+    { image: args.image, jobSize: args.jobSize, url, endpoint: workload.endpoint, indices: PLATFORM_INDICES, admin: { username: USER, password: auth.ref("password") } },
+    ctx,
+    parent,
+  );
   return {
     endpoint: workload.endpoint,
-    url: `http://${workload.endpoint.host}:${HTTP}`,
-    username: USER,
-    password: auth.credential("password"),
+    url,
     mode: cluster ? "cluster" : "single-node",
     indices: PLATFORM_INDICES,
+    clients,
   };
 }
 
