@@ -175,7 +175,7 @@ export class Platform extends pulumi.ComponentResource {
           metrics: cfg.metrics,
           endpoints: { ...this.endpoints },
           // Each its own user: Fluentd writes only logs, Jaeger only traces.
-          elasticsearchAuth: storage?.elasticsearch && { logs: storage.elasticsearch.clients.logs, traces: storage.elasticsearch.clients.traces },
+          elasticsearchAuth: storage?.elasticsearch && { logs: storage.elasticsearch.clients.logs, traces: storage.elasticsearch.clients.traces, logsReader: storage.elasticsearch.clients.logsReader },
           elasticsearchIndices: storage?.elasticsearch?.indices,
         },
         after(...(storage ? [storage] : [])),

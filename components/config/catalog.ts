@@ -114,7 +114,7 @@ const entries = {
   prometheus: { layer: "observability", namespace: "monitoring", description: "Prometheus: metrics and alert rules", needs: ["alertmanager", "kube-state-metrics"], public: { host: "prometheus", byDefault: false } },
   alertmanager: { layer: "observability", namespace: "monitoring", description: "Alertmanager: alert routing" },
   "kube-state-metrics": { layer: "observability", namespace: "monitoring", description: "kube-state-metrics: object state (restarts, replicas) of the platform namespaces as metrics" },
-  grafana: { layer: "observability", namespace: "monitoring", description: "Grafana dashboards", needs: ["prometheus"], uses: ["jaeger"], public: { host: "grafana", byDefault: true } },
+  grafana: { layer: "observability", namespace: "monitoring", description: "Grafana dashboards and log search", needs: ["prometheus"], uses: ["jaeger", "elasticsearch"], public: { host: "grafana", byDefault: true } },
   jaeger: { layer: "observability", namespace: "monitoring", description: "Jaeger v2 tracing on Elasticsearch", needs: ["elasticsearch"], public: { host: "jaeger", byDefault: false } },
   fluentd: { layer: "observability", namespace: "monitoring", description: "Fluentd DaemonSet shipping container logs to Elasticsearch", daemon: true, needs: ["elasticsearch"] },
 

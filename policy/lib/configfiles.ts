@@ -153,6 +153,9 @@ export function scanConfigFile(text: string, ctx: FileContext): string[] {
         if (s.value === "") {
             continue; // an empty key in a template usually means "set elsewhere"; empty passwords are caught per product
         }
+        if (/^(true|false)$/i.test(s.value)) {
+            continue; // a switch such as `basicAuth: true`, not a secret; switches that turn authentication off are caught above
+        }
         const problem = credentialValueProblem(s.value, ctx.inSecret ? ctx.limits : undefined);
         if (problem) {
             problems.push(`${at} ${problem}`);

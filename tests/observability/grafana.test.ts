@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { Rendered } from "../harness";
+import { fluentdIndex, jaegerIndices, matches } from "../storage/elasticsearch-indices";
 import { MONITORING, configFile, mainContainer, renderOnce } from "./helpers";
 
 describe("observability: Grafana", () => {
@@ -68,5 +69,43 @@ describe("observability: Grafana", () => {
     assert.ok(exprs.some((e) => e.includes("cnpg_backends_total")));
     const ds = configFile(r, "grafana-provisioning", "datasources.yaml").datasources.find((d: any) => d.type === "prometheus");
     assert.ok(dash.panels.every((p: any) => p.datasource.uid === ds.uid), "every panel uses the provisioned datasource");
+  });
+});
+
+describe("observability: Grafana's log search", () => {
+  let r: Rendered;
+  before(async () => {
+    r = await renderOnce("dev");
+  });
+
+  it("searches the indices Fluentd writes, as its own read-only Elasticsearch user whose password comes from the environment", () => {
+    const ds = configFile(r, "grafana-provisioning", "datasources.yaml").datasources.find((d: any) => d.type === "elasticsearch");
+    assert.ok(ds, "an Elasticsearch datasource");
+    assert.ok(matches(ds.jsonData.index, fluentdIndex(r)), `${ds.jsonData.index} covers ${fluentdIndex(r)}`);
+    assert.ok(jaegerIndices(r).every((i) => !matches(ds.jsonData.index, i)), "logs only, not traces");
+    assert.strictEqual(ds.url, "http://elasticsearch.voicehelper-storage.svc.cluster.local:9200");
+    assert.strictEqual(ds.basicAuth, true);
+    const env = mainContainer(r, "grafana").env.find((e: any) => `$${e.name}` === ds.secureJsonData.basicAuthPassword);
+    assert.ok(env?.valueFrom?.secretKeyRef, "the password is an env var from a Secret");
+    // Its own user: the users Job gives that user a role that reads the logs and writes nothing.
+    const job = r.object("kubernetes:batch/v1:Job", "elasticsearch-users", "voicehelper-storage").inputs.spec.template.spec.containers[0].env;
+    const value = (name: string) => job.find((e: any) => e.name === name)?.value;
+    const client = ["LOGS", "TRACES", "APP", "RETENTION", "LOGSREADER"].find((c) => value(`USER_NAME_${c}`) === ds.basicAuthUser);
+    assert.strictEqual(client, "LOGSREADER", `${ds.basicAuthUser} is the read-only logs user`);
+    const role = JSON.parse(value(`ROLE_${client}`));
+    assert.deepStrictEqual(role.indices.map((i: any) => [...i.privileges].sort()), [["read", "view_index_metadata"]]);
+    assert.ok(role.indices[0].names.every((n: string) => matches(n, fluentdIndex(r))));
+  });
+
+  it("is admitted to Elasticsearch's HTTP port (a declared use)", () => {
+    const policy = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "elasticsearch-from-grafana", "voicehelper-storage").inputs.spec;
+    assert.deepStrictEqual(policy.ingress[0].ports.map((p: any) => p.port).filter((p: number) => p !== 15008), [9200]);
+  });
+
+  it("monitoring-only stacks (Fluentd ships there too) search logs as well", async () => {
+    const monitoring = await renderOnce("dev", { deployMode: "monitoring-only" });
+    assert.ok(monitoring.config.services.includes("fluentd"));
+    const types = configFile(monitoring, "grafana-provisioning", "datasources.yaml").datasources.map((d: any) => d.type);
+    assert.deepStrictEqual(types, ["prometheus", "jaeger", "elasticsearch"]);
   });
 });

@@ -110,8 +110,14 @@ describe("policy: no-default-credentials", () => {
             const cm = configMap("structure", {
                 "rules.yaml": "groups:\n  - name: x\n    rules:\n      - alert: Down\n        expr: up == 0\nselector:\n  matchExpressions:\n    - key: app\n      operator: In\n",
                 "dashboard.json": '{\n  "title": "Token rate",\n  "panels": [{"sort": {"key": "value"}}]\n}',
+                // A switch that turns authentication on, its password from the environment.
+                "datasources.yaml": "datasources:\n  - name: Logs\n    basicAuth: true\n    basicAuthUser: grafana\n    secureJsonData:\n      basicAuthPassword: $ES_LOGS_PASSWORD\n",
             });
             assert.deepStrictEqual(await run(cm), []);
+        });
+        it("still rejects a literal password beside such a switch", async () => {
+            const msgs = await run(configMap("leak", { "datasources.yaml": "datasources:\n  - basicAuth: true\n    secureJsonData:\n      basicAuthPassword: hunter2-but-longer-0000\n" }));
+            assertMatches(msgs, [/line 4 \(datasources.secureJsonData.basicAuthPassword\) is a literal credential in a ConfigMap/]);
         });
         it("rejects any credential kept in a ConfigMap", async () => {
             const msgs = await run(configMap("leak", { OPENAI_API_KEY: "sk-test-4eC39HqLyjWDarjtT1zdp7dc" }));

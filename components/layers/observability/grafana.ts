@@ -1,6 +1,6 @@
 /**
  * Grafana (seed 003/004): generated admin password and secret key, no anonymous access, the
- * Prometheus (and, when deployed, Jaeger) datasource and the platform dashboard provisioned from
+ * Prometheus (and, when deployed, Jaeger and the Elasticsearch logs) datasource and the platform dashboard provisioned from
  * ConfigMaps, so a fresh volume comes up complete and the UI cannot drift from code.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -15,6 +15,7 @@ import { Dependency } from "../../kit/network-policy";
 import { GeneratedSecret, SecretKeyRef, password } from "../../kit/secret";
 import { Workload, WorkloadContext } from "../../kit/workload";
 import { OBSERVABILITY_DEFAULTS } from "./defaults";
+import { ElasticsearchAuth, elasticsearchPort } from "./elasticsearch";
 import { platformDashboard } from "./dashboard";
 
 const PORT = 3000;
@@ -31,8 +32,19 @@ export interface GrafanaArgs {
   prometheus: ServiceEndpoint;
   /** Jaeger's query endpoint (port "query"), when the stack deploys Jaeger. */
   jaeger?: ServiceEndpoint;
+  /** Where Fluentd ships the logs, when it does: Elasticsearch, the index pattern, and a read-only user. */
+  logs?: GrafanaLogs;
   dependencies: Dependency[];
 }
+
+export interface GrafanaLogs {
+  elasticsearch: ServiceEndpoint;
+  index: string;
+  auth?: ElasticsearchAuth;
+}
+
+/** Grafana expands environment variables in provisioning files: the password never lands in the ConfigMap. */
+const LOGS_PASSWORD_ENV = "ES_LOGS_PASSWORD";
 
 export interface GrafanaOutputs {
   endpoint: ServiceEndpoint;
@@ -40,7 +52,7 @@ export interface GrafanaOutputs {
 }
 
 /** Grafana's datasource provisioning file as an object. */
-export function grafanaDatasources(prometheus: ServiceEndpoint, jaeger?: ServiceEndpoint): Record<string, unknown> {
+export function grafanaDatasources(prometheus: ServiceEndpoint, jaeger?: ServiceEndpoint, logs?: GrafanaLogs): Record<string, unknown> {
   return {
     apiVersion: 1,
     datasources: [
@@ -55,6 +67,21 @@ export function grafanaDatasources(prometheus: ServiceEndpoint, jaeger?: Service
         jsonData: { timeInterval: OBSERVABILITY_DEFAULTS.scrapeInterval },
       },
       ...(jaeger ? [{ name: "Jaeger", uid: "jaeger", type: "jaeger", access: "proxy", url: `http://${hostPort(jaeger, "query")}`, editable: false }] : []),
+      ...(logs
+        ? [
+            {
+              name: "Logs",
+              uid: "logs",
+              type: "elasticsearch",
+              access: "proxy",
+              url: `http://${logs.elasticsearch.host}:${elasticsearchPort(logs.elasticsearch)}`,
+              editable: false,
+              // Fluentd's logstash format: @timestamp, the container's line in "log", Kubernetes metadata beside it.
+              jsonData: { index: logs.index, timeField: "@timestamp", logMessageField: "log", logLevelField: "level" },
+              ...(logs.auth ? { basicAuth: true, basicAuthUser: logs.auth.username, secureJsonData: { basicAuthPassword: `$${LOGS_PASSWORD_ENV}` } } : {}),
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -79,7 +106,7 @@ export function grafana(args: GrafanaArgs, ctx: WorkloadContext, parent: pulumi.
     opts,
   );
 
-  const datasources = stringify(grafanaDatasources(args.prometheus, args.jaeger), { lineWidth: 0 });
+  const datasources = stringify(grafanaDatasources(args.prometheus, args.jaeger, args.logs), { lineWidth: 0 });
   const providers = stringify(DASHBOARD_PROVIDERS);
   const dashboard = JSON.stringify(platformDashboard(PROMETHEUS_DATASOURCE_UID), null, 2);
   const provisioning = configFiles(`${NAME}-provisioning`, ctx.namespace, labels, { "datasources.yaml": datasources, "dashboards.yaml": providers }, parent);
@@ -110,6 +137,7 @@ export function grafana(args: GrafanaArgs, ctx: WorkloadContext, parent: pulumi.
             { name: "GF_ANALYTICS_REPORTING_ENABLED", value: "false" },
             { name: "GF_ANALYTICS_CHECK_FOR_UPDATES", value: "false" },
             { name: "GF_PLUGINS_PLUGIN_ADMIN_ENABLED", value: "false" },
+            ...(args.logs?.auth ? [secretEnv(LOGS_PASSWORD_ENV, args.logs.auth.password.in(ctx.namespace))] : []),
           ],
           ports: [{ name: "http", containerPort: PORT }],
           volumeMounts: [

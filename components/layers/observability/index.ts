@@ -31,7 +31,7 @@ export interface ObservabilityLayerArgs extends LayerArgs {
   /** Alert thresholds. @default OBSERVABILITY_DEFAULTS.thresholds (seed 003) */
   thresholds?: AlertThresholds;
   /** Fluentd's (`logs`) and Jaeger's (`traces`) own Elasticsearch users, when its security is on. @default no authentication */
-  elasticsearchAuth?: { logs: ElasticsearchAuth; traces: ElasticsearchAuth };
+  elasticsearchAuth?: { logs: ElasticsearchAuth; traces: ElasticsearchAuth; logsReader: ElasticsearchAuth };
   /** The indices Jaeger and Fluentd write (named, and expired, by the storage layer); required with Elasticsearch. */
   elasticsearchIndices?: ElasticsearchIndices;
 }
@@ -132,7 +132,15 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
       const all = endpoints();
       if (!all.prometheus) throw new Error("grafana needs prometheus, which this stack does not deploy");
       this.endpoints.grafana = grafana(
-        { image: IMAGES.grafana, size: args.sizes.grafana, prometheus: all.prometheus, jaeger: all.jaeger, dependencies: dependenciesOf("grafana", all, deployed) },
+        {
+          image: IMAGES.grafana,
+          size: args.sizes.grafana,
+          prometheus: all.prometheus,
+          jaeger: all.jaeger,
+          // Fluentd's logs, where Fluentd ships them.
+          logs: all.elasticsearch && deployed.includes("fluentd") ? { elasticsearch: all.elasticsearch, index: `${indices().logs}-*`, auth: args.elasticsearchAuth?.logsReader } : undefined,
+          dependencies: dependenciesOf("grafana", all, deployed),
+        },
         contextFor(args, "grafana", "platform"),
         this,
       ).endpoint;

@@ -23,7 +23,7 @@ const UID = 1000; // the image's elasticsearch user
 const JOB = "elasticsearch-users";
 const MANAGED = { managed_by: "voicehelper-infra" };
 
-export const ELASTICSEARCH_CLIENTS = ["logs", "traces", "app", "retention"] as const;
+export const ELASTICSEARCH_CLIENTS = ["logs", "traces", "app", "retention", "logsReader"] as const;
 export type ElasticsearchClient = (typeof ELASTICSEARCH_CLIENTS)[number];
 
 /** One client's login: a user of its own, the password in a Secret it can copy into its namespace. */
@@ -45,6 +45,7 @@ export const ACCOUNTS: Readonly<Record<ElasticsearchClient, { user: string; role
   traces: { user: "jaeger", role: "jaeger" },
   app: { user: "voicehelper-app", role: "voicehelper-app" },
   retention: { user: "index-retention", role: "index-retention" },
+  logsReader: { user: "grafana", role: "logs-reader" },
 };
 
 /** What each client may do, on which indices (patterns derived from the storage layer's index names). */
@@ -59,10 +60,13 @@ export function clientRoles(indices: ElasticsearchIndices): Record<Elasticsearch
       cluster: ["monitor", "manage_index_templates"],
       indices: [{ names: [p.traces], privileges: ["create_index", "write", "read", "view_index_metadata", "manage"] }],
     },
-    app: { cluster: [], indices: [{ names: [p.app], privileges: ["read", "write", "create_index", "view_index_metadata", "manage"] }] },
+    // Client libraries read the cluster's version and health (GET /, ping) before their first request.
+    app: { cluster: ["monitor"], indices: [{ names: [p.app], privileges: ["read", "write", "create_index", "view_index_metadata", "manage"] }] },
     // ILM runs a policy's actions with the privileges of whoever last PUT it: `manage` on the retained
     // indices is what lets it delete them. `monitor` is for the health check every Job script starts with.
     retention: { cluster: ["monitor", "manage_ilm", "manage_index_templates"], indices: [{ names: [p.logs, p.traces], privileges: ["manage"] }] },
+    // Grafana's log explorer: searches and reads the logs' mappings, writes nothing.
+    logsReader: { cluster: ["monitor"], indices: [{ names: [p.logs], privileges: ["read", "view_index_metadata"] }] },
   };
 }
 
@@ -122,7 +126,7 @@ export function elasticsearchUsers(args: ElasticsearchUsersArgs, ctx: WorkloadCo
     { parent },
   );
   const credentials = (c: ElasticsearchClient): ElasticsearchCredentials => ({ username: ACCOUNTS[c].user, password: secrets[c].credential("password") });
-  return { logs: credentials("logs"), traces: credentials("traces"), app: credentials("app"), retention: credentials("retention") };
+  return Object.fromEntries(ELASTICSEARCH_CLIENTS.map((c) => [c, credentials(c)])) as Record<ElasticsearchClient, ElasticsearchCredentials>;
 }
 
 /**
