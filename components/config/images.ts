@@ -29,6 +29,8 @@ export const IMAGES = {
   kafkaUi: "ghcr.io/kafbat/kafka-ui:v1.4.2",
   nats: "docker.io/library/nats:2.12.1-alpine",
   rabbitmq: "docker.io/library/rabbitmq:4.1.6-management-alpine",
+  // For bootstrap Jobs that call an HTTP API from an image without curl (RabbitMQ's has none).
+  curl: "docker.io/curlimages/curl:8.17.0",
   prometheus: "quay.io/prometheus/prometheus:v3.7.3",
   alertmanager: "quay.io/prometheus/alertmanager:v0.29.0",
   grafana: "docker.io/grafana/grafana:12.3.0",

@@ -47,6 +47,20 @@ export function contextFor(args: LayerArgs, service: ServiceName, priority: Prio
 /** Endpoints of the services deployed so far, by catalog name. */
 export type Endpoints = Partial<Record<ServiceName, ServiceEndpoint>>;
 
+/** What the catalog says `service` talks to: its `needs`, then its `uses`. */
+function declaredDependencies(service: ServiceName): ServiceName[] {
+  const entry = CATALOG[service];
+  return [...(entry.needs ?? []), ...(entry.uses ?? [])] as ServiceName[];
+}
+
+/**
+ * The deployed services that declare `service` among their needs or uses: the clients a server
+ * provisions per-client credentials for (the same graph the clients' wiring comes from).
+ */
+export function clientsOf(service: ServiceName, deployedServices: readonly ServiceName[]): ServiceName[] {
+  return deployedServices.filter((s) => declaredDependencies(s).includes(service));
+}
+
 /**
  * The service's dependencies as the catalog states them (`needs`, and `uses` that are deployed),
  * resolved to endpoints. A hard need without an endpoint is a wiring bug and fails the build.
@@ -54,7 +68,7 @@ export type Endpoints = Partial<Record<ServiceName, ServiceEndpoint>>;
 export function dependenciesOf(service: ServiceName, endpoints: Endpoints, deployedServices: readonly ServiceName[]): Dependency[] {
   const entry = CATALOG[service];
   const deps: Dependency[] = [];
-  for (const name of [...(entry.needs ?? []), ...(entry.uses ?? [])] as ServiceName[]) {
+  for (const name of declaredDependencies(service)) {
     const endpoint = endpoints[name];
     if (endpoint) deps.push({ endpoint });
     else if ((entry.needs as readonly string[] | undefined)?.includes(name) && deployedServices.includes(name) && BUILT.has(name)) {

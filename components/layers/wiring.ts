@@ -99,12 +99,12 @@ export function dependencyEnv(service: ServiceName, dependencies: Dependency[], 
       }
       case "rabbitmq": {
         const q = b.rabbitmq ?? missing(dep);
+        const user = q.users[service] ?? missing("rabbitmq without a user of its own (RabbitMQ's clients come from the catalog)");
         return [
           { name: "RABBITMQ_HOST", value: q.endpoint.host },
           { name: "RABBITMQ_PORT", value: String(q.port) },
           { name: "RABBITMQ_VHOST", value: q.vhost },
-          secretEnv("RABBITMQ_USERNAME", q.username.in(namespace)),
-          secretEnv("RABBITMQ_PASSWORD", q.password.in(namespace)),
+          ...login("RABBITMQ", user, namespace),
         ];
       }
       case "nacos": {

@@ -60,9 +60,9 @@ describe("apps: wiring", () => {
     const env = envOf(prod, "algo-service");
     assert.equal(env.DATABASE_NAME.value, "knowledge");
     assert.equal(env.RABBITMQ_PASSWORD.valueFrom.secretKeyRef.key, "password");
-    assert.equal(env.RABBITMQ_PASSWORD.valueFrom.secretKeyRef.name, "rabbitmq-auth");
-    const copy = prod.object("kubernetes:core/v1:Secret", "rabbitmq-auth", APPS);
-    assert.ok(copy, "the RabbitMQ credentials are copied into the client's namespace");
+    assert.equal(env.RABBITMQ_PASSWORD.valueFrom.secretKeyRef.name, "rabbitmq-user-algo-service");
+    const copy = prod.object("kubernetes:core/v1:Secret", "rabbitmq-user-algo-service", APPS);
+    assert.ok(copy, "its own RabbitMQ credentials are copied into the client's namespace");
   });
 
   it("the gateway routes to its upstreams and reads its identity database", () => {

@@ -127,6 +127,7 @@ describe("messaging: rabbitmq", () => {
     assert.equal(cookie.secret.items[0].key, "erlang-cookie");
     assert.equal(spec.template.spec.automountServiceAccountToken, false, "4.1+ peer discovery needs no API access");
     const peers = prod.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "rabbitmq-from-peers").inputs.spec.ingress[0];
-    assert.deepEqual(peers.ports.map((p: any) => p.port).sort((a: number, b: number) => a - b), [4369, 5672, 15008, 25672]);
+    // The client Service's ports (AMQP, and management for the users Job) plus Erlang distribution.
+    assert.deepEqual(peers.ports.map((p: any) => p.port).sort((a: number, b: number) => a - b), [4369, 5672, 15008, 15672, 25672]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
-import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { Endpoints, LayerArgs, clientsOf, contextFor, dependenciesOf, isDeployed } from "../context";
 import { KafkaOutputs, kafka } from "./kafka";
 import { kafkaUi } from "./kafka-ui";
 import { NatsOutputs, nats } from "./nats";
@@ -37,7 +37,11 @@ export class MessagingLayer extends pulumi.ComponentResource {
       this.endpoints.nats = this.nats.endpoint;
     }
     if (isDeployed(args, "rabbitmq")) {
-      this.rabbitmq = rabbitmq({ name: "rabbitmq", image: IMAGES.rabbitmq, size: args.sizes.rabbitmq }, contextFor(args, "rabbitmq", "data"), this);
+      this.rabbitmq = rabbitmq(
+        { name: "rabbitmq", image: IMAGES.rabbitmq, size: args.sizes.rabbitmq, clients: clientsOf("rabbitmq", args.services), jobImage: IMAGES.curl, jobSize: args.sizes.backup },
+        contextFor(args, "rabbitmq", "data"),
+        this,
+      );
       this.endpoints.rabbitmq = this.rabbitmq.endpoint;
     }
     this.registerOutputs({ endpoints: this.endpoints });

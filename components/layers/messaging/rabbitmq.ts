@@ -4,18 +4,22 @@
  * node (the pod with ordinal 0) from the StatefulSet's naming instead of listing pods through the
  * Kubernetes API, so the pods need no service-account token and no RBAC.
  * No default user: the first boot creates the generated admin instead of `guest`, so `guest` never
- * exists. The admin's password lives in the config file, so the whole file is a Secret. The Erlang
+ * exists. The admin (all vhosts, administrator) is for operators and the users Job only; each client
+ * service gets its own user on the application vhost (rabbitmq-users.ts). The admin's password lives
+ * in the config file, so the whole file is a Secret. The Erlang
  * cookie comes from a Secret file, copied by an init step to the node's home with mode 0400 (Erlang
  * refuses a cookie others can read).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ServiceName } from "../../config/catalog";
 import { memoryBytes as bytesOf } from "../../config/quantity";
 import { ServiceSize } from "../../config/schema";
 import { execProbe, fieldEnv, startupAllowance } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
-import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
+import { GeneratedSecret, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
+import { RabbitmqLogin, rabbitmqUsers } from "./rabbitmq-users";
 
 const AMQP_PORT = 5672;
 const MANAGEMENT_PORT = 15672;
@@ -28,21 +32,30 @@ const HOME = "/var/lib/rabbitmq";
 const CONFIG_DIR = "/etc/rabbitmq";
 const COOKIE_DIR = "/etc/rabbitmq-cookie";
 const ADMIN = "voicehelper-admin";
-const VHOST = "/";
+/** The admin's vhost (RabbitMQ's default); the applications get a vhost of their own. */
+const ADMIN_VHOST = "/";
+const APP_VHOST = "voicehelper";
 
 export interface RabbitmqArgs {
   name: string;
   image: string;
   size: ServiceSize;
+  /** The services that get a user of their own on the application vhost. */
+  clients: readonly ServiceName[];
+  /** An image with sh and curl, for the users Job. */
+  jobImage: string;
+  jobSize: ServiceSize;
 }
 
 export interface RabbitmqOutputs {
+  /** AMQP only: the management API is not for the applications. */
   endpoint: ServiceEndpoint;
   /** AMQP port. */
   port: number;
+  /** The application vhost, where every client's user has its permissions. */
   vhost: string;
-  username: SharedCredential;
-  password: SharedCredential;
+  /** Each client's own user, by service. */
+  users: Readonly<Partial<Record<ServiceName, RabbitmqLogin>>>;
 }
 
 /** rabbitmq.conf with the admin's password in place (it goes into a Secret). */
@@ -54,7 +67,7 @@ cluster_formation.peer_discovery_backend = k8s
 ${o.clustered ? "cluster_partition_handling = pause_minority\n" : ""}total_memory_available_override_value = ${o.memoryBytes}
 vm_memory_high_watermark.relative = 0.6
 disk_free_limit.absolute = 1GB
-default_vhost = ${VHOST}
+default_vhost = ${ADMIN_VHOST}
 default_user = ${ADMIN}
 default_pass = ${o.adminPassword}
 default_user_tags.administrator = true
@@ -145,7 +158,8 @@ export function rabbitmq(args: RabbitmqArgs, ctx: WorkloadContext, parent: pulum
         // Group-readable (fsGroup) so the init step, running as the rabbitmq user, can copy it.
         { name: "cookie", secret: { secretName: auth.secretName, defaultMode: 0o440, items: [{ key: "erlang-cookie", path: "erlang-cookie" }] } },
       ],
-      clientPorts: ["amqp"],
+      // The users Job reaches the management API through the Service; clients get only AMQP (below).
+      clientPorts: ["amqp", "management"],
       peerPorts: ["epmd", "dist"],
       metrics: { port: "prometheus", path: "/metrics" },
       terminationGracePeriodSeconds: 120,
@@ -154,5 +168,18 @@ export function rabbitmq(args: RabbitmqArgs, ctx: WorkloadContext, parent: pulum
     { parent },
   );
 
-  return { endpoint: workload.endpoint, port: AMQP_PORT, vhost: VHOST, username: auth.credential("username"), password: auth.credential("password") };
+  const users = rabbitmqUsers(
+    {
+      image: args.jobImage,
+      jobSize: args.jobSize,
+      management: workload.endpoint,
+      admin: { username: ADMIN, password: auth.ref("password") },
+      vhost: APP_VHOST,
+      clients: args.clients,
+      labels: labelsOf(id),
+    },
+    ctx,
+    parent,
+  );
+  return { endpoint: { ...workload.endpoint, ports: { amqp: AMQP_PORT } }, port: AMQP_PORT, vhost: APP_VHOST, users };
 }
