@@ -124,3 +124,14 @@ describe("observability: kube-state-metrics", () => {
     assert.deepStrictEqual(deployment.spec.template.spec.containers[0].resources.limits, r.config.sizes["kube-state-metrics"].resources.limits);
   });
 });
+
+describe("observability: cert-manager's certificate metrics (CertificateExpiringSoon, CertificateNotReady)", () => {
+  it("the controller is annotated for the exporters job, and Prometheus looks for it in its namespace", async () => {
+    const r = await renderOnce("dev");
+    const cm = r.ofType("kubernetes-cert-manager:index:CertManager")[0].inputs;
+    assert.strictEqual(cm.prometheus.enabled, true, "the chart annotates the controller's pods for scraping");
+    assert.strictEqual(cm.podAnnotations[SCRAPE_ANNOTATIONS.honorLabels], "true", "scraped by the job that keeps the certificates' namespace");
+    const job = configFile(r, "prometheus-config", "prometheus.yml").scrape_configs.find((j: any) => j.job_name === "kubernetes-exporters");
+    assert.ok(job.kubernetes_sd_configs[0].namespaces.names.includes(cm.helmOptions.namespace));
+  });
+});

@@ -4,6 +4,8 @@ import { Rendered } from "../harness";
 import { SCRAPE_ANNOTATIONS, discoveryLabel } from "../../components/kit/scrape";
 import { MONITORING, configFile, mainContainer, platformNamespaces, renderOnce, statefulSet } from "./helpers";
 
+const CERT_MANAGER = "cert-manager";
+
 describe("observability: Prometheus", () => {
   let dev: Rendered;
   let prod: Rendered;
@@ -51,7 +53,8 @@ describe("observability: Prometheus", () => {
       assert.ok(job, `job ${jobName}`);
       const sd = job.kubernetes_sd_configs[0];
       assert.strictEqual(sd.role, "pod");
-      assert.deepStrictEqual([...sd.namespaces.names].sort(), created);
+      // Exporters also in cert-manager's namespace: its controller reports the certificates' expiry.
+      assert.deepStrictEqual([...sd.namespaces.names].sort(), honor === "keep" ? [CERT_MANAGER, ...created].sort() : created);
       const scrape = job.relabel_configs.find((x: any) => x.source_labels?.[0] === discoveryLabel(SCRAPE_ANNOTATIONS.enabled));
       assert.deepStrictEqual([scrape.action, scrape.regex], ["keep", "true"]);
       const exporter = job.relabel_configs.find((x: any) => x.source_labels?.[0] === discoveryLabel(SCRAPE_ANNOTATIONS.honorLabels));
@@ -113,7 +116,7 @@ describe("observability: Prometheus", () => {
     assert.deepStrictEqual(grants(byName[`${MONITORING}-prometheus-nodes`]), ["/nodes/metrics:get", "/nodes:list,watch"]);
     const subject = [{ kind: "ServiceAccount", name: "prometheus", namespace: MONITORING }];
     const namespaced = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((b) => b.inputs.roleRef.name === `${MONITORING}-prometheus`);
-    assert.deepStrictEqual(namespaced.map((b) => b.inputs.metadata.namespace).sort(), platformNamespaces(dev));
+    assert.deepStrictEqual(namespaced.map((b) => b.inputs.metadata.namespace).sort(), [CERT_MANAGER, ...platformNamespaces(dev)].sort());
     for (const b of namespaced) assert.deepStrictEqual(b.inputs.subjects, subject);
     const clusterWide = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").filter((b) => b.inputs.metadata.name.startsWith(`${MONITORING}-prometheus`));
     assert.deepStrictEqual(clusterWide.map((b) => b.inputs.roleRef.name), [`${MONITORING}-prometheus-nodes`]);
@@ -127,7 +130,7 @@ describe("observability: Prometheus", () => {
     const scrape = egress.filter((e: any) => e.ports === undefined);
     assert.strictEqual(scrape.length, 1, "one rule without a port list");
     const namespaces = scrape[0].to.map((t: any) => t.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).sort();
-    assert.deepStrictEqual(namespaces, platformNamespaces(dev));
+    assert.deepStrictEqual(namespaces, [CERT_MANAGER, ...platformNamespaces(dev)].sort());
     assert.ok(scrape[0].to.every((t: any) => t.podSelector === undefined && t.ipBlock === undefined), "namespaces only, nothing outside the platform");
     const kubelets = egress.filter((e: any) => e.ports?.some((p: any) => p.port === 10250));
     assert.strictEqual(kubelets.length, 1);

@@ -36,8 +36,8 @@ describe("observability: alert rules (seed 003)", () => {
     });
   }
 
-  it("beyond seed 003's alerts: when the disk, CPU and memory alerts are blind, and when the seed's backups (WAL archiving, scheduled copies) stop", () => {
-    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue"].sort());
+  it("beyond seed 003's alerts: when the disk, CPU and memory alerts are blind, when the seed's backups (WAL archiving, scheduled copies) stop, and before HTTPS breaks", () => {
+    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue", "CertificateExpiringSoon", "CertificateNotReady"].sort());
     const by = (a: string) => alertRules().find((x) => x.alert === a)!;
     assert.strictEqual(by("WALArchivingFailing").severity, "critical");
     assert.match(by("WALArchivingFailing").expr, /cnpg_pg_stat_archiver_last_failed_time - cnpg_pg_stat_archiver_last_archived_time/);

@@ -27,6 +27,15 @@ const cadvisor = (pod: string, container: string) => ({ job: "kubelet-cadvisor",
 
 /** kube-state-metrics' target labels; its own namespace label wins (honor_labels) on the series it exports. */
 const KSM_TARGET = podTarget("voicehelper-monitoring", "kube-state-metrics-6f5d-klmno", "kube-state-metrics", "kubernetes-exporters");
+/** A certificate as cert-manager's controller reports it, scraped by the exporters job (its namespace label wins). */
+const certificate = (name: string) => ({
+  ...podTarget("cert-manager", "cert-manager-7b9c-pqrst", "cert-manager", "kubernetes-exporters"),
+  namespace: "voicehelper",
+  name,
+  issuer_name: "letsencrypt",
+  issuer_kind: "ClusterIssuer",
+  issuer_group: "cert-manager.io",
+});
 const BAD = podTarget("voicehelper", "gateway-5d8f7-abcde", "gateway");
 const GOOD = podTarget("voicehelper", "frontend-7c9b4-fghij", "frontend");
 
@@ -149,6 +158,23 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
     }),
     // redis-backup last succeeded 6 intervals ago; faiss-service-backup never did, 7 intervals after its creation.
     firing: ["redis-backup", "faiss-service-backup"].map((cronjob) => ({ ...KSM_TARGET, namespace: "voicehelper-storage", cronjob, service: cronjob })),
+  },
+  CertificateExpiringSoon: {
+    // Checked at 4200 s: "public" expires 10 days later (renewal stuck), "internal" in 60.
+    series: [
+      ["public", 10],
+      ["internal", 60],
+    ].map(([name, days]) => ({ series: `certmanager_certificate_expiration_timestamp_seconds${labels(certificate(String(name)))}`, values: constant(4200 + Number(days) * 86400) })),
+    firing: [{ ...certificate("public"), service: "public" }],
+  },
+  CertificateNotReady: {
+    series: [
+      { series: `certmanager_certificate_ready_status${labels({ ...certificate("public"), condition: "False" })}`, values: constant(1) },
+      { series: `certmanager_certificate_ready_status${labels({ ...certificate("public"), condition: "True" })}`, values: constant(0) },
+      { series: `certmanager_certificate_ready_status${labels({ ...certificate("internal"), condition: "False" })}`, values: constant(0) },
+      { series: `certmanager_certificate_ready_status${labels({ ...certificate("internal"), condition: "True" })}`, values: constant(1) },
+    ],
+    firing: [{ ...certificate("public"), condition: "False", service: "public" }],
   },
   DatabaseConnectionsHigh: {
     series: [

@@ -10,6 +10,7 @@ import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { PART_OF } from "../../kit/labels";
+import { SCRAPE_ANNOTATIONS } from "../../kit/scrape";
 
 export const TLS_SECRET = "public-tls";
 const LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
@@ -58,7 +59,10 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
           webhook: { resources, containerSecurityContext: secure },
           // Pulumi already waits for the webhook to be ready; the chart's check job would only repeat that.
           startupapicheck: { enabled: false },
+          // The chart annotates the controller's pods for scraping (port 9402); its certificate metrics
+          // carry each certificate's own namespace, which Prometheus keeps only in its exporters job.
           prometheus: { enabled: true },
+          podAnnotations: { [SCRAPE_ANNOTATIONS.honorLabels]: "true" },
         },
         { parent },
       ),

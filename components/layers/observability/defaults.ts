@@ -40,6 +40,14 @@ export const OBSERVABILITY_DEFAULTS = {
     /** A scheduled job (backups, the index lifecycle) is overdue when it has not succeeded for this many of its own intervals. */
     overdueIntervals: 2,
     overdueFor: "10m",
+    /**
+     * Days a public certificate still has. cert-manager renews a third of the lifetime before expiry (30
+     * days for ACME's 90): fewer than 21 left means renewal has failed for over a week.
+     */
+    certificateDaysLeft: 21,
+    certificateFor: "1h",
+    /** A certificate cert-manager reports not ready this long (issuance or renewal failing). */
+    certificateNotReadyFor: "15m",
     /** Share of PostgreSQL's max_connections in use (seed 003: > 80%). */
     dbConnectionRatio: 0.8,
     dbConnectionsFor: "5m",

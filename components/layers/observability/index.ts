@@ -75,6 +75,8 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           size: args.sizes.prometheus,
           clusterName: args.clusterName,
           namespaces: watched,
+          // cert-manager's controller exports every certificate's expiry (CertificateExpiringSoon).
+          operatorNamespaces: deployed.includes("cert-manager") ? [NAMESPACES.certManager] : [],
           kubeletTls: args.metrics.kubeletTls,
           alertmanagers: alertmanagerTargets,
           rules: alertRules(args.thresholds ?? OBSERVABILITY_DEFAULTS.thresholds),

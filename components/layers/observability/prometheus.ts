@@ -46,6 +46,8 @@ export interface PrometheusArgs {
   clusterName: string;
   /** Namespaces whose pods are discovered and scraped (they must exist: Prometheus may read only these). */
   namespaces: readonly string[];
+  /** Operator namespaces whose exporters (pods annotated with honor-labels) are scraped too, e.g. cert-manager's. @default none */
+  operatorNamespaces?: readonly string[];
   kubeletTls: KubeletTls;
   /** Every Alertmanager replica as "host:port": Prometheus must send each alert to all of them. */
   alertmanagers: readonly string[];
@@ -116,7 +118,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 export type KubeletTls = PlatformConfig["metrics"]["kubeletTls"];
 
 /** The Prometheus configuration file as an object (rendered to YAML by the caller). */
-export function prometheusConfig(args: Pick<PrometheusArgs, "clusterName" | "namespaces" | "alertmanagers" | "kubeletTls">): Record<string, unknown> {
+export function prometheusConfig(args: Pick<PrometheusArgs, "clusterName" | "namespaces" | "operatorNamespaces" | "alertmanagers" | "kubeletTls">): Record<string, unknown> {
   return {
     global: {
       scrape_interval: OBSERVABILITY_DEFAULTS.scrapeInterval,
@@ -129,7 +131,7 @@ export function prometheusConfig(args: Pick<PrometheusArgs, "clusterName" | "nam
     },
     scrape_configs: [
       podJob(POD_JOB, args.namespaces, false),
-      podJob(EXPORTER_JOB, args.namespaces, true),
+      podJob(EXPORTER_JOB, [...args.namespaces, ...(args.operatorNamespaces ?? [])], true),
       // Volume usage (VolumeAlmostFull); the kubelet's own metrics are not needed.
       kubeletJob(KUBELET_JOB, "/metrics", args.namespaces, args.kubeletTls, "kubelet_volume_stats_.+"),
       // Containers' CPU and memory usage and limits (CPUNearLimit, MemoryNearLimit).
@@ -157,7 +159,7 @@ export function prometheus(args: PrometheusArgs, ctx: WorkloadContext, parent: p
       name: NAME,
       namespace: ctx.namespace,
       labels,
-      bindIn: args.namespaces,
+      bindIn: [...args.namespaces, ...(args.operatorNamespaces ?? [])],
       rules: [
         { apiGroups: [""], resources: ["pods", "services", "endpoints"] },
         { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"] },
@@ -219,7 +221,7 @@ export function prometheus(args: PrometheusArgs, ctx: WorkloadContext, parent: p
         // Targets are discovered from pod annotations at run time, on whatever port each declares:
         // no static list of ports exists, so every pod of the platform namespaces is reachable.
         // Each target still admits Prometheus only on its metrics port (the kit's "metrics" policy).
-        namespacesEgress("scrape-targets", args.namespaces),
+        namespacesEgress("scrape-targets", [...args.namespaces, ...(args.operatorNamespaces ?? [])]),
         // Kubelets listen on the nodes' addresses, which no pod or namespace selector matches.
         externalEgress("kubelets", [KUBELET_PORT]),
       ],

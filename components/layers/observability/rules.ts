@@ -77,6 +77,8 @@ export const SIGNALS = {
     "cronjob",
     "(.+)",
   ),
+  /** Days until each certificate expires, `service` = the certificate's name. */
+  certificateDaysLeft: serviceFrom(`(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400`, "name", "(.+)"),
   dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
 } as const;
 
@@ -84,6 +86,7 @@ const FROM_PODS = { job: POD_JOB, exporter: "the services' own /metrics, discove
 const FROM_KUBELET = { job: KUBELET_JOB, exporter: "the kubelets' volume statistics" } as const;
 const FROM_CADVISOR = { job: CADVISOR_JOB, exporter: "the kubelets' cAdvisor (container usage and limits)" } as const;
 const FROM_KSM = { job: EXPORTER_JOB, exporter: "kube-state-metrics" } as const;
+const FROM_CERT_MANAGER = { job: EXPORTER_JOB, exporter: "cert-manager's controller (its certificate metrics)" } as const;
 const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (port 9187) on every PostgreSQL pod" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
@@ -214,6 +217,28 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       summary: "{{ $labels.cronjob }} has not succeeded for " + t.overdueIntervals + " of its intervals",
       description: `The CronJob {{ $labels.cronjob }} in {{ $labels.namespace }} last succeeded {{ $value | humanize }} intervals ago: its backups (or index lifecycle) are not being made.`,
       source: FROM_KSM,
+    },
+    {
+      alert: "CertificateExpiringSoon",
+      severity: "warning",
+      seed: "HTTPS entry for every public host (seed 003 08-ingress-networking)",
+      expr: `(${SIGNALS.certificateDaysLeft}) < ${t.certificateDaysLeft}`,
+      threshold: t.certificateDaysLeft,
+      for: t.certificateFor,
+      summary: "Certificate {{ $labels.name }} expires in less than " + t.certificateDaysLeft + " days",
+      description: `{{ $labels.namespace }}/{{ $labels.name }} (issuer {{ $labels.issuer_name }}) expires in {{ $value | humanize }} days and has not been renewed; every host it covers stops answering HTTPS when it does.`,
+      source: FROM_CERT_MANAGER,
+    },
+    {
+      alert: "CertificateNotReady",
+      severity: "critical",
+      seed: "HTTPS entry for every public host (seed 003 08-ingress-networking)",
+      expr: `label_replace(certmanager_certificate_ready_status{condition="False"}, "service", "$1", "name", "(.+)") == 1`,
+      threshold: 1,
+      for: t.certificateNotReadyFor,
+      summary: "Certificate {{ $labels.name }} is not ready",
+      description: `cert-manager reports {{ $labels.namespace }}/{{ $labels.name }} not ready for ${t.certificateNotReadyFor}: issuance or renewal is failing (see "kubectl describe certificate").`,
+      source: FROM_CERT_MANAGER,
     },
     {
       alert: "DatabaseConnectionsHigh",
