@@ -13,6 +13,7 @@ import { ServiceName } from "../../config/catalog";
 import { ServiceSize } from "../../config/schema";
 import { secretEnv } from "../../kit/container";
 import { ServiceEndpoint, hostPort } from "../../kit/endpoint";
+import { apiScriptPrelude } from "../../kit/api-script";
 import { BatchJob } from "../../kit/job";
 import { Labels, imageVersion } from "../../kit/labels";
 import { GeneratedSecret, SecretKeyRef, SharedCredential, password } from "../../kit/secret";
@@ -97,23 +98,15 @@ export function rabbitmqUsers(args: RabbitmqUsersArgs, ctx: WorkloadContext, par
  * shell writes both with its printf builtin, so no credential is ever an argument of a process.
  */
 const USERS_SCRIPT = `set -eu
-umask 077
-printf 'user = "%s:%s"\\n' "$ADMIN_USER" "$ADMIN_PASSWORD" > /tmp/curlrc
-api() { curl -sS -K /tmp/curlrc -H 'Content-Type: application/json' -o /tmp/answer -w '%{http_code}' "$@"; }
-until [ "$(api "$API/overview" || true)" = 200 ]; do echo "waiting for RabbitMQ"; sleep 5; done
-put() {
-  code=$(api -X PUT --data-binary "@/tmp/body" "$API/$1")
-  case "$code" in 201|204) echo "PUT $1: done" ;; *) echo "PUT $1 failed ($code): $(cat /tmp/answer)" >&2; exit 1 ;; esac
-}
-printf '%s' "$VHOST_BODY" > /tmp/body
-put "vhosts/$VHOST"
+${apiScriptPrelude({ baseUrlVar: "API", userVar: "ADMIN_USER", passwordVar: "ADMIN_PASSWORD", healthPath: "overview", service: "RabbitMQ", retrySeconds: 5 })}printf '%s' "$VHOST_BODY" > /tmp/body
+put "vhosts/$VHOST" @/tmp/body
 for user in $USERS; do
   # An empty password would make a user without one: refuse rather than PUT it.
   [ -s "${PASSWORDS_DIR}/$user" ] || { echo "no password for $user" >&2; exit 1; }
   printf "$USER_BODY" "$(cat "${PASSWORDS_DIR}/$user")" > /tmp/body
-  put "users/$user"
+  put "users/$user" @/tmp/body
   printf '%s' "$PERMISSIONS_BODY" > /tmp/body
-  put "permissions/$VHOST/$user"
+  put "permissions/$VHOST/$user" @/tmp/body
 done
 rm -f /tmp/curlrc /tmp/body
 `;
