@@ -263,6 +263,15 @@ describe("config: voice media", () => {
   });
 });
 
+describe("config: metrics", () => {
+  it("verifies the kubelets' certificates unless skip-verify is chosen by name; anything else is refused", () => {
+    assert.deepEqual(loadConfig("prod", stackSettings("prod")).metrics, { kubeletTls: "verify" });
+    assert.deepEqual(loadConfig("dev", base({ metrics: { kubeletTls: "skip-verify" } })).metrics, { kubeletTls: "skip-verify" });
+    expectProblem("dev", { metrics: { kubeletTls: "insecure" } }, /^voicehelper:metrics\.kubeletTls: must be one of: verify, skip-verify \(got "insecure"\)/);
+    expectProblem("dev", { metrics: { kubeletTLS: "verify" } }, /voicehelper:metrics\.kubeletTLS: unknown setting/);
+  });
+});
+
 describe("config: Neo4j edition and licence", () => {
   const enterprise = (accept?: string) => ({ neo4j: { edition: "enterprise", ...(accept === undefined ? {} : { acceptLicenseAgreement: accept }) } });
 
