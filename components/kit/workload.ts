@@ -277,7 +277,12 @@ export function scrapeAnnotations(containers: ContainerSpec[], metrics: Workload
 
 /** Admits the scrapers (when the stack runs Prometheus) to the metrics port, and only to it. */
 export function metricsAdmission(containers: ContainerSpec[], metrics: WorkloadArgs["metrics"], scrapers: Peer | undefined): Admission[] {
-  return metrics && scrapers ? [{ role: "metrics", from: [scrapers], ports: [findPort(containers, metrics.port).containerPort] }] : [];
+  return metrics ? scraperAdmission(findPort(containers, metrics.port).containerPort, scrapers) : [];
+}
+
+/** The same for pods the kit does not build (operator-managed), by port number. */
+export function scraperAdmission(port: number, scrapers: Peer | undefined): Admission[] {
+  return scrapers ? [{ role: "metrics", from: [scrapers], ports: [port] }] : [];
 }
 
 function findPort(containers: ContainerSpec[], name: string) {

@@ -13,7 +13,7 @@ import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { KUBERNETES_API_EGRESS, workloadPolicies } from "../../kit/network-policy";
 import { podScrapeAnnotations } from "../../kit/scrape";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
-import { WorkloadContext } from "../../kit/workload";
+import { WorkloadContext, scraperAdmission } from "../../kit/workload";
 import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs } from "./cnpg-operator";
 import { ObjectStore } from "./object-store";
 
@@ -180,7 +180,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
       admissions: [
         ...(instances > 1 ? [{ role: "peers", from: [self], ports: [PORT] }] : []),
         ...(args.operator ? [{ role: "operator", from: [args.operator.peer], ports: [...CNPG_INSTANCE_PORTS] }] : []),
-        ...(ctx.scrapers ? [{ role: "metrics", from: [ctx.scrapers], ports: [METRICS_PORT] }] : []),
+        ...scraperAdmission(METRICS_PORT, ctx.scrapers),
       ],
       egress: [KUBERNETES_API_EGRESS],
       ambient: ctx.ambient,
