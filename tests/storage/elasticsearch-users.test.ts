@@ -53,12 +53,16 @@ function logins(out: Rendered): Login[] {
   const jaegerConfig = parse(out.object(CONFIGMAP, "jaeger-config", MONITORING).inputs.data["config.yaml"]);
   const algo = mainContainer(out.object("kubernetes:apps/v1:Deployment", "algo-service", APPS));
   const retention = mainContainer(out.object(JOB, "elasticsearch-retention", STORAGE_NS));
+  const grafana = mainContainer(out.object("kubernetes:apps/v1:StatefulSet", "grafana", MONITORING));
+  const logsSource = parse(out.object(CONFIGMAP, "grafana-provisioning", MONITORING).inputs.data["datasources.yaml"]).datasources.find((d: any) => d.type === "elasticsearch");
   const ref = (c: any, env: string) => envOf(c, env).valueFrom.secretKeyRef;
   return [
     { client: "fluentd", namespace: MONITORING, user: envOf(fluentd, "ES_USER").value, password: ref(fluentd, "ES_PASSWORD") },
     { client: "jaeger", namespace: MONITORING, user: jaegerConfig.extensions.jaeger_storage.backends.elasticsearch.elasticsearch.auth.basic.username, password: ref(jaeger, "ES_PASSWORD") },
     { client: "algo-service", namespace: APPS, user: envOf(algo, "ELASTICSEARCH_USERNAME").value, password: ref(algo, "ELASTICSEARCH_PASSWORD") },
     { client: "retention", namespace: STORAGE_NS, user: envOf(retention, "ES_USER").value, password: ref(retention, "ES_PASSWORD") },
+    // Grafana expands $VAR in its provisioning file: the data source's password is that env var.
+    { client: "grafana", namespace: MONITORING, user: logsSource.basicAuthUser, password: ref(grafana, logsSource.secureJsonData.basicAuthPassword.replace(/^\$/, "")) },
   ];
 }
 
@@ -128,6 +132,12 @@ describe("storage: Elasticsearch users (least privilege)", () => {
       const retention = patternsOf(out, loginOf(out, "retention").user);
       assert.ok([logs, ...traces].every((i) => covered(retention, i)));
       assert.ok(!covered(retention, app));
+      // Grafana's log search reads the logs and nothing else, and writes nothing.
+      const grafana = patternsOf(out, loginOf(out, "grafana").user);
+      assert.ok(covered(grafana, logs) && !traces.some((t) => covered(grafana, t)) && !covered(grafana, app));
+      const job = usersJob(out);
+      const grafanaPrivileges = job.users[loginOf(out, "grafana").user].body.roles.flatMap((r: string) => job.roles[r].indices.flatMap((i: any) => i.privileges));
+      assert.deepStrictEqual([...new Set(grafanaPrivileges)].sort(), ["read", "view_index_metadata"]);
     }
   });
 
