@@ -44,6 +44,19 @@ describe("config: bad settings are refused before anything is deployed", () => {
     expectProblem("dev", { deployMode: "everything" }, /voicehelper:deployMode: must be one of: full, minimal, storage-only, ai-only, monitoring-only \(got "everything"\)/);
   });
 
+  it("services: an unknown name lists the services, a repeated one and a combination with a deploy mode are refused", () => {
+    expectProblem("dev", { services: ["redis", "memcached"] }, /voicehelper:services: "memcached" is not a service; services are .*redis/);
+    expectProblem("dev", { services: ["redis", "redis"] }, "voicehelper:services: lists a service more than once");
+    expectProblem("dev", { services: ["redis"], deployMode: "ai-only" }, "voicehelper:services: cannot be combined with deployMode ai-only");
+    expectProblem("dev", { services: "redis" }, /voicehelper:services: must be a list of service names/);
+  });
+
+  it("services: deploys the listed services and what they need, nothing else", () => {
+    const cfg = loadConfig("dev", base({ services: ["llm-proxy", "nats"] }));
+    assert.deepEqual(cfg.services, closure(["llm-proxy", "nats"]));
+    assert.deepEqual([...cfg.services].sort(), ["llm-proxy", "nats", "redis"]);
+  });
+
   it("an override of an unknown service lists the services", () => {
     expectProblem("dev", { overrides: { "redis-cluster": { replicas: 3 } } }, /voicehelper:overrides.redis-cluster: unknown service; services are .*redis/);
   });
@@ -170,7 +183,7 @@ describe("config: good settings resolve to one concrete size per service", () =>
   it("Pulumi.yaml declares every setting, and its defaults are loadConfig's defaults", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const declared = Object.keys(project.config);
-    const known = ["sizing", "deployMode", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "voiceMedia", "neo4j", "retention", ...SECRET_KEYS];
+    const known = ["sizing", "deployMode", "services", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "voiceMedia", "neo4j", "retention", ...SECRET_KEYS];
     // Config secrets stay undeclared: the engine requires a declared secret without a default and refuses a plain default.
     assert.deepEqual([...declared].sort(), known.filter((k) => !(SECRET_KEYS as readonly string[]).includes(k)).sort());
     const header = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");

@@ -187,6 +187,8 @@ const settingsSchema = z
   .object({
     sizing: z.enum(TIERS, { error: `must be one of: ${TIERS.join(", ")}` }),
     deployMode: z.enum(DEPLOY_MODES, { error: `must be one of: ${DEPLOY_MODES.join(", ")}` }).default("full"),
+    // Roots instead of the deploy mode's: these services and what they need (a canary, a test node).
+    services: z.array(z.string(), { error: "must be a list of service names" }).default([]),
     domain: dnsName.default("voicehelper.local"),
     storageClass: dnsName.optional(),
     protectData: z.union([z.boolean(), z.literal("auto")], { error: "must be auto, true or false" }).default("auto"),
@@ -385,6 +387,13 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
       if (secrets[k] === undefined) problems.push(`${key(k)}: is required when backup.mirror is set; set it with \`pulumi config set --secret ${k} <value>\``);
     }
   }
+  for (const name of s.services) {
+    if (!isServiceName(name)) problems.push(`${key("services")}: "${name}" is not a service; services are ${SERVICE_NAMES.join(", ")}`);
+  }
+  if (new Set(s.services).size !== s.services.length) problems.push(`${key("services")}: lists a service more than once`);
+  if (s.services.length > 0 && s.deployMode !== "full") {
+    problems.push(`${key("services")}: cannot be combined with deployMode ${s.deployMode}; choose the services or a deploy mode`);
+  }
   if (s.tls.issuer === "acme" && s.tls.email === undefined) {
     problems.push(`${key("tls.email")}: is required when tls.issuer is acme (got nothing)`);
   }
@@ -513,7 +522,8 @@ function selectServices(s: Settings): ServiceName[] {
   }
   if (s.edge.mode !== "gateway-api") excluded.add("edge-gateway");
   if (s.tls.issuer === "none") excluded.add("cert-manager");
-  return closure(rootServices(s.deployMode), excluded);
+  const roots = s.services.length > 0 ? s.services.filter(isServiceName) : rootServices(s.deployMode);
+  return closure(roots, excluded);
 }
 
 function resolveSizes(tier: Tier, overrides: Record<string, ServiceOverride>, choices: ClusteringChoices, problems: string[]): Record<ServiceName, ServiceSize> {

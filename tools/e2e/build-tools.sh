@@ -8,6 +8,7 @@
 #
 # Usage: tools/e2e/build-tools.sh [tool...]     (default: all)
 #   tools: etcd kube pulumi language-nodejs kubernetes-provider random-provider
+#          and for the live tier (tools/live, not built by default): node-kube containerd coredns kube-router
 # Env:
 #   VOICEHELPER_E2E_CACHE  cache root (default ~/.cache/voicehelper-e2e); binaries go to $CACHE/bin
 #   E2E_NICE               nice level for go build (default 10)
@@ -102,6 +103,36 @@ build_kubernetes_provider() {
     "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${modv#v}"
 }
 
+# The live tier's node (tools/live): kubelet, kube-proxy and kube-scheduler from the same Kubernetes
+# wrapper as the control plane, so they share its version and Go build cache.
+build_node_kube() {
+  local v; v="$(modver kube k8s.io/kubernetes)"
+  local minor; minor="$(echo "$v" | cut -d. -f2)"
+  local ld=""
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld+=" -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+  done
+  for t in kubelet kube-proxy kube-scheduler; do
+    build "$t" kube "k8s.io/kubernetes/cmd/$t" "$ld"
+  done
+}
+
+build_containerd() {
+  local v; v="$(modver ../live/containerd github.com/containerd/containerd/v2)"
+  local ld="-X github.com/containerd/containerd/v2/version.Version=$v"
+  for t in containerd containerd-shim-runc-v2 ctr; do
+    build "$t" ../live/containerd "github.com/containerd/containerd/v2/cmd/$t" "$ld"
+  done
+}
+
+build_coredns() {
+  build coredns ../live/coredns github.com/coredns/coredns
+}
+
+build_kube_router() {
+  build kube-router ../live/kube-router github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
+}
+
 build_random_provider() {
   # Stand-in (see random-provider/main.go): answers for @pulumi/random 4.21.2.
   build pulumi-resource-random random-provider . "-X main.Version=4.21.2"
@@ -119,6 +150,10 @@ for t in "${tools[@]}"; do
     language-nodejs) build_language_nodejs ;;
     kubernetes-provider) build_kubernetes_provider ;;
     random-provider) build_random_provider ;;
+    node-kube) build_node_kube ;;
+    containerd) build_containerd ;;
+    coredns) build_coredns ;;
+    kube-router) build_kube_router ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac
 done

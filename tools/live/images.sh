@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Images for the live tier, built offline and tagged exactly as the program names them
+# (components/config/images.ts), so the program runs unchanged. One recipe per image below; each
+# says where its software comes from. Archives are cached in $LIVE_CACHE/images and rebuilt when the
+# recipe's inputs change.
+#
+# Usage: tools/live/images.sh build [name...]     build (or reuse) the archives
+#        tools/live/images.sh import SOCKET        import every archive into containerd's k8s.io namespace
+#        tools/live/images.sh list                 name and tag of every recipe
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+# shellcheck source=tools/live/lib.sh
+source "$HERE/lib.sh"
+OUT="$LIVE_CACHE/images"
+WORK="$LIVE_CACHE/image-work"
+mkdir -p "$OUT" "$WORK"
+
+image_ref() { # key in components/config/images.ts -> its pinned reference
+  node -e '
+    const src = require("fs").readFileSync(process.argv[1], "utf8");
+    const m = src.match(new RegExp("\\b" + process.argv[2] + ": \"([^\"]+)\""));
+    if (!m) { console.error("no image " + process.argv[2]); process.exit(1); }
+    console.log(m[1]);' "$ROOT/components/config/images.ts" "$1"
+}
+
+# A minimal root filesystem: /etc/passwd and /etc/group with the given users, /tmp, and optionally the
+# static busybox from Debian (for images whose upstream ships a shell the program's scripts use).
+base_rootfs() { # dir with-shell(yes|no) user:uid:gid...
+  local dir="$1" shell="$2"; shift 2
+  rm -rf "$dir"; mkdir -p "$dir"/{etc,tmp,bin,usr/bin,usr/local/bin,var/run}
+  chmod 1777 "$dir/tmp"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$dir/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' > "$dir/etc/group"
+  local u
+  for u in "$@"; do
+    IFS=: read -r name uid gid <<< "$u"
+    printf '%s:x:%s:%s:%s:/home/%s:/bin/sh\n' "$name" "$uid" "$gid" "$name" "$name" >> "$dir/etc/passwd"
+    printf '%s:x:%s:\n' "$name" "$gid" >> "$dir/etc/group"
+  done
+  printf 'hosts: files dns\n' > "$dir/etc/nsswitch.conf"
+  if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
+    mkdir -p "$dir/etc/ssl/certs"; cp /etc/ssl/certs/ca-certificates.crt "$dir/etc/ssl/certs/"
+  fi
+  if [[ "$shell" == yes ]]; then
+    cp /bin/busybox "$dir/bin/busybox"
+    local applet
+    for applet in $(/bin/busybox --list); do
+      [[ -e "$dir/bin/$applet" ]] || ln -s busybox "$dir/bin/$applet"
+    done
+  fi
+}
+
+# Debian packages into a root filesystem, without a package manager in the image and without running
+# maintainer scripts: the Depends closure of PKGS in SUITE is resolved against an empty package
+# database (so libc and every library come from the same suite), downloaded into a private apt cache,
+# and unpacked. The suite is chosen per image for the upstream version it is closest to.
+apt_private() { # suite apt-get|apt-cache args...
+  local suite="$1" tool="$2"; shift 2
+  local d="$LIVE_CACHE/apt/$suite"
+  if [[ ! -f "$d/sources.list" ]]; then
+    mkdir -p "$d/state/lists/partial" "$d/cache/archives/partial"
+    : > "$d/status"
+    echo "deb http://deb.debian.org/debian $suite main" > "$d/sources.list"
+  fi
+  "$tool" -o Dir::State="$d/state" -o Dir::State::status="$d/status" -o Dir::Cache="$d/cache" \
+    -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o APT::Install-Recommends=false "$@"
+}
+
+debian_rootfs() { # dir suite pkgs...
+  local dir="$1" suite="$2"; shift 2
+  local d="$LIVE_CACHE/apt/$suite"
+  if [[ ! -d "$d/state/lists" ]] || [[ -z "$(find "$d/state/lists" -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ]]; then
+    apt_private "$suite" apt-get update -qq
+  fi
+  local debs
+  debs="$(apt_private "$suite" apt-get install -y -qq --print-uris "$@" | awk -F"'" '/^.http/ {print $2}' | sed 's|.*/||')"
+  [[ -n "$debs" ]] || die "no packages resolved for $* in $suite"
+  apt_private "$suite" apt-get install -y -qq --download-only "$@" >/dev/null
+  local f
+  for f in $debs; do
+    dpkg-deb -x "$d/cache/archives/$f" "$dir"
+  done
+}
+
+# Merged /usr as Debian lays it out (base-files is not unpacked), then busybox for the shell tools the
+# program's scripts and probes call (sh, grep, sed, ...), never over a file a package installed.
+merged_usr_with_busybox() { # dir
+  local dir="$1" l a
+  for l in bin sbin lib lib64; do
+    mkdir -p "$dir/usr/$l"
+    if [[ -d "$dir/$l" && ! -L "$dir/$l" ]]; then cp -a "$dir/$l/." "$dir/usr/$l/" && rm -rf "${dir:?}/$l"; fi
+    ln -sfn "usr/$l" "$dir/$l"
+  done
+  cp /bin/busybox "$dir/usr/bin/busybox"
+  for a in $(/bin/busybox --list); do
+    [[ -e "$dir/usr/bin/$a" || -e "$dir/usr/sbin/$a" ]] || ln -s busybox "$dir/usr/bin/$a"
+  done
+}
+
+stamp_ok() { # name inputs-hash -> 0 when the cached archive was built from the same inputs
+  [[ -f "$OUT/$1.tar" && -f "$OUT/$1.stamp" && "$(cat "$OUT/$1.stamp")" == "$2" ]]
+}
+
+pack() { # name inputs-hash mkimage-args...
+  local name="$1" hash="$2"; shift 2
+  python3 "$HERE/images/mkimage.py" --out "$OUT/$name.tar.tmp" "$@"
+  mv -f "$OUT/$name.tar.tmp" "$OUT/$name.tar"
+  echo "$hash" > "$OUT/$name.stamp"
+  log "image $name: $(du -h "$OUT/$name.tar" | cut -f1)"
+}
+
+inputs_hash() { # files... -> hash of this script, mkimage.py and the given files
+  cat "$HERE/images.sh" "$HERE/images/mkimage.py" "$@" 2>/dev/null | sha256sum | cut -c1-16
+}
+
+# --- recipes ---------------------------------------------------------------------------------------
+
+# The pod sandbox: Kubernetes' own pause.c at the pinned Kubernetes version, compiled statically.
+recipe_pause() {
+  local src; src="$(cd "$ROOT/tools/e2e/kube" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+  local h; h="$(inputs_hash "$src")"
+  stamp_ok pause "$h" && return 0
+  local r="$WORK/pause"; base_rootfs "$r" no
+  gcc -Os -static -DVERSION=live -o "$r/pause" "$src"
+  pack pause "$h" --rootfs "$r" --tag "$PAUSE_IMAGE" --entrypoint '["/pause"]' --user 65535:65535
+}
+
+# The tier's own client pod for path checks (busybox: nc, wget, nslookup).
+recipe_probe() {
+  local h; h="$(inputs_hash /bin/busybox)"
+  stamp_ok probe "$h" && return 0
+  local r="$WORK/probe"; base_rootfs "$r" yes
+  pack probe "$h" --rootfs "$r" --tag "$PROBE_IMAGE" --entrypoint '["/bin/sh"]' --user 65534:65534
+}
+
+# The in-house services' contract stand-in (standin/), one image tagged for all eleven services.
+recipe_standin() {
+  local h; h="$(inputs_hash "$HERE"/standin/*.go "$HERE/standin/go.mod" "$HERE/standin/go.sum")"
+  stamp_ok standin "$h" && return 0
+  local r="$WORK/standin"; base_rootfs "$r" no standin:10001:10001
+  (cd "$HERE/standin" && CGO_ENABLED=0 GOFLAGS="-buildvcs=false -trimpath" nice go build -ldflags "-s -w" -o "$r/usr/local/bin/standin" .)
+  local tags=() s
+  for s in $IN_HOUSE; do tags+=(--tag "$LIVE_REGISTRY/$s:$LIVE_TAG"); done
+  pack standin "$h" --rootfs "$r" "${tags[@]}" --entrypoint '["/usr/local/bin/standin"]' --user 10001:10001
+}
+
+# Redis from Debian trixie (8.0.x; upstream pins 8.2.2 on Alpine): redis-server and redis-cli on PATH,
+# user redis 999:1000 and WORKDIR /data as upstream's image, busybox for the probes' sh and grep.
+recipe_redis() { redis_image redis trixie; }
+recipe_posthogRedis() { redis_image posthogRedis trixie; }
+redis_image() { # recipe suite
+  local h; h="$(inputs_hash)-$2"
+  stamp_ok "$1" "$h" && return 0
+  local r="$WORK/$1"; base_rootfs "$r" no redis:999:1000
+  debian_rootfs "$r" "$2" redis-server redis-tools
+  merged_usr_with_busybox "$r"
+  mkdir -p "$r/data"
+  pack "$1" "$h" --rootfs "$r" --tag "$(image_ref "$1")" --chown data=999:1000 --workdir /data \
+    --entrypoint '["redis-server"]'
+}
+
+RECIPES=(pause probe standin redis)
+recipe_tag() {
+  case "$1" in
+    pause) echo "$PAUSE_IMAGE" ;;
+    probe) echo "$PROBE_IMAGE" ;;
+    *) image_ref "$1" ;;
+  esac
+}
+
+cmd_build() {
+  local names=("$@")
+  [[ ${#names[@]} -gt 0 ]] || names=("${RECIPES[@]}")
+  local n
+  for n in "${names[@]}"; do
+    declare -F "recipe_$n" >/dev/null || die "no image recipe '$n' (have: ${RECIPES[*]})"
+    "recipe_$n"
+  done
+}
+
+cmd_import() {
+  local sock="$1" n
+  for n in "${RECIPES[@]}"; do
+    [[ -f "$OUT/$n.tar" ]] || die "image $n not built: run tools/live/images.sh build"
+    "$BIN/ctr" --address "$sock" -n k8s.io images import --no-unpack=false "$OUT/$n.tar" >/dev/null
+  done
+  log "imported ${#RECIPES[@]} images"
+}
+
+case "${1:-}" in
+  build) shift; cmd_build "$@" ;;
+  import) shift; cmd_import "$1" ;;
+  list) for n in "${RECIPES[@]}"; do echo "$n $(recipe_tag "$n")"; done ;;
+  *) echo "usage: $0 build [name...]|import SOCKET|list" >&2; exit 2 ;;
+esac
