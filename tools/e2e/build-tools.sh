@@ -8,7 +8,7 @@
 #
 # Usage: tools/e2e/build-tools.sh [tool...]     (default: all)
 #   tools: etcd kube pulumi language-nodejs kubernetes-provider random-provider
-#          and for the live tier (tools/live, not built by default): node-kube containerd coredns kube-router
+#          and for the live tier (tools/live, not built by default): node-kube containerd coredns kube-router image-servers
 # Env:
 #   VOICEHELPER_E2E_CACHE  cache root (default ~/.cache/voicehelper-e2e); binaries go to $CACHE/bin
 #   E2E_NICE               nice level for go build (default 10)
@@ -133,6 +133,15 @@ build_kube_router() {
   build kube-router ../live/kube-router github.com/cloudnativelabs/kube-router/v2/cmd/kube-router
 }
 
+# Servers the live tier packs into images (tools/live/images.sh), at the versions the program pins
+# where the proxy serves them (tools/live/README.md lists the differences).
+build_image_servers() {
+  build nats-server ../live/nats github.com/nats-io/nats-server/v2
+  build etcd-3.5 ../live/etcd go.etcd.io/etcd/server/v3
+  build minio ../live/minio github.com/minio/minio
+  build mc ../live/mc github.com/minio/mc
+}
+
 build_random_provider() {
   # Stand-in (see random-provider/main.go): answers for @pulumi/random 4.21.2.
   build pulumi-resource-random random-provider . "-X main.Version=4.21.2"
@@ -154,6 +163,7 @@ for t in "${tools[@]}"; do
     containerd) build_containerd ;;
     coredns) build_coredns ;;
     kube-router) build_kube_router ;;
+    image-servers) build_image_servers ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac
 done

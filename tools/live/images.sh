@@ -64,7 +64,7 @@ apt_private() { # suite apt-get|apt-cache args...
     echo "deb http://deb.debian.org/debian $suite main" > "$d/sources.list"
   fi
   "$tool" -o Dir::State="$d/state" -o Dir::State::status="$d/status" -o Dir::Cache="$d/cache" \
-    -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o APT::Install-Recommends=false "$@"
+    -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o APT::Install-Recommends=false -o APT::Sandbox::User=root "$@"
 }
 
 debian_rootfs() { # dir suite pkgs...
@@ -74,7 +74,9 @@ debian_rootfs() { # dir suite pkgs...
     apt_private "$suite" apt-get update -qq
   fi
   local debs
-  debs="$(apt_private "$suite" apt-get install -y -qq --print-uris "$@" | awk -F"'" '/^.http/ {print $2}' | sed 's|.*/||')"
+  # "Inst <pkg> (<version> <suite> [<arch>])": apt names the cached file <pkg>_<version>_<arch>.deb with
+  # the epoch's colon escaped.
+  debs="$(apt_private "$suite" apt-get install -s -qq "$@" | awk '$1 == "Inst" {gsub(/[()\[\]]/, ""); sub(/:/, "%3a", $3); print $2 "_" $3 "_" $5 ".deb"}')"
   [[ -n "$debs" ]] || die "no packages resolved for $* in $suite"
   apt_private "$suite" apt-get install -y -qq --download-only "$@" >/dev/null
   local f
@@ -160,7 +162,27 @@ redis_image() { # recipe suite
     --entrypoint '["redis-server"]'
 }
 
-RECIPES=(pause probe standin redis)
+# Go servers built from their modules by tools/e2e/build-tools.sh image-servers, laid out as upstream's
+# images: binary path, user, writable directories. <name> <image key> <binary> <path in image> <shell>
+go_server_image() {
+  local name="$1" key="$2" bin="$3" path="$4" shell="$5"; shift 5
+  [[ -x "$BIN/$bin" ]] || die "$BIN/$bin missing: run tools/e2e/build-tools.sh image-servers"
+  local h; h="$(inputs_hash "$BIN/$bin")"
+  stamp_ok "$name" "$h" && return 0
+  local r="$WORK/$name"; base_rootfs "$r" "$shell" "$@"
+  mkdir -p "$r$(dirname "$path")"
+  cp "$BIN/$bin" "$r$path"
+  pack "$name" "$h" --rootfs "$r" --tag "$(image_ref "$key")" "${PACK_ARGS[@]}"
+}
+# nats:<v>-alpine: /usr/local/bin/nats-server, config dir /etc/nats, a shell (Alpine).
+recipe_nats() { PACK_ARGS=(--entrypoint '["nats-server"]'); go_server_image nats nats nats-server /usr/local/bin/nats-server yes; }
+# quay.io/coreos/etcd: distroless, /usr/local/bin/etcd, no shell.
+recipe_etcd() { PACK_ARGS=(--entrypoint '["/usr/local/bin/etcd"]'); go_server_image etcd etcd etcd-3.5 /usr/local/bin/etcd no; }
+# minio/minio and minio/mc: /usr/bin/minio and /usr/bin/mc on a small base with a shell.
+recipe_minio() { PACK_ARGS=(--entrypoint '["minio"]'); go_server_image minio minio minio /usr/bin/minio yes; }
+recipe_minioClient() { PACK_ARGS=(--entrypoint '["mc"]'); go_server_image minioClient minioClient mc /usr/bin/mc yes; }
+
+RECIPES=(pause probe standin redis nats etcd minio minioClient)
 recipe_tag() {
   case "$1" in
     pause) echo "$PAUSE_IMAGE" ;;
