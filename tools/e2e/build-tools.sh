@@ -9,6 +9,7 @@
 # Usage: tools/e2e/build-tools.sh [tool...]     (default: all)
 #   tools: etcd kube pulumi language-nodejs kubernetes-provider random-provider
 #          and for the live tier (tools/live, not built by default): node-kube containerd coredns kube-router image-servers
+#          monitoring-servers cnpg
 # Env:
 #   VOICEHELPER_E2E_CACHE  cache root (default ~/.cache/voicehelper-e2e); binaries go to $CACHE/bin
 #   E2E_NICE               nice level for go build (default 10)
@@ -142,6 +143,16 @@ build_image_servers() {
   build mc ../live/mc github.com/minio/mc
 }
 
+build_monitoring_servers() {
+  build prometheus ../live/prometheus github.com/prometheus/prometheus/cmd/prometheus
+  build alertmanager ../live/alertmanager github.com/prometheus/alertmanager/cmd/alertmanager
+  build kube-state-metrics ../live/kube-state-metrics k8s.io/kube-state-metrics/v2
+}
+
+build_cnpg() {
+  build cnpg-manager ../live/cnpg github.com/cloudnative-pg/cloudnative-pg/cmd/manager
+}
+
 build_random_provider() {
   # Stand-in (see random-provider/main.go): answers for @pulumi/random 4.21.2.
   build pulumi-resource-random random-provider . "-X main.Version=4.21.2"
@@ -164,6 +175,8 @@ for t in "${tools[@]}"; do
     coredns) build_coredns ;;
     kube-router) build_kube_router ;;
     image-servers) build_image_servers ;;
+    monitoring-servers) build_monitoring_servers ;;
+    cnpg) build_cnpg ;;
     *) echo "unknown tool: $t" >&2; exit 2 ;;
   esac
 done

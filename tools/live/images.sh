@@ -182,11 +182,21 @@ recipe_etcd() { PACK_ARGS=(--entrypoint '["/usr/local/bin/etcd"]'); go_server_im
 recipe_minio() { PACK_ARGS=(--entrypoint '["minio"]'); go_server_image minio minio minio /usr/bin/minio yes; }
 recipe_minioClient() { PACK_ARGS=(--entrypoint '["mc"]'); go_server_image minioClient minioClient mc /usr/bin/mc yes; }
 
-RECIPES=(pause probe standin redis nats etcd minio minioClient)
+# The cluster's DNS (not a program image): /coredns as in upstream's image.
+recipe_coredns() {
+  local h; h="$(inputs_hash "$BIN/coredns")"
+  stamp_ok coredns "$h" && return 0
+  local r="$WORK/coredns"; base_rootfs "$r" no
+  cp "$BIN/coredns" "$r/coredns"
+  pack coredns "$h" --rootfs "$r" --tag "$COREDNS_IMAGE" --entrypoint '["/coredns"]' --user 65532:65532
+}
+
+RECIPES=(pause probe coredns standin redis nats etcd minio minioClient)
 recipe_tag() {
   case "$1" in
     pause) echo "$PAUSE_IMAGE" ;;
     probe) echo "$PROBE_IMAGE" ;;
+    coredns) echo "$COREDNS_IMAGE" ;;
     *) image_ref "$1" ;;
   esac
 }

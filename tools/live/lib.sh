@@ -30,3 +30,5 @@ PROBE_IMAGE=voicehelper.local/live/probe:1
 LIVE_REGISTRY=ghcr.io/voicehelper
 LIVE_TAG=1.0.0
 IN_HOUSE="gateway algo-service voice-service frontend admin-portal bge-service faiss-service llm-proxy speech-service tts-service model-router"
+DNS_SVC_IP=10.96.0.10
+COREDNS_IMAGE=registry.k8s.io/coredns/coredns:v1.13.1

@@ -9,7 +9,9 @@
 #   control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler (tools/e2e builds)
 #   node:          containerd + runc (Debian), CNI bridge/host-local/loopback/portmap (Debian),
 #                  kubelet, kube-proxy (iptables), kube-router (NetworkPolicy enforcer only),
-#                  CoreDNS answering cluster.local only (no forward plugin: nothing else resolves)
+#                  CoreDNS as the cluster's kube-dns pod (kube-system, k8s-app=kube-dns: the peer the
+#                  program's NetworkPolicies admit for DNS), answering cluster.local only (no forward
+#                  plugin: nothing else resolves)
 #
 # Usage: tools/live/node.sh start|stop|status|exec CMD...
 #   exec runs CMD inside the cluster's network namespace with KUBECONFIG set (kubectl, pulumi, curl).
@@ -21,7 +23,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=tools/live/lib.sh
 source "$HERE/lib.sh"
 
-COMPONENTS=(coredns kube-router kube-proxy kubelet containerd kube-scheduler kube-controller-manager kube-apiserver etcd) # stop order
+COMPONENTS=(kube-router kube-proxy kubelet containerd kube-scheduler kube-controller-manager kube-apiserver etcd) # stop order
 TIMEOUT="${LIVE_READY_TIMEOUT:-180}"
 
 alive() { local f="$RUN/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
@@ -106,8 +108,7 @@ subjectAltName=IP:$NODE_IP,DNS:$NODE_NAME"
   cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" "$client"
   cert kube-proxy "/CN=system:kube-proxy" "$client"
   cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "$client"
-  # The harness's own DNS and policy daemons get RBAC of their own (rbac.yaml), not system:masters.
-  cert coredns "/CN=live:coredns" "$client"
+  # The harness's policy daemon gets RBAC of its own (rbac.yaml), not system:masters.
   cert kube-router "/CN=live:kube-router" "$client"
   openssl genrsa -out "$PKI/sa.key" 2048 2>/dev/null
   openssl rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
@@ -204,7 +205,7 @@ cgroupDriver: cgroupfs
 # The machines of this project mount cgroup v1 controllers (cgroup2 holds none of them).
 failCgroupV1: false
 failSwapOn: false
-clusterDNS: [$NODE_IP]
+clusterDNS: [$DNS_SVC_IP]
 clusterDomain: cluster.local
 resolvConf: $RUN/kubelet/resolv.conf
 podLogsDir: $RUN/pod-logs
@@ -229,20 +230,6 @@ metricsBindAddress: 127.0.0.1:10249
 clientConnection: {kubeconfig: $RUN/kube-proxy.kubeconfig}
 hostnameOverride: $NODE_NAME
 conntrack: {maxPerCore: 0}
-EOF
-  cat > "$RUN/Corefile" <<EOF
-cluster.local:53 in-addr.arpa:53 {
-    bind $NODE_IP
-    errors
-    kubernetes cluster.local in-addr.arpa {
-        kubeconfig $RUN/coredns.kubeconfig live
-        pods insecure
-    }
-}
-.:53 {
-    bind $NODE_IP
-    errors
-}
 EOF
 }
 
@@ -275,6 +262,10 @@ start_control_plane() {
   kctl apply -f "$HERE/rbac.yaml" >/dev/null
 }
 
+node_ready() {
+  kctl get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True
+}
+
 start_node() {
   start_bg containerd "$BIN/containerd" --config "$RUN/containerd/config.toml"
   wait_for containerd containerd test -S "$RUN/containerd/containerd.sock"
@@ -284,13 +275,14 @@ start_node() {
   start_bg kube-proxy "$BIN/kube-proxy" --config "$RUN/kube-proxy.yaml"
   start_bg kube-router "$BIN/kube-router" --kubeconfig "$RUN/kube-router.kubeconfig" --hostname-override "$NODE_NAME" \
     --run-firewall=true --run-router=false --run-service-proxy=false --metrics-port 0 --health-port 0 --v=1
-  start_bg coredns "$BIN/coredns" -conf "$RUN/Corefile"
-  wait_for "node $NODE_NAME Ready" kubelet sh -c "'$0' exec-quiet-ready"
+  wait_for "node $NODE_NAME Ready" kubelet node_ready
+  sed -e "s|@DNS_SVC_IP@|$DNS_SVC_IP|g" -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" "$HERE/coredns.yaml" | kctl apply -f - >/dev/null
+  wait_for "cluster DNS (CoreDNS pod)" kubelet kctl -n kube-system wait --for=condition=Available deployment/coredns --timeout=5s
 }
 
 cmd_start() {
   for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy containerd \
-    containerd-shim-runc-v2 ctr coredns kube-router; do
+    containerd-shim-runc-v2 ctr kube-router; do
     [[ -x "$BIN/$b" ]] || die "$BIN/$b missing: run tools/live/build.sh first"
   done
   for b in "$RUNC" "$CNI_BIN/bridge" "$CNI_BIN/host-local" "$CNI_BIN/loopback" "$CNI_BIN/portmap"; do
@@ -300,7 +292,7 @@ cmd_start() {
   rm -rf "$RUN"
   mkdir -p "$RUN"
   gen_pki
-  for c in admin controller-manager scheduler kubelet kube-proxy coredns kube-router; do kubeconfig "$c"; done
+  for c in admin controller-manager scheduler kubelet kube-proxy kube-router; do kubeconfig "$c"; done
   netns_up
   write_node_config
   start_control_plane
@@ -308,15 +300,11 @@ cmd_start() {
   log "cluster up: $0 exec kubectl get nodes"
 }
 
-node_ready() {
-  kctl get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True
-}
 
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) for c in "${COMPONENTS[@]}"; do if alive "$c"; then echo "$c: running"; else echo "$c: stopped"; fi; done ;;
   exec) shift; in_ns env KUBECONFIG="$RUN/admin.kubeconfig" PATH="$BIN:$PATH" "$@" ;;
-  exec-quiet-ready) node_ready ;;
   *) echo "usage: $0 start|stop|status|exec CMD..." >&2; exit 2 ;;
 esac

@@ -62,7 +62,11 @@ func checksFromEnv(getenv func(string) string) []check {
 	}
 	for _, prefix := range s3Prefixes(getenv) {
 		p := prefix
-		add("s3:"+strings.ToLower(p), []string{p + "_SECRET_KEY"}, func(ctx context.Context) error {
+		name := "s3"
+		if p != "S3" {
+			name = "s3:" + strings.ToLower(p)
+		}
+		add(name, []string{p + "_SECRET_KEY"}, func(ctx context.Context) error {
 			return checkS3(ctx, getenv(p+"_URL"), getenv(p+"_ACCESS_KEY"), getenv(p+"_SECRET_KEY"), bucketsOf(getenv, p))
 		})
 	}

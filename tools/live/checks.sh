@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# The live tier's checks against the running stack (sourced by run.sh: uses k, check, log, RUN, HERE).
+# Every wait is bounded; every probe pod lives at most PROBE_SECONDS and is deleted after its checks.
+
+PROBE_SECONDS=300
+OUTSIDER_NS=live-outsider
+
+# Pods of the stack's namespaces: every one Running and Ready, or Succeeded (a Job's).
+all_pods_ready() {
+  k get pods -A -l app.kubernetes.io/managed-by=pulumi -o json | python3 -c '
+import json, sys
+bad = []
+items = json.load(sys.stdin)["items"]
+for p in items:
+    ready = any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", []))
+    if p["status"].get("phase") == "Succeeded" or ready:
+        continue
+    bad.append("%s/%s %s" % (p["metadata"]["namespace"], p["metadata"]["name"], p["status"].get("phase")))
+print("[live] %d pods of the stack, %d not ready%s" % (len(items), len(bad), (": " + ", ".join(bad)) if bad else ""))
+sys.exit(1 if bad or not items else 0)'
+}
+
+all_jobs_complete() {
+  k get jobs -A -o json | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+bad = [j["metadata"]["namespace"] + "/" + j["metadata"]["name"] for j in items if not j["status"].get("succeeded")]
+print("[live] %d Jobs, %d not complete%s" % (len(items), len(bad), (": " + ", ".join(bad)) if bad else ""))
+sys.exit(1 if bad else 0)'
+}
+
+# A stand-in is Ready only when every dependency in its env answered; its log names each one.
+standin_proves() { # deployment in apps
+  local svc="$1" logs
+  logs="$(k -n apps logs "deployment/$svc" --tail=200 2>/dev/null)"
+  local deps; deps="$(printf '%s\n' "$logs" | sed -n 's/.*dependencies from the environment: //p' | head -1)"
+  if ! k -n apps wait --for=condition=Available "deployment/$svc" --timeout=5s >/dev/null 2>&1; then
+    printf '%s\n' "$logs" | grep FAILED | tail -5; return 1
+  fi
+  echo "[live] $svc: Ready with ${deps:-no dependencies}"
+}
+
+svc_ip() { k -n "$1" get service "$2" -o jsonpath='{.spec.clusterIP}'; }
+
+# selector labels of a deployed workload (Deployment or StatefulSet), as key=value,...
+selector_of() { # namespace kind/name
+  k -n "$1" get "$2" -o json | python3 -c '
+import json, sys
+print(",".join("%s=%s" % kv for kv in json.load(sys.stdin)["spec"]["selector"]["matchLabels"].items()))'
+}
+
+# A probe pod (busybox or another preloaded image) with the given labels, restricted-PSA compliant.
+probe_pod() { # namespace name labels(k=v,...) [image]
+  local ns="$1" name="$2" labels="$3" image="${4:-$PROBE_IMAGE}"
+  local yaml_labels
+  yaml_labels="$(printf '%s' "$labels" | tr ',' '\n' | sed -E 's/^([^=]+)=(.*)$/    \1: "\2"/')"
+  k apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $name
+  namespace: $ns
+  labels:
+$yaml_labels
+spec:
+  automountServiceAccountToken: false
+  restartPolicy: Never
+  activeDeadlineSeconds: $PROBE_SECONDS
+  securityContext: {runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: {type: RuntimeDefault}}
+  containers:
+    - name: probe
+      image: $image
+      imagePullPolicy: Never
+      command: [sleep, "$PROBE_SECONDS"]
+      env: [{name: HOME, value: /tmp}]
+      securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+      resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 100m, memory: 64Mi}}
+      volumeMounts: [{name: tmp, mountPath: /tmp}]
+  volumes: [{name: tmp, emptyDir: {sizeLimit: 16Mi}}]
+EOF
+  k -n "$ns" wait --for=condition=Ready "pod/$name" --timeout=60s >/dev/null
+}
+
+in_probe() { local ns="$1" name="$2"; shift 2; k -n "$ns" exec "$name" -- "$@"; }
+
+tcp_open() { in_probe "$1" "$2" nc -z -w 3 "$3" "$4" 2>/dev/null; }
+tcp_refused() { ! tcp_open "$@"; }
+
+# The live servers refuse their vendors' default logins.
+redis_refuses_no_auth() { # ns pod ip
+  local out; out="$(in_probe "$1" "$2" sh -c "printf 'PING\r\n' | nc -w 3 $3 6379" 2>&1)"
+  echo "[live] redis without AUTH: ${out//$'\r'/}"; [[ "$out" == *NOAUTH* ]]
+}
+# The value of ENV as the program wires it into a workload (a literal or a Secret key reference).
+wired_value() { # namespace kind/name ENV
+  local ref
+  ref="$(k -n "$1" get "$2" -o json | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["spec"]["template"]["spec"]["containers"]:
+    for e in c.get("env", []):
+        if e["name"] == sys.argv[1]:
+            r = e.get("valueFrom", {}).get("secretKeyRef")
+            print("secret %s %s" % (r["name"], r["key"]) if r else "value " + e.get("value", ""))
+            sys.exit(0)
+sys.exit(1)' "$3")" || return 1
+  case "$ref" in
+    "secret "*) read -r _ name key <<< "$ref"; k -n "$1" get secret "$name" -o "go-template={{index .data \"$key\" | base64decode}}" ;;
+    *) printf '%s' "${ref#value }" ;;
+  esac
+}
+
+redis_accepts_generated() { # ns pod ip
+  local pw out
+  pw="$(wired_value apps deployment/llm-proxy REDIS_PASSWORD)" || return 1
+  out="$(in_probe "$1" "$2" sh -c 'printf "AUTH %s\r\nPING\r\n" "$(cat)" | nc -w 3 '"$3"' 6379' <<< "$pw" 2>&1)"
+  [[ "$out" == *PONG* ]]
+}
+nats_refuses_anonymous() { # ns pod ip
+  local out; out="$(in_probe "$1" "$2" sh -c "printf 'CONNECT {\"verbose\":false}\r\nPING\r\n' | nc -w 3 $3 4222" 2>&1)"
+  echo "[live] nats without credentials: $(printf '%s' "$out" | tr -d '\r' | grep -o -- '-ERR.*' | head -1)"
+  [[ "$out" == *"Authorization Violation"* ]]
+}
+minio_refuses_minioadmin() { # ns pod ip
+  local out
+  out="$(in_probe "$1" "$2" env MC_CONFIG_DIR=/tmp/mc "MC_HOST_vendor=http://minioadmin:minioadmin@$3:9000" mc ls vendor 2>&1)"
+  echo "[live] minio as minioadmin: $(printf '%s' "$out" | tail -1)"
+  ! in_probe "$1" "$2" env MC_CONFIG_DIR=/tmp/mc "MC_HOST_vendor=http://minioadmin:minioadmin@$3:9000" mc ls vendor >/dev/null 2>&1
+}
+
+live_checks() {
+  check "every pod of the stack Ready (or its Job Succeeded)" all_pods_ready
+  check "every Job complete (bootstrap: MinIO buckets and users, ...)" all_jobs_complete
+  local s
+  for s in $(k -n apps get deployments -o jsonpath='{.items[*].metadata.name}'); do
+    check "stand-in $s reached every dependency with the credentials it was wired" standin_proves "$s"
+  done
+
+  k create namespace "$OUTSIDER_NS" >/dev/null 2>&1
+  probe_pod "$OUTSIDER_NS" outsider app.kubernetes.io/name=live-probe || log "outsider probe not ready"
+  probe_pod apps stranger app.kubernetes.io/name=live-probe || log "stranger probe not ready"
+  # store client-workload port
+  local paths=("redis llm-proxy deployment/llm-proxy 6379" "minio faiss-service deployment/faiss-service 9000"
+    "nats voice-service deployment/voice-service 4222")
+  local p store client workload port ip
+  for p in "${paths[@]}"; do
+    read -r store client workload port <<< "$p"
+    ip="$(svc_ip storage "$store")"
+    probe_pod apps "as-$client" "$(selector_of apps "$workload")" || log "probe as $client not ready"
+    check "$store: a declared client ($client's labels) connects" tcp_open apps "as-$client" "$ip" "$port"
+    check "$store: a pod in another namespace is refused" tcp_refused "$OUTSIDER_NS" outsider "$ip" "$port"
+    check "$store: a pod with other labels in the client's namespace is refused" tcp_refused apps stranger "$ip" "$port"
+  done
+  check "redis refuses a client without AUTH" redis_refuses_no_auth apps as-llm-proxy "$(svc_ip storage redis)"
+  check "redis accepts the generated password" redis_accepts_generated apps as-llm-proxy "$(svc_ip storage redis)"
+  check "nats refuses a client without credentials" nats_refuses_anonymous apps as-voice-service "$(svc_ip storage nats)"
+  probe_pod apps mc-as-faiss "$(selector_of apps deployment/faiss-service)" "$(image_tag minioClient)" || log "mc probe not ready"
+  check "minio refuses minioadmin:minioadmin" minio_refuses_minioadmin apps mc-as-faiss "$(svc_ip storage minio)"
+  k -n apps delete pod stranger as-llm-proxy as-faiss-service as-voice-service mc-as-faiss --wait=false >/dev/null 2>&1
+  k delete namespace "$OUTSIDER_NS" --wait=false >/dev/null 2>&1
+}
+
+image_tag() { "$HERE/images.sh" list | awk -v n="$1" '$1 == n {print $2}'; }
+
+destroy_all() {
+  timed "$STACK destroy" pl destroy --stack "$STACK" --yes --non-interactive --skip-preview || return 1
+  local left
+  left="$(pl stack --stack "$STACK" --show-urns | grep -c 'URN:' || true)"
+  [[ "$left" == 0 ]] || { echo "[live] $left resources left in state"; return 1; }
+  local ns
+  for ns in apps storage monitoring; do
+    if k get namespace "$ns" >/dev/null 2>&1; then
+      k wait --for=delete "namespace/$ns" --timeout=120s >/dev/null 2>&1 || { echo "[live] namespace $ns still there"; return 1; }
+    fi
+  done
+}
