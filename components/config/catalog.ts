@@ -87,7 +87,7 @@ const entries = {
   "llm-proxy": { layer: "ai", namespace: "apps", description: "LLM gateway in front of OpenAI and Anthropic", core: true, needs: ["redis"] },
   "speech-service": { layer: "ai", namespace: "apps", description: "Speech recognition (ASR)", core: true, gpu: true, needs: ["minio"] },
   "tts-service": { layer: "ai", namespace: "apps", description: "Speech synthesis (TTS)", core: true, gpu: true, needs: ["minio"] },
-  "model-router": { layer: "ai", namespace: "apps", description: "Model Router: routes requests across models and A/B-tests them through PostHog", core: true, needs: ["postgresql", "redis", "llm-proxy"], uses: ["posthog-web", "posthog-capture", "posthog-feature-flags"] },
+  "model-router": { layer: "ai", namespace: "apps", description: "Model Router: routes requests across models and A/B-tests them through PostHog", core: true, needs: ["postgresql", "redis", "llm-proxy"], uses: ["posthog-web", "posthog-capture", "posthog-feature-flags"], public: { host: "model-router", byDefault: false } },
 
   // apps
   gateway: { layer: "apps", namespace: "apps", description: "API gateway (Go): the single entry for the API", core: true, needs: ["redis", "algo-service", "voice-service", "model-router"], uses: ["nacos", "postgresql"], public: { host: "api", byDefault: true } },

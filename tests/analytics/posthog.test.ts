@@ -5,7 +5,8 @@
  */
 import * as assert from "assert";
 import { CATALOG, SERVICE_NAMES } from "../../components/config/catalog";
-import { IMAGES, POSTHOG_RELEASE } from "../../components/config/images";
+import { IMAGES, POSTHOG_RELEASE, POSTHOG_RUST_TAG } from "../../components/config/images";
+import { MIGRATION_STEPS } from "../../components/layers/analytics/migrate";
 import { imageVersion } from "../../components/kit/labels";
 import { Rendered, RenderedResource } from "../harness";
 import { JOB, SECRET, STS, assertFromGeneratedSecret, envOf, rendered, secretData } from "../storage/helpers";
@@ -126,7 +127,7 @@ describe("analytics: PostHog per mode", () => {
 
   it("self-hosted: migrations run in a Job, and web, worker and plugins wait for them (init container + dependsOn)", () => {
     const job = self.object(JOB, "posthog-migrate", NS);
-    assert.deepStrictEqual(podSpec(job).containers[0].command, ["./bin/migrate"]);
+    assert.deepStrictEqual(podSpec(job).containers[0].command, ["sh", "-c", MIGRATION_STEPS.join(" && ")]);
     assert.strictEqual(podSpec(job).containers[0].image, IMAGES.posthog);
     for (const name of ["posthog-web", "posthog-worker", "posthog-plugins"]) {
       const d = self.object(DEPLOYMENT, name, NS);
@@ -143,9 +144,9 @@ describe("analytics: PostHog per mode", () => {
     }
   });
 
-  it("self-hosted: web runs the server with PostHog's probes; worker runs Celery with the scheduler", () => {
+  it("self-hosted: web runs the WSGI app with gunicorn, as non-root, with PostHog's probes; worker runs Celery with the scheduler", () => {
     const web = podSpec(self.object(DEPLOYMENT, "posthog-web", NS)).containers[0];
-    assert.deepStrictEqual(web.command, ["./bin/docker-server"]);
+    assert.match(web.command.join(" "), /exec gunicorn posthog\.wsgi .*--bind 0\.0\.0\.0:8000/);
     assert.strictEqual(web.readinessProbe.httpGet.path, "/_readyz?role=web");
     assert.strictEqual(web.livenessProbe.httpGet.path, "/_livez");
     const worker = podSpec(self.object(DEPLOYMENT, "posthog-worker", NS)).containers[0];
@@ -219,9 +220,9 @@ describe("analytics: PostHog per mode", () => {
     assert.ok(assertFromGeneratedSecret(self, NS, ch, "CLICKHOUSE_PASSWORD").length >= 32);
   });
 
-  it("pins every PostHog image to one release", () => {
-    for (const image of [IMAGES.posthog, IMAGES.posthogNode, IMAGES.posthogCapture, IMAGES.posthogFeatureFlags]) {
-      assert.strictEqual(imageVersion(image), POSTHOG_RELEASE);
-    }
+  it("pins every PostHog image to one release, in the tag format PostHog's CI gives each image", () => {
+    for (const image of [IMAGES.posthog, IMAGES.posthogNode]) assert.strictEqual(imageVersion(image), POSTHOG_RELEASE);
+    for (const image of [IMAGES.posthogCapture, IMAGES.posthogFeatureFlags]) assert.strictEqual(imageVersion(image), POSTHOG_RUST_TAG);
+    assert.ok(POSTHOG_RELEASE.startsWith(POSTHOG_RUST_TAG.replace(/^sha-/, "")));
   });
 });

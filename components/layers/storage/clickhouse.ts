@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
-import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
+import { ContainerSpec, EnvVar, Volume, VolumeMount, httpProbe, secretEnv, startupAllowance } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
@@ -32,6 +32,12 @@ export interface ClickhouseArgs {
   extraConfig?: string;
   /** Egress the server needs to its own dependencies (e.g. ZooKeeper). @default none */
   dependencies?: Dependency[];
+  /**
+   * What a client application installs into its server: env the extra config reads (`from_env`), init
+   * containers that fill volumes (e.g. PostHog's user-defined functions), and those volumes' mounts.
+   * @default none
+   */
+  extension?: { env?: EnvVar[]; initContainers?: ContainerSpec[]; volumes?: Volume[]; volumeMounts?: VolumeMount[] };
 }
 
 export interface ClickhouseOutputs {
@@ -77,6 +83,7 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
             secretEnv("CLICKHOUSE_USER", auth.ref("username")),
             secretEnv("CLICKHOUSE_PASSWORD", auth.ref("password")),
             { name: "CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", value: "1" },
+            ...(args.extension?.env ?? []),
           ],
           ports: [
             { name: "http", containerPort: HTTP },
@@ -87,13 +94,15 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
             { name: "data", mountPath: "/var/lib/clickhouse" },
             // One file into the image's config.d, so its docker_related_config.xml (listen hosts) stays.
             { name: "config", mountPath: "/etc/clickhouse-server/config.d/voicehelper.xml", subPath: "voicehelper.xml", readOnly: true },
+            ...(args.extension?.volumeMounts ?? []),
           ],
           // The entrypoint writes the user into users.d.
           writablePaths: ["/etc/clickhouse-server/users.d", "/var/log/clickhouse-server", "/tmp"],
           probes: { startup: startupAllowance(ping, 10), readiness: ping, liveness: ping },
         },
       ],
-      volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+      initContainers: args.extension?.initContainers,
+      volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...(args.extension?.volumes ?? [])],
       clientPorts: ["http", "native"],
       podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(serverConfig) },
       dependencies: args.dependencies,
