@@ -103,6 +103,7 @@ const entries = {
   "posthog-capture": { layer: "analytics", namespace: "posthog", description: "PostHog event capture", needs: ["posthog-kafka", "posthog-redis"] },
   "posthog-replay-capture": { layer: "analytics", namespace: "posthog", description: "PostHog session-replay capture", needs: ["posthog-kafka", "posthog-redis"] },
   "posthog-feature-flags": { layer: "analytics", namespace: "posthog", description: "PostHog feature-flag evaluation service", needs: ["posthog-postgresql", "posthog-redis"] },
+  "posthog-property-defs": { layer: "analytics", namespace: "posthog", description: "PostHog event and property definitions from ingested events", needs: ["posthog-migrate", "posthog-postgresql", "posthog-kafka"] },
   "posthog-migrate": { layer: "analytics", namespace: "posthog", description: "PostHog migrations, run as a Job before web, worker and plugins", batch: true, needs: ["posthog-postgresql", "posthog-clickhouse", "posthog-kafka", "posthog-redis", "minio"] },
   "posthog-postgresql": { layer: "analytics", namespace: "posthog", description: "PostHog's PostgreSQL (backups to the object store)", needs: ["cnpg-operator", "minio"] },
   "posthog-redis": { layer: "analytics", namespace: "posthog", description: "PostHog's Redis (PostHog requires Redis 7)" },

@@ -53,6 +53,7 @@ export const IMAGES = {
   posthogNode: `docker.io/posthog/posthog-node:${POSTHOG_RELEASE}`,
   posthogCapture: `ghcr.io/posthog/posthog/capture:${POSTHOG_RUST_TAG}`,
   posthogFeatureFlags: `ghcr.io/posthog/posthog/feature-flags:${POSTHOG_RUST_TAG}`,
+  posthogPropertyDefs: `ghcr.io/posthog/posthog/property-defs-rs:${POSTHOG_RUST_TAG}`,
 } as const;
 export type ImageKey = keyof typeof IMAGES;
 

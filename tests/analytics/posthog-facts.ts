@@ -125,12 +125,12 @@ export const FACTS: Fact[] = [
   },
   {
     id: "rust-user",
-    component: "capture, feature flags",
+    component: "capture, feature flags, property definitions",
     upstream: "PostHog's Rust images run as `nobody` and start the binary named by BIN (the entrypoint; no command needed)",
     source: [at("rust/Dockerfile", "1031e7d90b7a6b5218378c4447307facecce5cde")],
     ours: "runAsUser 65534 (Debian's nobody); the image's entrypoint is kept",
     check: (s) => {
-      for (const name of ["posthog-capture", "posthog-replay-capture", "posthog-feature-flags"]) {
+      for (const name of ["posthog-capture", "posthog-replay-capture", "posthog-feature-flags", "posthog-property-defs"]) {
         const spec = pod(s.selfHosted.object(DEPLOYMENT, name, NS));
         assert.strictEqual(spec.securityContext.runAsUser, 65534, name);
         assert.strictEqual(spec.containers[0].command, undefined, name);
@@ -174,6 +174,25 @@ export const FACTS: Fact[] = [
     check: (s) => {
       const c = main(s.selfHosted, DEPLOYMENT, "posthog-feature-flags");
       assert.deepStrictEqual([c.ports[0].containerPort, c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path], [3001, "/_readiness", "/_liveness"]);
+    },
+  },
+  {
+    id: "property-defs",
+    component: "property definitions",
+    upstream: "property-defs-rs runs with DATABASE_URL, KAFKA_HOSTS, SKIP_WRITES false, SKIP_READS false, FILTER_MODE opt-out; it consumes clickhouse_events_json, binds BIND_HOST:BIND_PORT (default ::, 3301) and serves /_readiness, /_liveness and /metrics there",
+    source: [COMPOSE_AT_PIN, at("rust/property-defs-rs/src/config.rs", "39b3631d2d64c1168ef3592fb255632c950c70fa"), at("rust/property-defs-rs/src/main.rs", "a946d6b0691cf8b3f77add6dceea561b3c82d060")],
+    ours: "the same settings, bound to 0.0.0.0:3301, probed at /_readiness and /_liveness and scraped at /metrics; it reads the broker's plaintext listener (no SASL settings) and runs as nobody",
+    check: (s) => {
+      const spec = pod(s.selfHosted.object(DEPLOYMENT, "posthog-property-defs", NS));
+      const c = spec.containers[0];
+      assert.strictEqual(c.image, IMAGES.posthogPropertyDefs);
+      assert.deepStrictEqual(
+        ["SKIP_WRITES", "SKIP_READS", "FILTER_MODE", "BIND_HOST", "BIND_PORT"].map((v) => env(c, v)),
+        ["false", "false", "opt-out", "0.0.0.0", "3301"],
+      );
+      assert.match(env(c, "DATABASE_URL"), /^postgres:\/\/\$\(PGUSER\):\$\(PGPASSWORD\)@posthog-postgresql-rw\./);
+      assert.match(env(c, "KAFKA_HOSTS"), /:9094(,|$)/);
+      assert.deepStrictEqual([c.readinessProbe.httpGet.path, c.livenessProbe.httpGet.path, spec.securityContext.runAsUser], ["/_readiness", "/_liveness", 65534]);
     },
   },
   {
@@ -427,6 +446,25 @@ export const FACTS: Fact[] = [
     },
   },
   {
+    id: "clickhouse-kafka-url",
+    component: "migrations, ClickHouse",
+    upstream: "releases whose Kafka-engine tables are not built on the named collection write the broker list into each table from KAFKA_HOSTS_FOR_CLICKHOUSE, which is KAFKA_URL_FOR_CLICKHOUSE (comma-separated hosts) or else KAFKA_HOSTS",
+    source: [at("posthog/clickhouse/kafka_engine.py", "a88240d86ffbd32df1caa1cc16f97761b38e6bb1")],
+    ours: "KAFKA_URL_FOR_CLICKHOUSE is the plaintext listener (the one ClickHouse reaches without SASL) in every Django container, so either way the tables name the same brokers as msk_cluster",
+    check: (s) => {
+      const ch = env(main(s.selfHosted, STS, "posthog-clickhouse"), "KAFKA_HOSTS");
+      for (const [type, name] of [
+        [JOB, "posthog-migrate"],
+        [DEPLOYMENT, "posthog-web"],
+        [DEPLOYMENT, "posthog-worker"],
+      ]) {
+        const c = main(s.selfHosted, type, name);
+        assert.strictEqual(env(c, "KAFKA_URL_FOR_CLICKHOUSE"), ch, name);
+        assert.notStrictEqual(env(c, "KAFKA_HOSTS"), ch, `${name}: its own clients use the SASL listener`);
+      }
+    },
+  },
+  {
     id: "clickhouse-functions",
     component: "ClickHouse",
     upstream: "PostHog's funnels call executable user-defined functions (aggregate_funnel_vN, ...): their definitions are posthog/user_scripts/latest_user_defined_function.xml, whose commands are paths under the server's user_scripts directory; the server loads *_function.xml; the image build context keeps posthog/, so the image has both",
@@ -483,13 +521,14 @@ export const FACTS: Fact[] = [
     component: "images",
     upstream: "posthog/posthog is pushed as posthog/posthog:<full commit> from master pushes that change anything outside rust/; the Rust images as ghcr.io/posthog/posthog/<image> tagged by docker/metadata-action `type=sha` (sha-<7 characters>) only from pushes that change rust/",
     source: [at(".github/workflows/container-images-cd.yml", "41e3b23076002c29be29e6734d65d66c9f74fba3"), at(".github/workflows/rust-docker-build.yml", "fee38f0982eee2f5a89e7a5de02470ef06db208b")],
-    ours: "posthog/posthog and posthog/posthog-node at the full commit, capture and feature-flags at sha-<7>; whether the pinned commit produced all four cannot be checked here (the workflow that builds posthog-node is not in the index)",
+    ours: "posthog/posthog and posthog/posthog-node at the full commit, capture, feature-flags and property-defs-rs at sha-<7>; whether the pinned commit produced all four cannot be checked here (the workflow that builds posthog-node is not in the index)",
     check: () => {
       assert.strictEqual(IMAGES.posthog, `docker.io/posthog/posthog:${POSTHOG_RELEASE}`);
       assert.strictEqual(IMAGES.posthogNode, `docker.io/posthog/posthog-node:${POSTHOG_RELEASE}`);
       assert.strictEqual(POSTHOG_RUST_TAG, `sha-${POSTHOG_RELEASE.slice(0, 7)}`);
       assert.strictEqual(IMAGES.posthogCapture, `ghcr.io/posthog/posthog/capture:${POSTHOG_RUST_TAG}`);
       assert.strictEqual(IMAGES.posthogFeatureFlags, `ghcr.io/posthog/posthog/feature-flags:${POSTHOG_RUST_TAG}`);
+      assert.strictEqual(IMAGES.posthogPropertyDefs, `ghcr.io/posthog/posthog/property-defs-rs:${POSTHOG_RUST_TAG}`);
     },
   },
   {

@@ -65,6 +65,7 @@ describe("analytics: PostHog per mode", () => {
       "posthog-feature-flags",
       "posthog-kafka",
       "posthog-plugins",
+      "posthog-property-defs",
       "posthog-redis",
       "posthog-replay-capture",
       "posthog-web",
@@ -170,7 +171,7 @@ describe("analytics: PostHog per mode", () => {
     assert.deepStrictEqual([envOf(capture, "CAPTURE_MODE").value, envOf(replay, "CAPTURE_MODE").value], ["events", "recordings"]);
   });
 
-  it("self-hosted: Python and Node log in to Kafka with SASL; the Rust capture services (no SASL support) use the plaintext listener only they and ClickHouse reach", () => {
+  it("self-hosted: Python and Node log in to Kafka with SASL; the Rust services (no SASL support) use the plaintext listener only they and ClickHouse reach", () => {
     const web = podSpec(self.object(DEPLOYMENT, "posthog-web", NS)).containers[0];
     assert.strictEqual(envOf(web, "KAFKA_SECURITY_PROTOCOL").value, "SASL_PLAINTEXT");
     assert.match(envOf(web, "KAFKA_HOSTS").value, /:9092(,|$)/);
@@ -185,7 +186,7 @@ describe("analytics: PostHog per mode", () => {
       .flatMap((p) => p.inputs.spec.ingress ?? [])
       .filter((rule: any) => (rule.ports ?? []).some((x: any) => x.port === 9094))
       .flatMap((rule: any) => rule.from.map((f: any) => f.podSelector?.matchLabels?.["app.kubernetes.io/name"]));
-    assert.deepStrictEqual([...new Set(admittedTo9094)].sort(), ["posthog-capture", "posthog-clickhouse", "posthog-replay-capture"]);
+    assert.deepStrictEqual([...new Set(admittedTo9094)].sort(), ["posthog-capture", "posthog-clickhouse", "posthog-property-defs", "posthog-replay-capture"]);
   });
 
   it("self-hosted: PostHog's ClickHouse declares the clusters PostHog names and reads its password from env", () => {

@@ -8,7 +8,8 @@
  *
  * Self-hosted startup order: stores -> feature flags, capture, replay capture (need only the stores)
  * -> the migration Job -> plugin server, web and worker, whose init containers wait until the Job has
- * applied this release's migrations. Pulumi also orders web and worker after the Job (dependsOn).
+ * applied this release's migrations, and the property-definitions service. Pulumi also orders them
+ * after the Job (dependsOn).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../config/catalog";
@@ -28,6 +29,7 @@ import { posthogCapture } from "./capture";
 import { PosthogConnection, cloudConnection, disabledConnection } from "./connection";
 import { FLAGS_ID, FLAGS_PORT, posthogFeatureFlags } from "./feature-flags";
 import { posthogMigrate } from "./migrate";
+import { posthogPropertyDefs } from "./property-defs";
 import { PLUGINS_ID, PLUGINS_PORT, posthogPlugins } from "./plugins";
 import { PosthogWiring, plannedEndpoint, urlOf } from "./posthog-app";
 import { posthogWeb } from "./web";
@@ -160,6 +162,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
     const plugins = posthogPlugins(w, IMAGES.posthogNode, s["posthog-plugins"], ctx("posthog-plugins", "platform"), afterMigrate);
     const web = posthogWeb(w, s["posthog-web"], ctx("posthog-web", "platform"), afterMigrate);
     posthogWorker(w, s["posthog-worker"], ctx("posthog-worker", "platform"), afterMigrate);
+    posthogPropertyDefs(w, IMAGES.posthogPropertyDefs, s["posthog-property-defs"], ctx("posthog-property-defs", "platform"), afterMigrate);
     for (const [planned, built] of [
       [w.plugins, plugins],
       [w.flags, flags],

@@ -102,8 +102,9 @@ export function kafkaEnv(w: PosthogWiring): EnvVar[] {
   const k = w.stores.kafka;
   return [
     { name: "KAFKA_HOSTS", value: k.bootstrapServers },
-    // ClickHouse's Kafka engine tables read from the listener ClickHouse is admitted to.
-    { name: "CLICKHOUSE_KAFKA_HOSTS", value: plaintextKafkaHosts(w) },
+    // The broker list the migrations write into ClickHouse's Kafka-engine tables (releases that do not
+    // use the msk_cluster collection): the listener ClickHouse is admitted to.
+    { name: "KAFKA_URL_FOR_CLICKHOUSE", value: plaintextKafkaHosts(w) },
     { name: "KAFKA_SECURITY_PROTOCOL", value: "SASL_PLAINTEXT" },
     { name: "KAFKA_SASL_MECHANISM", value: "PLAIN" },
     { name: "KAFKA_SASL_USER", value: k.username },
