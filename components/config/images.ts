@@ -9,7 +9,7 @@
 /**
  * The PostHog release (a PostHog/posthog commit) every PostHog image is built from. PostHog's CI tags
  * the Django image with the full commit and its Rust services with `sha-<first 7 characters>`, and
- * builds each only when the commit touches its sources (docs/posthog-upstream.md): whether all four
+ * builds each only when the commit touches its sources (docs/posthog-upstream.md): whether all the
  * images exist for this commit cannot be checked from here. Confirm before deploying (README).
  */
 export const POSTHOG_RELEASE = "a62d71f8979a1d3b0c46271e11143856ac5d0a0b";

@@ -521,7 +521,7 @@ export const FACTS: Fact[] = [
     component: "images",
     upstream: "posthog/posthog is pushed as posthog/posthog:<full commit> from master pushes that change anything outside rust/; the Rust images as ghcr.io/posthog/posthog/<image> tagged by docker/metadata-action `type=sha` (sha-<7 characters>) only from pushes that change rust/",
     source: [at(".github/workflows/container-images-cd.yml", "41e3b23076002c29be29e6734d65d66c9f74fba3"), at(".github/workflows/rust-docker-build.yml", "fee38f0982eee2f5a89e7a5de02470ef06db208b")],
-    ours: "posthog/posthog and posthog/posthog-node at the full commit, capture, feature-flags and property-defs-rs at sha-<7>; whether the pinned commit produced all four cannot be checked here (the workflow that builds posthog-node is not in the index)",
+    ours: "posthog/posthog and posthog/posthog-node at the full commit, capture, feature-flags and property-defs-rs at sha-<7>; whether the pinned commit produced all five cannot be checked here (the workflow that builds posthog-node is not in the index)",
     check: () => {
       assert.strictEqual(IMAGES.posthog, `docker.io/posthog/posthog:${POSTHOG_RELEASE}`);
       assert.strictEqual(IMAGES.posthogNode, `docker.io/posthog/posthog-node:${POSTHOG_RELEASE}`);
