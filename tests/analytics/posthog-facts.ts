@@ -382,6 +382,20 @@ export const FACTS: Fact[] = [
     },
   },
   {
+    id: "plugins-writable",
+    component: "plugin server",
+    upstream: "the plugin server buffers session recordings in SESSION_RECORDING_LOCAL_DIRECTORY, default .tmp/sessions, relative to the image's working directory /code",
+    source: [at("plugin-server/src/config/config.ts", "70f65f8af380255a0d99ec49d9442e772214e47d"), at("Dockerfile.node", "f4406a3a531cbfd7fce70a5af8e663b6959deefb")],
+    ours: "the directory is under the /tmp emptyDir (the root filesystem is read-only), and HOME is /tmp",
+    check: (s) => {
+      const c = main(s.selfHosted, DEPLOYMENT, "posthog-plugins");
+      assert.match(env(c, "SESSION_RECORDING_LOCAL_DIRECTORY"), /^\/tmp\//);
+      assert.strictEqual(env(c, "HOME"), "/tmp");
+      assert.ok(mountsOf(c)["/tmp"], "/tmp is writable");
+      assert.strictEqual(c.securityContext.readOnlyRootFilesystem, true);
+    },
+  },
+  {
     id: "plugins-librdkafka",
     component: "plugin server",
     upstream: "the plugin server's librdkafka producer and consumers default to metadata.broker.list kafka:9092 in plain text and take every other setting from KAFKA_<TARGET>_* (TARGET: CONSUMER, PRODUCER, CDP_PRODUCER, WARPSTREAM_PRODUCER; the rest of the name becomes the dotted librdkafka key); KAFKA_HOSTS and KAFKA_SASL_* do not reach them",

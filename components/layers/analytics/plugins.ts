@@ -70,6 +70,8 @@ export function posthogPlugins(w: PosthogWiring, image: string, size: ServiceSiz
             ...encryptionEnv(w),
             { name: "SITE_URL", value: w.siteUrl },
             { name: "MMDB_FILE_LOCATION", value: GEOIP_FILE },
+            // Its default is relative to the image's working directory, on the read-only root filesystem.
+            { name: "SESSION_RECORDING_LOCAL_DIRECTORY", value: "/tmp/sessions" },
             { name: "HOME", value: "/tmp" },
           ],
           ports: [{ name: "http", containerPort: PLUGINS_PORT }],
