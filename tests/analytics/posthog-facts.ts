@@ -368,6 +368,22 @@ export const FACTS: Fact[] = [
     },
   },
   {
+    id: "plugins-env",
+    component: "plugin server",
+    upstream: "plugins runs with DATABASE_URL, PERSONS_DATABASE_URL and BEHAVIORAL_COHORTS_DATABASE_URL (all the posthog database), KAFKA_HOSTS, REDIS_URL, CLICKHOUSE_HOST/DATABASE posthog/SECURE false/VERIFY false, COOKIELESS_REDIS_HOST/PORT",
+    source: [COMPOSE_AT_PIN],
+    ours: "the same variables; the persons and cohorts URLs repeat DATABASE_URL, and every Redis role names PostHog's Redis with its password",
+    check: (s) => {
+      const c = main(s.selfHosted, DEPLOYMENT, "posthog-plugins");
+      assert.match(env(c, "DATABASE_URL"), /^postgres:\/\/\$\(PGUSER\):\$\(PGPASSWORD\)@posthog-postgresql-rw\.[^/]+:5432\/posthog$/);
+      for (const v of ["PERSONS_DATABASE_URL", "BEHAVIORAL_COHORTS_DATABASE_URL"]) assert.strictEqual(env(c, v), "$(DATABASE_URL)", v);
+      assert.deepStrictEqual(["CLICKHOUSE_DATABASE", "CLICKHOUSE_SECURE", "CLICKHOUSE_VERIFY"].map((v) => env(c, v)), ["posthog", "false", "false"]);
+      assert.match(env(c, "COOKIELESS_REDIS_HOST"), /^posthog-redis\./);
+      assert.ok(secretRef(c, "COOKIELESS_REDIS_PASSWORD"));
+      assert.match(env(c, "REDIS_URL"), /^redis:\/\/:\$\(REDIS_PASSWORD\)@posthog-redis\./);
+    },
+  },
+  {
     id: "plugins-user-port",
     component: "plugin server",
     upstream: "the Node image's user is posthog, 1000:1000; the plugin server's HTTP server (/_health) listens on 6738 by default; MMDB_FILE_LOCATION defaults to ../share/GeoLite2-City.mmdb",

@@ -60,7 +60,9 @@ export function posthogPlugins(w: PosthogWiring, image: string, size: ServiceSiz
           image,
           env: [
             ...databaseEnv(w),
+            // PostHog's compose points the persons and behavioural-cohorts databases at the main one.
             { name: "PERSONS_DATABASE_URL", value: "$(DATABASE_URL)" },
+            { name: "BEHAVIORAL_COHORTS_DATABASE_URL", value: "$(DATABASE_URL)" },
             ...redisEnv(w),
             ...redisRoleEnv(w),
             ...kafkaEnv(w),
