@@ -464,6 +464,20 @@ export const FACTS: Fact[] = [
     },
   },
   {
+    id: "clickhouse-profile",
+    component: "ClickHouse",
+    upstream: "PostHog's users.xml gives the default profile max_memory_usage 10000000000, mutations_sync 1 (ALTER ... DELETE/UPDATE return when done) and load_balancing random",
+    source: [at("docker/clickhouse/users.xml", "007fd355f81fa926c4d91986ece4911913047191")],
+    ours: "the same three settings in users.d beside the generated user (the server's memory limit still caps every query); the password-less default user of that file is not kept",
+    check: (s) => {
+      const cm = s.selfHosted.object(CONFIGMAP, "posthog-clickhouse-config", NS).inputs.data["voicehelper-users.xml"];
+      assert.match(cm, /<profiles>\s*<default>\s*<max_memory_usage>10000000000<\/max_memory_usage>\s*<mutations_sync>1<\/mutations_sync>\s*<load_balancing>random<\/load_balancing>/);
+      assert.doesNotMatch(cm, /<password/);
+      const m = main(s.selfHosted, STS, "posthog-clickhouse").volumeMounts.find((x: any) => x.subPath === "voicehelper-users.xml");
+      assert.strictEqual(m.mountPath, "/etc/clickhouse-server/users.d/voicehelper-users.xml");
+    },
+  },
+  {
     id: "clickhouse-kafka-collection",
     component: "ClickHouse",
     upstream: "the named collection msk_cluster holds kafka_broker_list from the server's KAFKA_HOSTS env; PostHog's Kafka-engine tables name it (CLICKHOUSE_KAFKA_NAMED_COLLECTION defaults to msk_cluster)",

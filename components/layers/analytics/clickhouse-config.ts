@@ -3,6 +3,7 @@
  * - the clusters its settings name, every one of them this single server;
  * - ZooKeeper for replicated tables and ON CLUSTER migrations, and the macros those tables use;
  * - the named collection its Kafka-engine tables read the broker list from (`msk_cluster`);
+ * - the default profile of its users.xml (synchronous mutations, among others);
  * - its executable user-defined functions (funnels): the scripts and their definitions ship in the
  *   posthog/posthog image of the same release, so an init container copies them into the server, with
  *   the schemas (`posthog/idl`) PostHog's compose copies into `format_schemas`.
@@ -22,6 +23,9 @@ export const POSTHOG_CLICKHOUSE_CLUSTERS = {
 
 /** The macros PostHog's replicated tables and role-aware migrations read. */
 export const POSTHOG_CLICKHOUSE_MACROS = { shard: "01", hostClusterType: "online", hostClusterRole: "data" } as const;
+
+/** The default profile of PostHog's users.xml: synchronous mutations, random replica choice, a per-query memory cap. */
+export const POSTHOG_CLICKHOUSE_PROFILE = { max_memory_usage: "10000000000", mutations_sync: "1", load_balancing: "random" } as const;
 
 /** The named collection PostHog's Kafka tables use, and the server env it reads the brokers from. */
 export const POSTHOG_KAFKA_COLLECTION = { name: "msk_cluster", brokersEnv: "KAFKA_HOSTS" } as const;
@@ -76,6 +80,7 @@ ${nodes}
 }
 
 export interface ClickhouseExtension {
+  usersConfig: string;
   env: EnvVar[];
   initContainers: ContainerSpec[];
   volumes: Volume[];
@@ -89,7 +94,11 @@ export interface ClickhouseExtension {
 export function posthogClickhouseExtension(posthogImage: string, kafkaHosts: string): ClickhouseExtension {
   const staged = { scripts: "/posthog/user_scripts", config: "/posthog/functions", schemas: "/posthog/format_schemas" };
   const src = POSTHOG_IMAGE_PATHS;
+  const profile = Object.entries(POSTHOG_CLICKHOUSE_PROFILE)
+    .map(([k, v]) => `            <${k}>${v}</${k}>`)
+    .join("\n");
   return {
+    usersConfig: `    <profiles>\n        <default>\n${profile}\n        </default>\n    </profiles>\n`,
     env: [{ name: POSTHOG_KAFKA_COLLECTION.brokersEnv, value: kafkaHosts }],
     initContainers: [
       {

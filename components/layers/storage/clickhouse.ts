@@ -37,7 +37,14 @@ export interface ClickhouseArgs {
    * containers that fill volumes (e.g. PostHog's user-defined functions), and those volumes' mounts.
    * @default none
    */
-  extension?: { env?: EnvVar[]; initContainers?: ContainerSpec[]; volumes?: Volume[]; volumeMounts?: VolumeMount[] };
+  extension?: {
+    env?: EnvVar[];
+    initContainers?: ContainerSpec[];
+    volumes?: Volume[];
+    volumeMounts?: VolumeMount[];
+    /** User-level settings (XML inside `<clickhouse>`, e.g. the default profile), merged via users.d. */
+    usersConfig?: string;
+  };
 }
 
 export interface ClickhouseOutputs {
@@ -62,9 +69,10 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
 
   const auth = new GeneratedSecret(`${name}-auth`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { password: password(32) }, plain: { username: USER } }, opts);
   const serverConfig = clickhouseServerConfig(args.extraConfig);
+  const usersConfig = args.extension?.usersConfig === undefined ? undefined : `<clickhouse>\n${args.extension.usersConfig}</clickhouse>\n`;
   const config = new k8s.core.v1.ConfigMap(
     `${name}-config`,
-    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "voicehelper.xml": serverConfig } },
+    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "voicehelper.xml": serverConfig, ...(usersConfig ? { "voicehelper-users.xml": usersConfig } : {}) } },
     opts,
   );
   const ping = httpProbe("/ping", "http");
@@ -94,6 +102,8 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
             { name: "data", mountPath: "/var/lib/clickhouse" },
             // One file into the image's config.d, so its docker_related_config.xml (listen hosts) stays.
             { name: "config", mountPath: "/etc/clickhouse-server/config.d/voicehelper.xml", subPath: "voicehelper.xml", readOnly: true },
+            // Beside the file the entrypoint writes into users.d.
+            ...(usersConfig ? [{ name: "config", mountPath: "/etc/clickhouse-server/users.d/voicehelper-users.xml", subPath: "voicehelper-users.xml", readOnly: true }] : []),
             ...(args.extension?.volumeMounts ?? []),
           ],
           // The entrypoint writes the user into users.d.
@@ -104,7 +114,7 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
       initContainers: args.extension?.initContainers,
       volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...(args.extension?.volumes ?? [])],
       clientPorts: ["http", "native"],
-      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(serverConfig) },
+      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(serverConfig + (usersConfig ?? "")) },
       dependencies: args.dependencies,
       terminationGracePeriodSeconds: 60,
     },
