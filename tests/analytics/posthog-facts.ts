@@ -384,6 +384,21 @@ export const FACTS: Fact[] = [
     },
   },
   {
+    id: "plugins-redis",
+    component: "plugin server",
+    upstream: "the plugin server's per-subsystem Redis hosts (CDP_REDIS_HOST, ...) default to empty and CDP_REDIS_PORT to 6479; PostHog's compose sets CDP, LOGS and TRACES Redis host and port, with LOGS_/TRACES_REDIS_TLS false",
+    source: [at("plugin-server/src/config/config.ts", "70f65f8af380255a0d99ec49d9442e772214e47d"), at("docker-compose.hobby.yml", "00fa00d9bf03f5bef2e784d23e3dbdf9c025c892")],
+    ours: "every role (POSTHOG, CDP, LOGS, TRACES, COOKIELESS, SESSION_RECORDING_API) gets PostHog's Redis host, port 6379, its password and TLS off",
+    check: (s) => {
+      const c = main(s.selfHosted, DEPLOYMENT, "posthog-plugins");
+      for (const role of ["POSTHOG", "CDP", "LOGS", "TRACES", "COOKIELESS", "SESSION_RECORDING_API"]) {
+        assert.deepStrictEqual([env(c, `${role}_REDIS_PORT`), env(c, `${role}_REDIS_TLS`)], ["6379", "false"], role);
+        assert.match(env(c, `${role}_REDIS_HOST`), /^posthog-redis\./, role);
+        assert.ok(secretRef(c, `${role}_REDIS_PASSWORD`), role);
+      }
+    },
+  },
+  {
     id: "plugins-user-port",
     component: "plugin server",
     upstream: "the Node image's user is posthog, 1000:1000; the plugin server's HTTP server (/_health) listens on 6738 by default; MMDB_FILE_LOCATION defaults to ../share/GeoLite2-City.mmdb",
@@ -598,7 +613,7 @@ export const ROUTER_CONTRACT: Fact[] = [
     id: "router-posthog-config",
     component: "Model Router",
     upstream: "ConfigMap POSTHOG_ENABLED (\"true\"/\"false\") and POSTHOG_HOST; self-hosted host http://posthog-web.<posthog namespace>.svc.cluster.local:8000; Secret POSTHOG_API_KEY (phc_…)",
-    source: [{ repo: "seed 001", path: "model-router-deployment.yaml (described)", commit: "-", atPin: false }],
+    source: [{ repo: "seed 001", path: "Model Router configuration (ConfigMap, Secret)", commit: "-", atPin: false }],
     ours: "the same names; self-hosted POSTHOG_HOST is posthog-web in voicehelper-posthog on 8000; POSTHOG_ENABLED is \"true\" only with a key",
     check: (s) => {
       const cm = s.selfHostedWithKey.object(CONFIGMAP, "model-router-config", APPS).inputs.data;
@@ -609,8 +624,8 @@ export const ROUTER_CONTRACT: Fact[] = [
   {
     id: "router-no-key",
     component: "Model Router",
-    upstream: "self-hosted PostHog creates projects (and their phc_ key) only after the first login",
-    source: [{ repo: "seed 000", path: "POSTHOG_K8S_DEPLOYMENT_GUIDE (steps after deploying)", commit: "-", atPin: false }],
+    upstream: "the project API key (phc_…) is taken from a project created in PostHog's UI; self-hosted PostHog has no project until the first sign-up",
+    source: [{ repo: "seed 000", path: "getting the project key (sign up, create a project, take its API key)", commit: "-", atPin: false }],
     ours: "until posthogApiKey is set the router runs with POSTHOG_ENABLED \"false\", an empty POSTHOG_HOST and no POSTHOG_API_KEY; never enabled without a key",
     check: (s) => {
       const cm = s.selfHosted.object(CONFIGMAP, "model-router-config", APPS).inputs.data;
@@ -622,7 +637,7 @@ export const ROUTER_CONTRACT: Fact[] = [
     id: "router-database-env",
     component: "Model Router",
     upstream: "DB_HOST, DB_PORT (\"5432\"), DB_NAME model_router, DB_USER, DB_PASSWORD",
-    source: [{ repo: "seed 001", path: "model-router-deployment.yaml (described)", commit: "-", atPin: false }],
+    source: [{ repo: "seed 001", path: "Model Router configuration (database)", commit: "-", atPin: false }],
     ours: "the seed's DB_* and the platform's DATABASE_* side by side, each DB_* a copy of its twin (value, or the same Secret reference)",
     check: (s) => {
       const c = main(s.selfHostedWithKey, DEPLOYMENT, "model-router", APPS);
@@ -640,7 +655,7 @@ export const ROUTER_CONTRACT: Fact[] = [
     id: "router-provider-keys",
     component: "Model Router",
     upstream: "Secret OPENAI_API_KEY and ANTHROPIC_API_KEY",
-    source: [{ repo: "seed 001", path: "model-router-deployment.yaml (described)", commit: "-", atPin: false }],
+    source: [{ repo: "seed 001", path: "Model Router configuration (LLM API keys)", commit: "-", atPin: false }],
     ours: "the same names, from config secrets",
     check: (s) => {
       const c = main(s.selfHostedWithKey, DEPLOYMENT, "model-router", APPS);
@@ -651,7 +666,7 @@ export const ROUTER_CONTRACT: Fact[] = [
     id: "router-service-ports",
     component: "Model Router",
     upstream: "Service model-router with HTTP 8080 (/health) and metrics 9090 (`kubectl port-forward svc/model-router 9090:9090`, /metrics)",
-    source: [{ repo: "seed 001", path: "README (verification, metrics)", commit: "-", atPin: false }],
+    source: [{ repo: "seed 001", path: "verification and metrics commands", commit: "-", atPin: false }],
     ours: "both ports on the Service; NetworkPolicy admits clients to 8080 and Prometheus to 9090",
     check: (s) => {
       const svc = s.selfHostedWithKey.object(SERVICE, "model-router", APPS);
@@ -668,7 +683,7 @@ export const ROUTER_CONTRACT: Fact[] = [
     id: "router-route",
     component: "Model Router",
     upstream: "an Ingress for the Model Router on the deployment's domain",
-    source: [{ repo: "seed 001", path: "README (architecture: Service, Ingress)", commit: "-", atPin: false }],
+    source: [{ repo: "seed 001", path: "deployment architecture (Service, Ingress)", commit: "-", atPin: false }],
     ours: "a route at model-router.<domain> when `edge.expose` names model-router; not public by default, because it spends the platform's LLM keys and authentication is not part of its contract",
     check: (s) => {
       assert.strictEqual(routeOf(s.selfHosted, "model-router.voicehelper.local"), undefined);
