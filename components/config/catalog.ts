@@ -87,7 +87,7 @@ const entries = {
   "llm-proxy": { layer: "ai", namespace: "apps", description: "LLM gateway in front of OpenAI and Anthropic", core: true, needs: ["redis"] },
   "speech-service": { layer: "ai", namespace: "apps", description: "Speech recognition (ASR)", core: true, gpu: true, needs: ["minio"] },
   "tts-service": { layer: "ai", namespace: "apps", description: "Speech synthesis (TTS)", core: true, gpu: true, needs: ["minio"] },
-  "model-router": { layer: "ai", namespace: "apps", description: "Model Router: routes requests across models and A/B-tests them through PostHog", core: true, needs: ["postgresql", "redis", "llm-proxy"], uses: ["posthog-web", "posthog-capture", "posthog-feature-flags"] },
+  "model-router": { layer: "ai", namespace: "apps", description: "Model Router: routes requests across models and A/B-tests them through PostHog", core: true, needs: ["postgresql", "redis", "llm-proxy"], uses: ["posthog-web", "posthog-capture", "posthog-feature-flags"], public: { host: "model-router", byDefault: false } },
 
   // apps
   gateway: { layer: "apps", namespace: "apps", description: "API gateway (Go): the single entry for the API", core: true, needs: ["redis", "algo-service", "voice-service", "model-router"], uses: ["nacos", "postgresql"], public: { host: "api", byDefault: true } },
@@ -103,6 +103,7 @@ const entries = {
   "posthog-capture": { layer: "analytics", namespace: "posthog", description: "PostHog event capture", needs: ["posthog-kafka", "posthog-redis"] },
   "posthog-replay-capture": { layer: "analytics", namespace: "posthog", description: "PostHog session-replay capture", needs: ["posthog-kafka", "posthog-redis"] },
   "posthog-feature-flags": { layer: "analytics", namespace: "posthog", description: "PostHog feature-flag evaluation service", needs: ["posthog-postgresql", "posthog-redis"] },
+  "posthog-property-defs": { layer: "analytics", namespace: "posthog", description: "PostHog event and property definitions from ingested events", needs: ["posthog-migrate", "posthog-postgresql", "posthog-kafka"] },
   "posthog-migrate": { layer: "analytics", namespace: "posthog", description: "PostHog migrations, run as a Job before web, worker and plugins", batch: true, needs: ["posthog-postgresql", "posthog-clickhouse", "posthog-kafka", "posthog-redis", "minio"] },
   "posthog-postgresql": { layer: "analytics", namespace: "posthog", description: "PostHog's PostgreSQL (backups to the object store)", needs: ["cnpg-operator", "minio"] },
   "posthog-redis": { layer: "analytics", namespace: "posthog", description: "PostHog's Redis (PostHog requires Redis 7)" },

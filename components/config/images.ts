@@ -7,10 +7,14 @@
  * config `voicehelper:images`, because they are released with the product, not with this program.
  */
 /**
- * The PostHog release (a PostHog/posthog commit) every PostHog image is pinned to. Not verified against
- * the registries from here: confirm the tag exists for all four images before deploying.
+ * The PostHog release (a PostHog/posthog commit) every PostHog image is built from. PostHog's CI tags
+ * the Django image with the full commit and its Rust services with `sha-<first 7 characters>`, and
+ * builds each only when the commit touches its sources (docs/posthog-upstream.md): whether all the
+ * images exist for this commit cannot be checked from here. Confirm before deploying (README).
  */
 export const POSTHOG_RELEASE = "a62d71f8979a1d3b0c46271e11143856ac5d0a0b";
+/** The tag PostHog's Rust image workflow gives an image built from POSTHOG_RELEASE. */
+export const POSTHOG_RUST_TAG = `sha-${POSTHOG_RELEASE.slice(0, 7)}`;
 
 export const IMAGES = {
   postgresql: "ghcr.io/cloudnative-pg/postgresql:18.1-standard-bookworm",
@@ -38,16 +42,18 @@ export const IMAGES = {
   kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
   jaeger: "docker.io/jaegertracing/jaeger:2.12.0",
   fluentd: "docker.io/fluent/fluentd-kubernetes-daemonset:v1.19.1-debian-elasticsearch8-1.0",
-  // PostHog pins its own store versions (ClickHouse <= 25.12, Redis 7): its own instances.
+  // PostHog pins its own store versions: its own instances. ClickHouse is the version PostHog's compose
+  // runs at POSTHOG_RELEASE; Redis the newest 7.2 patch of its `redis:7.2-alpine`.
   posthogRedis: "docker.io/library/redis:7.2.11-alpine",
-  posthogClickhouse: "docker.io/clickhouse/clickhouse-server:25.8.11",
+  posthogClickhouse: "docker.io/clickhouse/clickhouse-server:25.6.13.41",
   posthogZookeeper: "docker.io/library/zookeeper:3.8.4",
   // One PostHog release for every PostHog image (PostHog tags each image with the monorepo commit it
   // was built from): a Django image and a plugin server from different commits crash-loop.
   posthog: `docker.io/posthog/posthog:${POSTHOG_RELEASE}`,
   posthogNode: `docker.io/posthog/posthog-node:${POSTHOG_RELEASE}`,
-  posthogCapture: `ghcr.io/posthog/posthog/capture:${POSTHOG_RELEASE}`,
-  posthogFeatureFlags: `ghcr.io/posthog/posthog/feature-flags:${POSTHOG_RELEASE}`,
+  posthogCapture: `ghcr.io/posthog/posthog/capture:${POSTHOG_RUST_TAG}`,
+  posthogFeatureFlags: `ghcr.io/posthog/posthog/feature-flags:${POSTHOG_RUST_TAG}`,
+  posthogPropertyDefs: `ghcr.io/posthog/posthog/property-defs-rs:${POSTHOG_RUST_TAG}`,
 } as const;
 export type ImageKey = keyof typeof IMAGES;
 

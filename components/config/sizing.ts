@@ -220,6 +220,12 @@ export const SIZING: Record<ServiceName, Rows> = {
     recommended: row(2, ["250m", "1"], ["256Mi", "512Mi"]),
     production: row(2, ["500m", "1"], ["512Mi", "1Gi"]),
   },
+  // Keeps up to a million recent definitions in memory to skip repeated writes.
+  "posthog-property-defs": {
+    minimal: row(1, ["100m", "500m"], ["256Mi", "512Mi"]),
+    recommended: row(1, ["250m", "1"], ["512Mi", "1Gi"]),
+    production: row(2, ["250m", "1"], ["512Mi", "1Gi"]),
+  },
   "posthog-migrate": same(row(1, ["250m", "1"], ["512Mi", "1Gi"])),
   "posthog-postgresql": {
     minimal: row(1, ["250m", "1"], ["512Mi", "1Gi"], { storage: "10Gi" }),

@@ -31,6 +31,8 @@ export interface InHouseServiceArgs {
   extraPorts?: ContainerPort[];
   /** Ports clients use. @default ["http"] */
   clientPorts?: string[];
+  /** Ports the Service carries without admitting clients (see WorkloadArgs.serviceOnlyPorts). @default none */
+  serviceOnlyPorts?: string[];
   /** Egress not covered by endpoints (external HTTPS hosts). */
   egress?: EgressRule[];
   admissions?: Admission[];
@@ -71,6 +73,7 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
         },
       ],
       clientPorts: args.clientPorts ?? ["http"],
+      serviceOnlyPorts: args.serviceOnlyPorts,
       metrics: { port: "metrics", path: "/metrics" },
       dependencies: args.dependencies,
       admissions: args.admissions,

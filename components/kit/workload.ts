@@ -41,6 +41,11 @@ export interface WorkloadArgs {
   runAsUser: number;
   /** Names of the main container's ports that clients use. @default every port of the main container */
   clientPorts?: string[];
+  /**
+   * Ports the Service also carries without admitting clients to them (e.g. a metrics port an operator
+   * reaches with `kubectl port-forward svc/<name>`, which NetworkPolicy does not filter). @default none
+   */
+  serviceOnlyPorts?: string[];
   /** A StatefulSet with a headless Service; `mountPath` gets a volume claim of `size.storage`. */
   state?: { mountPath?: string; podManagementPolicy?: "OrderedReady" | "Parallel" };
   /** Port names the replicas use among themselves (cluster bus, gossip, replication). */
@@ -100,7 +105,7 @@ export class Workload extends pulumi.ComponentResource {
     const main = args.containers[0];
     const mainPorts = main.ports ?? [];
     const portNames = args.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
-    for (const p of [...(args.clientPorts ?? []), ...(args.peerPorts ?? []), ...(args.metrics ? [args.metrics.port] : [])]) {
+    for (const p of [...(args.clientPorts ?? []), ...(args.serviceOnlyPorts ?? []), ...(args.peerPorts ?? []), ...(args.metrics ? [args.metrics.port] : [])]) {
       if (!portNames.includes(p)) throw new Error(`${name}: port "${p}" is not a port of any container (ports: ${portNames.join(", ") || "none"})`);
     }
     const clientPorts = (args.clientPorts ?? mainPorts.map((p) => p.name)).map((n) => {
@@ -215,7 +220,7 @@ export class Workload extends pulumi.ComponentResource {
         `${name}-service`,
         {
           metadata: { name, namespace: ns, labels, annotations: awaitAnnotations },
-          spec: { type: "ClusterIP", selector, ports: uniquePorts(clientPorts) },
+          spec: { type: "ClusterIP", selector, ports: uniquePorts([...clientPorts, ...(args.serviceOnlyPorts ?? []).map((n) => findPort(args.containers, n))]) },
         },
         { parent: this },
       );

@@ -124,6 +124,7 @@ export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>([
   "posthog-capture",
   "posthog-replay-capture",
   "posthog-feature-flags",
+  "posthog-property-defs",
   "posthog-migrate",
   "posthog-postgresql",
   "posthog-redis",

@@ -5,7 +5,8 @@
  */
 import * as assert from "assert";
 import { CATALOG, SERVICE_NAMES } from "../../components/config/catalog";
-import { IMAGES, POSTHOG_RELEASE } from "../../components/config/images";
+import { IMAGES, POSTHOG_RELEASE, POSTHOG_RUST_TAG } from "../../components/config/images";
+import { MIGRATION_STEPS } from "../../components/layers/analytics/migrate";
 import { imageVersion } from "../../components/kit/labels";
 import { Rendered, RenderedResource } from "../harness";
 import { JOB, SECRET, STS, assertFromGeneratedSecret, envOf, rendered, secretData } from "../storage/helpers";
@@ -64,6 +65,7 @@ describe("analytics: PostHog per mode", () => {
       "posthog-feature-flags",
       "posthog-kafka",
       "posthog-plugins",
+      "posthog-property-defs",
       "posthog-redis",
       "posthog-replay-capture",
       "posthog-web",
@@ -126,7 +128,7 @@ describe("analytics: PostHog per mode", () => {
 
   it("self-hosted: migrations run in a Job, and web, worker and plugins wait for them (init container + dependsOn)", () => {
     const job = self.object(JOB, "posthog-migrate", NS);
-    assert.deepStrictEqual(podSpec(job).containers[0].command, ["./bin/migrate"]);
+    assert.deepStrictEqual(podSpec(job).containers[0].command, ["sh", "-c", MIGRATION_STEPS.join(" && ")]);
     assert.strictEqual(podSpec(job).containers[0].image, IMAGES.posthog);
     for (const name of ["posthog-web", "posthog-worker", "posthog-plugins"]) {
       const d = self.object(DEPLOYMENT, name, NS);
@@ -143,9 +145,9 @@ describe("analytics: PostHog per mode", () => {
     }
   });
 
-  it("self-hosted: web runs the server with PostHog's probes; worker runs Celery with the scheduler", () => {
+  it("self-hosted: web runs the WSGI app with gunicorn, as non-root, with PostHog's probes; worker runs Celery with the scheduler", () => {
     const web = podSpec(self.object(DEPLOYMENT, "posthog-web", NS)).containers[0];
-    assert.deepStrictEqual(web.command, ["./bin/docker-server"]);
+    assert.match(web.command.join(" "), /exec gunicorn posthog\.wsgi .*--bind 0\.0\.0\.0:8000/);
     assert.strictEqual(web.readinessProbe.httpGet.path, "/_readyz?role=web");
     assert.strictEqual(web.livenessProbe.httpGet.path, "/_livez");
     const worker = podSpec(self.object(DEPLOYMENT, "posthog-worker", NS)).containers[0];
@@ -169,7 +171,7 @@ describe("analytics: PostHog per mode", () => {
     assert.deepStrictEqual([envOf(capture, "CAPTURE_MODE").value, envOf(replay, "CAPTURE_MODE").value], ["events", "recordings"]);
   });
 
-  it("self-hosted: Python and Node log in to Kafka with SASL; the Rust capture services (no SASL support) use the plaintext listener only they and ClickHouse reach", () => {
+  it("self-hosted: Python and Node log in to Kafka with SASL; the Rust services (no SASL support) use the plaintext listener only they and ClickHouse reach", () => {
     const web = podSpec(self.object(DEPLOYMENT, "posthog-web", NS)).containers[0];
     assert.strictEqual(envOf(web, "KAFKA_SECURITY_PROTOCOL").value, "SASL_PLAINTEXT");
     assert.match(envOf(web, "KAFKA_HOSTS").value, /:9092(,|$)/);
@@ -184,7 +186,7 @@ describe("analytics: PostHog per mode", () => {
       .flatMap((p) => p.inputs.spec.ingress ?? [])
       .filter((rule: any) => (rule.ports ?? []).some((x: any) => x.port === 9094))
       .flatMap((rule: any) => rule.from.map((f: any) => f.podSelector?.matchLabels?.["app.kubernetes.io/name"]));
-    assert.deepStrictEqual([...new Set(admittedTo9094)].sort(), ["posthog-capture", "posthog-clickhouse", "posthog-replay-capture"]);
+    assert.deepStrictEqual([...new Set(admittedTo9094)].sort(), ["posthog-capture", "posthog-clickhouse", "posthog-property-defs", "posthog-replay-capture"]);
   });
 
   it("self-hosted: PostHog's ClickHouse declares the clusters PostHog names and reads its password from env", () => {
@@ -219,9 +221,9 @@ describe("analytics: PostHog per mode", () => {
     assert.ok(assertFromGeneratedSecret(self, NS, ch, "CLICKHOUSE_PASSWORD").length >= 32);
   });
 
-  it("pins every PostHog image to one release", () => {
-    for (const image of [IMAGES.posthog, IMAGES.posthogNode, IMAGES.posthogCapture, IMAGES.posthogFeatureFlags]) {
-      assert.strictEqual(imageVersion(image), POSTHOG_RELEASE);
-    }
+  it("pins every PostHog image to one release, in the tag format PostHog's CI gives each image", () => {
+    for (const image of [IMAGES.posthog, IMAGES.posthogNode]) assert.strictEqual(imageVersion(image), POSTHOG_RELEASE);
+    for (const image of [IMAGES.posthogCapture, IMAGES.posthogFeatureFlags]) assert.strictEqual(imageVersion(image), POSTHOG_RUST_TAG);
+    assert.ok(POSTHOG_RELEASE.startsWith(POSTHOG_RUST_TAG.replace(/^sha-/, "")));
   });
 });

@@ -119,6 +119,6 @@ describe("edge: classic Ingress", () => {
 
   it("ingress needs a controller namespace, and only exposable services may be exposed", async () => {
     await assert.rejects(render("dev", { edge: { mode: "ingress", ingressClassName: "traefik" } }), /voicehelper:edge.controllerNamespace: is required when edge.mode is ingress/);
-    await assert.rejects(render("dev", { edge: { expose: ["redis"] } }), /voicehelper:edge.expose: "redis" cannot be exposed; choose from kafka-ui, bge-service, faiss-service, admin-portal, prometheus, jaeger/);
+    await assert.rejects(render("dev", { edge: { expose: ["redis"] } }), /voicehelper:edge.expose: "redis" cannot be exposed; choose from kafka-ui, bge-service, faiss-service, model-router, admin-portal, prometheus, jaeger/);
   });
 });

@@ -8,7 +8,7 @@ import { httpProbe } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion } from "../../kit/labels";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { POSTHOG_UID, PosthogWiring, plaintextKafkaHosts, redisEnv } from "./posthog-app";
+import { POSTHOG_RUST_UID, PosthogWiring, plaintextKafkaHosts, redisEnv } from "./posthog-app";
 
 export const CAPTURE_PORT = 3000;
 
@@ -32,7 +32,7 @@ export function posthogCapture(
     {
       id: { name, component: "analytics-capture", version: imageVersion(image) },
       size,
-      runAsUser: POSTHOG_UID,
+      runAsUser: POSTHOG_RUST_UID,
       containers: [
         {
           name: "capture",

@@ -2,7 +2,8 @@
  * What the Model Router needs to know about PostHog, whichever way PostHog runs: the analytics layer
  * produces one `PosthogConnection`, the Model Router consumes it (env, Secret, NetworkPolicy egress).
  *   cloud        PostHog Cloud: the project key from a config secret, egress to the cloud host (443)
- *   self-hosted  PostHog in its own namespace: in-cluster capture and flags endpoints
+ *   self-hosted  PostHog in its own namespace: in-cluster endpoints; enabled once `posthogApiKey`
+ *                holds the key of the project created after the first login
  *   disabled     nothing: the Model Router runs with POSTHOG_ENABLED=false
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +12,7 @@ import { GeneratedSecret, SharedCredential } from "../../kit/secret";
 import { PART_OF } from "../../kit/labels";
 
 export interface PosthogConnection {
+  /** Events can be sent: PostHog is reachable and a project key is configured (never true without a key). */
   enabled: boolean;
   mode: "cloud" | "self-hosted" | "disabled";
   /** The URL events are sent to (POSTHOG_HOST). */

@@ -8,7 +8,7 @@ import { httpProbe } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion } from "../../kit/labels";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { GEOIP_FILE, POSTHOG_UID, PosthogWiring, databaseEnv, geoipStep, redisEnv } from "./posthog-app";
+import { GEOIP_FILE, POSTHOG_RUST_UID, PosthogWiring, databaseEnv, geoipStep, redisEnv } from "./posthog-app";
 
 export const FLAGS_PORT = 3001;
 export const FLAGS_ID = { name: "posthog-feature-flags", component: "analytics-flags" } as const;
@@ -19,7 +19,7 @@ export function posthogFeatureFlags(w: PosthogWiring, image: string, size: Servi
     {
       id: { ...FLAGS_ID, version: imageVersion(image) },
       size,
-      runAsUser: POSTHOG_UID,
+      runAsUser: POSTHOG_RUST_UID,
       initContainers: [geoip.init],
       containers: [
         {
@@ -31,6 +31,11 @@ export function posthogFeatureFlags(w: PosthogWiring, image: string, size: Servi
             { name: "WRITE_DATABASE_URL", value: "$(READ_DATABASE_URL)" },
             ...redisEnv(w),
             { name: "MAXMIND_DB_PATH", value: GEOIP_FILE },
+            // Cookieless mode's Redis client has a host and port but no password (it defaults to
+            // localhost): pointed at PostHog's Redis and switched off, because that Redis requires auth.
+            { name: "COOKIELESS_REDIS_HOST", value: w.stores.redis.endpoint.host },
+            { name: "COOKIELESS_REDIS_PORT", value: String(w.stores.redis.endpoint.ports.redis) },
+            { name: "COOKIELESS_DISABLED", value: "true" },
           ],
           ports: [{ name: "http", containerPort: FLAGS_PORT }],
           volumeMounts: [geoip.mount],

@@ -8,7 +8,8 @@
  *
  * Self-hosted startup order: stores -> feature flags, capture, replay capture (need only the stores)
  * -> the migration Job -> plugin server, web and worker, whose init containers wait until the Job has
- * applied this release's migrations. Pulumi also orders web and worker after the Job (dependsOn).
+ * applied this release's migrations, and the property-definitions service. Pulumi also orders them
+ * after the Job (dependsOn).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES } from "../../config/catalog";
@@ -23,16 +24,21 @@ import { ObjectStore } from "../storage/object-store";
 import { postgresql } from "../storage/postgresql";
 import { redis } from "../storage/redis";
 import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
-import { posthogClickhouseConfig } from "./clickhouse-config";
+import { posthogClickhouseConfig, posthogClickhouseExtension } from "./clickhouse-config";
 import { posthogCapture } from "./capture";
 import { PosthogConnection, cloudConnection, disabledConnection } from "./connection";
 import { FLAGS_ID, FLAGS_PORT, posthogFeatureFlags } from "./feature-flags";
 import { posthogMigrate } from "./migrate";
+import { posthogPropertyDefs } from "./property-defs";
 import { PLUGINS_ID, PLUGINS_PORT, posthogPlugins } from "./plugins";
 import { PosthogWiring, plannedEndpoint, urlOf } from "./posthog-app";
 import { posthogWeb } from "./web";
 import { posthogWorker } from "./worker";
 import { zookeeper } from "./zookeeper";
+
+function missingPlaintextListener(): never {
+  throw new Error("posthog-kafka: PostHog's ClickHouse and Rust services need the broker's plaintext listener");
+}
 
 /** Seed 004's retention for PostHog's broker too: ingestion lag beyond a week is lost anyway. */
 const KAFKA_RETENTION_HOURS = 168;
@@ -122,6 +128,8 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
         image: IMAGES.posthogClickhouse,
         size: s["posthog-clickhouse"],
         extraConfig: posthogClickhouseConfig(zk.nodes, zk.port),
+        // Its Kafka-engine tables read from the listener ClickHouse is admitted to (no SASL settings).
+        extension: posthogClickhouseExtension(IMAGES.posthog, kf.plaintextBootstrapServers ?? missingPlaintextListener()),
         // ZooKeeper for replication; Kafka for PostHog's Kafka-engine tables (ingestion into ClickHouse).
         dependencies: [{ endpoint: zk.endpoint }, { endpoint: kf.endpoint, ports: ["plaintext"] }],
       },
@@ -154,6 +162,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
     const plugins = posthogPlugins(w, IMAGES.posthogNode, s["posthog-plugins"], ctx("posthog-plugins", "platform"), afterMigrate);
     const web = posthogWeb(w, s["posthog-web"], ctx("posthog-web", "platform"), afterMigrate);
     posthogWorker(w, s["posthog-worker"], ctx("posthog-worker", "platform"), afterMigrate);
+    posthogPropertyDefs(w, IMAGES.posthogPropertyDefs, s["posthog-property-defs"], ctx("posthog-property-defs", "platform"), afterMigrate);
     for (const [planned, built] of [
       [w.plugins, plugins],
       [w.flags, flags],
@@ -170,12 +179,20 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
       "posthog-web": web,
     });
 
+    // PostHog creates a project (and its phc_ key) only after the first login, so the first deploy has
+    // no key: the Model Router then runs with analytics off until `posthogApiKey` is set (README).
     const key = args.posthog.apiKey
       ? new GeneratedSecret("posthog-project-key", { namespace: ns, labels: labelsOf({ name: "posthog", component: "analytics", version: "config" }), supplied: { "api-key": args.posthog.apiKey } }, opts)
       : undefined;
+    if (!key) {
+      pulumi.log.warn(
+        `PostHog is self-hosted but posthogApiKey is not set: the Model Router runs with POSTHOG_ENABLED=false. Log in at ${args.posthog.host}, create the project, then \`pulumi config set --secret posthogApiKey phc_...\` and run \`pulumi up\` again.`,
+        this,
+      );
+    }
     const webUrl = urlOf(web);
     return {
-      enabled: true,
+      enabled: key !== undefined,
       mode: "self-hosted",
       // In-cluster, as in seed 001: the Model Router talks to PostHog without leaving the cluster.
       host: webUrl,

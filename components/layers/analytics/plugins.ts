@@ -1,8 +1,11 @@
 /**
  * PostHog's plugin server (`posthog/posthog-node`, the same release as the Django image): Node
- * ingestion, CDP and webhooks on 6738. Two init steps: the GeoLite2 database copied from the Django
- * image, and the wait for migrations. Every Redis role it knows is pointed explicitly at PostHog's
- * Redis (they default to 127.0.0.1), without TLS inside the cluster.
+ * ingestion, CDP and webhooks on 6738, started by the image's own command (compose's
+ * `bin/plugin-server` first runs Python's `bin/migrate-check`, which the Node image does not have: the
+ * init container waits for migrations instead). Two init steps: the GeoLite2 database copied from the
+ * Django image, and the wait for migrations. Every Redis role it knows is pointed explicitly at
+ * PostHog's Redis (they default to 127.0.0.1), without TLS inside the cluster; its librdkafka clients
+ * get the broker and login under their own variables (they ignore KAFKA_HOSTS and KAFKA_SASL_*).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
@@ -19,6 +22,7 @@ import {
   encryptionEnv,
   geoipStep,
   kafkaEnv,
+  librdkafkaEnv,
   objectStorageEnv,
   redisEnv,
   storeDependencies,
@@ -56,15 +60,20 @@ export function posthogPlugins(w: PosthogWiring, image: string, size: ServiceSiz
           image,
           env: [
             ...databaseEnv(w),
+            // PostHog's compose points the persons and behavioural-cohorts databases at the main one.
             { name: "PERSONS_DATABASE_URL", value: "$(DATABASE_URL)" },
+            { name: "BEHAVIORAL_COHORTS_DATABASE_URL", value: "$(DATABASE_URL)" },
             ...redisEnv(w),
             ...redisRoleEnv(w),
             ...kafkaEnv(w),
+            ...librdkafkaEnv(w),
             ...clickhouseEnv(w),
             ...objectStorageEnv(w),
             ...encryptionEnv(w),
             { name: "SITE_URL", value: w.siteUrl },
             { name: "MMDB_FILE_LOCATION", value: GEOIP_FILE },
+            // Its default is relative to the image's working directory, on the read-only root filesystem.
+            { name: "SESSION_RECORDING_LOCAL_DIRECTORY", value: "/tmp/sessions" },
             { name: "HOME", value: "/tmp" },
           ],
           ports: [{ name: "http", containerPort: PLUGINS_PORT }],

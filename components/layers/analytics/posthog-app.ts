@@ -23,8 +23,14 @@ import { DatabaseConnection } from "../storage/postgresql";
 import { RedisOutputs } from "../storage/redis";
 import { POSTHOG_CLICKHOUSE_CLUSTERS } from "./clickhouse-config";
 
-/** The posthog/posthog image runs as this UID (not verified against the image; any non-root UID works for Django). */
+/**
+ * The posthog/posthog image's files belong to its `posthog` user in group 1000 (a system UID the
+ * Dockerfile does not fix) and are world-readable; the posthog-node image's user is 1000:1000. Both
+ * run as 1000: they read the image and write only to their emptyDirs.
+ */
 export const POSTHOG_UID = 1000;
+/** PostHog's Rust images (capture, feature flags) run as `nobody` (Debian's 65534), as their Dockerfile says. */
+export const POSTHOG_RUST_UID = 65534;
 /** Where the GeoLite2 database is shared with the plugin server and the flags service. */
 export const GEOIP_DIR = "/share";
 export const GEOIP_FILE = `${GEOIP_DIR}/GeoLite2-City.mmdb`;
@@ -96,8 +102,9 @@ export function kafkaEnv(w: PosthogWiring): EnvVar[] {
   const k = w.stores.kafka;
   return [
     { name: "KAFKA_HOSTS", value: k.bootstrapServers },
-    // ClickHouse's Kafka engine tables read from the listener ClickHouse is admitted to.
-    { name: "CLICKHOUSE_KAFKA_HOSTS", value: plaintextKafkaHosts(w) },
+    // The broker list the migrations write into ClickHouse's Kafka-engine tables (releases that do not
+    // use the msk_cluster collection): the listener ClickHouse is admitted to.
+    { name: "KAFKA_URL_FOR_CLICKHOUSE", value: plaintextKafkaHosts(w) },
     { name: "KAFKA_SECURITY_PROTOCOL", value: "SASL_PLAINTEXT" },
     { name: "KAFKA_SASL_MECHANISM", value: "PLAIN" },
     { name: "KAFKA_SASL_USER", value: k.username },
@@ -105,19 +112,49 @@ export function kafkaEnv(w: PosthogWiring): EnvVar[] {
   ];
 }
 
+/**
+ * ClickHouse for every PostHog role. PostHog's compose gives the API and app query roles their own users
+ * (`api`, `app`) and the logs product its own connection (host `localhost` and TLS on by default):
+ * here every role logs in as the one generated user, over plain TCP inside the cluster.
+ */
 export function clickhouseEnv(w: PosthogWiring): EnvVar[] {
   const c = w.stores.clickhouse;
+  const user = c.user.in(w.namespace);
+  const password = c.password.in(w.namespace);
   return [
     { name: "CLICKHOUSE_HOST", value: c.endpoint.host },
     { name: "CLICKHOUSE_DATABASE", value: "posthog" },
-    secretEnv("CLICKHOUSE_USER", c.user.in(w.namespace)),
-    secretEnv("CLICKHOUSE_PASSWORD", c.password.in(w.namespace)),
+    secretEnv("CLICKHOUSE_USER", user),
+    secretEnv("CLICKHOUSE_PASSWORD", password),
+    ...(["API", "APP"] as const).flatMap((role) => [secretEnv(`CLICKHOUSE_${role}_USER`, user), secretEnv(`CLICKHOUSE_${role}_PASSWORD`, password)]),
+    { name: "CLICKHOUSE_LOGS_CLUSTER_HOST", value: c.endpoint.host },
+    { name: "CLICKHOUSE_LOGS_CLUSTER_SECURE", value: "false" },
+    secretEnv("CLICKHOUSE_LOGS_CLUSTER_USER", user),
+    secretEnv("CLICKHOUSE_LOGS_CLUSTER_PASSWORD", password),
     { name: "CLICKHOUSE_SECURE", value: "false" },
     { name: "CLICKHOUSE_VERIFY", value: "false" },
     { name: "CLICKHOUSE_CLUSTER", value: POSTHOG_CLICKHOUSE_CLUSTERS.main },
     { name: "CLICKHOUSE_MIGRATIONS_CLUSTER", value: POSTHOG_CLICKHOUSE_CLUSTERS.migrations },
     { name: "CLICKHOUSE_SINGLE_SHARD_CLUSTER", value: POSTHOG_CLICKHOUSE_CLUSTERS.singleShard },
   ];
+}
+
+/** The plugin server's librdkafka clients: each reads its settings from `KAFKA_<TARGET>_*`, not KAFKA_HOSTS. */
+export const LIBRDKAFKA_TARGETS = ["CONSUMER", "PRODUCER", "CDP_PRODUCER", "WARPSTREAM_PRODUCER"] as const;
+
+/**
+ * The broker and SASL login for every librdkafka client of the plugin server. Each `KAFKA_<TARGET>_X_Y`
+ * becomes librdkafka's `x.y`; without them the clients dial `kafka:9092` in plain text.
+ */
+export function librdkafkaEnv(w: PosthogWiring): EnvVar[] {
+  const k = w.stores.kafka;
+  return LIBRDKAFKA_TARGETS.flatMap((t) => [
+    { name: `KAFKA_${t}_METADATA_BROKER_LIST`, value: k.bootstrapServers },
+    { name: `KAFKA_${t}_SECURITY_PROTOCOL`, value: "SASL_PLAINTEXT" },
+    { name: `KAFKA_${t}_SASL_MECHANISMS`, value: "PLAIN" },
+    { name: `KAFKA_${t}_SASL_USERNAME`, value: k.username },
+    secretEnv(`KAFKA_${t}_SASL_PASSWORD`, k.password.in(w.namespace)),
+  ]);
 }
 
 /** The session-replay bucket: the object store's PostHog client (its own user, limited to the bucket). */
@@ -161,6 +198,11 @@ export function djangoEnv(w: PosthogWiring): EnvVar[] {
     // TLS ends at the edge; Django sees plain HTTP from the gateway.
     { name: "IS_BEHIND_PROXY", value: "true" },
     { name: "DISABLE_SECURE_SSL_REDIRECT", value: "true" },
+    // As PostHog's own compose runs it: a self-hosted deployment, no OpenTelemetry exporter, and no
+    // dedicated flags Redis (the flags service shares PostHog's Redis).
+    { name: "DEPLOYMENT", value: "hobby" },
+    { name: "OTEL_SDK_DISABLED", value: "true" },
+    { name: "FLAGS_REDIS_ENABLED", value: "false" },
     { name: "HOME", value: "/tmp" },
   ];
 }
@@ -197,6 +239,8 @@ export interface PosthogImageServiceArgs {
   id: Omit<Identity, "version">;
   size: ServiceSize;
   command: string[];
+  /** Env beyond the shared Django env (e.g. the web server's metrics directory). @default none */
+  env?: EnvVar[];
   ports: ContainerPort[];
   /** Client ports (none for the worker: nothing calls it). */
   clientPorts: string[];
@@ -222,7 +266,7 @@ export function posthogImageService(w: PosthogWiring, args: PosthogImageServiceA
           name: args.id.name.replace(/^posthog-/, ""),
           image: w.image,
           command: args.command,
-          env: djangoEnv(w),
+          env: [...djangoEnv(w), ...(args.env ?? [])],
           ports: args.ports,
           writablePaths: ["/tmp"],
           probes: args.probes,

@@ -32,6 +32,7 @@ const POSTHOG_PATHS: { path: string; service: ServiceName }[] = [
   { path: "/s", service: "posthog-replay-capture" },
   { path: "/flags", service: "posthog-feature-flags" },
   { path: "/public/webhooks", service: "posthog-plugins" },
+  { path: "/public/m", service: "posthog-plugins" },
 ];
 
 function firstPort(e: ServiceEndpoint): number {

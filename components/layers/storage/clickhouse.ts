@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
-import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
+import { ContainerSpec, EnvVar, Volume, VolumeMount, httpProbe, secretEnv, startupAllowance } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
@@ -32,6 +32,19 @@ export interface ClickhouseArgs {
   extraConfig?: string;
   /** Egress the server needs to its own dependencies (e.g. ZooKeeper). @default none */
   dependencies?: Dependency[];
+  /**
+   * What a client application installs into its server: env the extra config reads (`from_env`), init
+   * containers that fill volumes (e.g. PostHog's user-defined functions), and those volumes' mounts.
+   * @default none
+   */
+  extension?: {
+    env?: EnvVar[];
+    initContainers?: ContainerSpec[];
+    volumes?: Volume[];
+    volumeMounts?: VolumeMount[];
+    /** User-level settings (XML inside `<clickhouse>`, e.g. the default profile), merged via users.d. */
+    usersConfig?: string;
+  };
 }
 
 export interface ClickhouseOutputs {
@@ -56,9 +69,10 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
 
   const auth = new GeneratedSecret(`${name}-auth`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { password: password(32) }, plain: { username: USER } }, opts);
   const serverConfig = clickhouseServerConfig(args.extraConfig);
+  const usersConfig = args.extension?.usersConfig === undefined ? undefined : `<clickhouse>\n${args.extension.usersConfig}</clickhouse>\n`;
   const config = new k8s.core.v1.ConfigMap(
     `${name}-config`,
-    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "voicehelper.xml": serverConfig } },
+    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "voicehelper.xml": serverConfig, ...(usersConfig ? { "voicehelper-users.xml": usersConfig } : {}) } },
     opts,
   );
   const ping = httpProbe("/ping", "http");
@@ -77,6 +91,7 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
             secretEnv("CLICKHOUSE_USER", auth.ref("username")),
             secretEnv("CLICKHOUSE_PASSWORD", auth.ref("password")),
             { name: "CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT", value: "1" },
+            ...(args.extension?.env ?? []),
           ],
           ports: [
             { name: "http", containerPort: HTTP },
@@ -87,15 +102,19 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
             { name: "data", mountPath: "/var/lib/clickhouse" },
             // One file into the image's config.d, so its docker_related_config.xml (listen hosts) stays.
             { name: "config", mountPath: "/etc/clickhouse-server/config.d/voicehelper.xml", subPath: "voicehelper.xml", readOnly: true },
+            // Beside the file the entrypoint writes into users.d.
+            ...(usersConfig ? [{ name: "config", mountPath: "/etc/clickhouse-server/users.d/voicehelper-users.xml", subPath: "voicehelper-users.xml", readOnly: true }] : []),
+            ...(args.extension?.volumeMounts ?? []),
           ],
           // The entrypoint writes the user into users.d.
           writablePaths: ["/etc/clickhouse-server/users.d", "/var/log/clickhouse-server", "/tmp"],
           probes: { startup: startupAllowance(ping, 10), readiness: ping, liveness: ping },
         },
       ],
-      volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
+      initContainers: args.extension?.initContainers,
+      volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...(args.extension?.volumes ?? [])],
       clientPorts: ["http", "native"],
-      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(serverConfig) },
+      podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(serverConfig + (usersConfig ?? "")) },
       dependencies: args.dependencies,
       terminationGracePeriodSeconds: 60,
     },
