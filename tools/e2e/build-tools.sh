@@ -137,6 +137,7 @@ build_kube_router() {
 # Servers the live tier packs into images (tools/live/images.sh), at the versions the program pins
 # where the proxy serves them (tools/live/README.md lists the differences).
 build_image_servers() {
+  build local-path-provisioner ../live/local-path github.com/rancher/local-path-provisioner
   build nats-server ../live/nats github.com/nats-io/nats-server/v2
   build etcd-3.5 ../live/etcd go.etcd.io/etcd/server/v3
   build minio ../live/minio github.com/minio/minio

@@ -191,12 +191,30 @@ recipe_coredns() {
   pack coredns "$h" --rootfs "$r" --tag "$COREDNS_IMAGE" --entrypoint '["/coredns"]' --user 65532:65532
 }
 
-RECIPES=(pause probe coredns standin redis nats etcd minio minioClient)
+# The node's volume provisioner (not a program image): Rancher's local-path-provisioner, and the helper
+# pod it runs as root to create and remove volume directories (busybox).
+recipe_localPath() {
+  local h; h="$(inputs_hash "$BIN/local-path-provisioner")"
+  stamp_ok localPath "$h" && return 0
+  local r="$WORK/localPath"; base_rootfs "$r" yes
+  cp "$BIN/local-path-provisioner" "$r/usr/bin/local-path-provisioner"
+  pack localPath "$h" --rootfs "$r" --tag "$LOCAL_PATH_IMAGE" --entrypoint '["local-path-provisioner"]'
+}
+recipe_helper() {
+  local h; h="$(inputs_hash /bin/busybox)"
+  stamp_ok helper "$h" && return 0
+  local r="$WORK/helper"; base_rootfs "$r" yes
+  pack helper "$h" --rootfs "$r" --tag "$HELPER_IMAGE" --entrypoint '["/bin/sh"]'
+}
+
+RECIPES=(pause probe coredns localPath helper standin redis nats etcd minio minioClient)
 recipe_tag() {
   case "$1" in
     pause) echo "$PAUSE_IMAGE" ;;
     probe) echo "$PROBE_IMAGE" ;;
     coredns) echo "$COREDNS_IMAGE" ;;
+    localPath) echo "$LOCAL_PATH_IMAGE" ;;
+    helper) echo "$HELPER_IMAGE" ;;
     *) image_ref "$1" ;;
   esac
 }

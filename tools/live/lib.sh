@@ -32,3 +32,5 @@ LIVE_TAG=1.0.0
 IN_HOUSE="gateway algo-service voice-service frontend admin-portal bge-service faiss-service llm-proxy speech-service tts-service model-router"
 DNS_SVC_IP=10.96.0.10
 COREDNS_IMAGE=registry.k8s.io/coredns/coredns:v1.13.1
+LOCAL_PATH_IMAGE=docker.io/rancher/local-path-provisioner:v0.0.30
+HELPER_IMAGE=voicehelper.local/live/helper:1

@@ -262,6 +262,19 @@ start_control_plane() {
   kctl apply -f "$HERE/rbac.yaml" >/dev/null
 }
 
+# The cluster's default StorageClass: Rancher's local-path-provisioner from its own module's manifest,
+# with the images built here, volumes under our run directory, and the class marked default.
+start_volume_provisioner() {
+  local src; src="$(cd "$HERE/local-path" && go list -m -f '{{.Dir}}' github.com/rancher/local-path-provisioner)/deploy/local-path-storage.yaml"
+  mkdir -p "$RUN/volumes"
+  sed -e "s|image: rancher/local-path-provisioner:.*|image: $LOCAL_PATH_IMAGE|" \
+      -e "s|image: busybox|image: $HELPER_IMAGE|" \
+      -e "s|\"/opt/local-path-provisioner\"|\"$RUN/volumes\"|" \
+      -e "s|^  name: local-path$|  name: local-path\n  annotations: {storageclass.kubernetes.io/is-default-class: \"true\"}|" "$src" |
+    kctl apply -f - >/dev/null
+  wait_for "volume provisioner" kubelet kctl -n local-path-storage wait --for=condition=Available deployment/local-path-provisioner --timeout=5s
+}
+
 node_ready() {
   kctl get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -qx True
 }
@@ -278,6 +291,7 @@ start_node() {
   wait_for "node $NODE_NAME Ready" kubelet node_ready
   sed -e "s|@DNS_SVC_IP@|$DNS_SVC_IP|g" -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" "$HERE/coredns.yaml" | kctl apply -f - >/dev/null
   wait_for "cluster DNS (CoreDNS pod)" kubelet kctl -n kube-system wait --for=condition=Available deployment/coredns --timeout=5s
+  start_volume_provisioner
 }
 
 cmd_start() {
