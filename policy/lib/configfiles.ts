@@ -7,7 +7,10 @@
 // dot-separated paths such as `security.admin_password` or `common.security.authorizationEnabled`.
 
 import { credentialValueProblem, isCredentialName, isReference, nameTokens, referenceFallback, StrengthLimits, urlPasswords } from "./credentials";
-import { describeDefault, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch } from "./defaults";
+import { describeAccount, describeDefault, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, VendorAccount, vendorAccount } from "./defaults";
+import { aclSettings, flowSettings, knownHashesIn, parseJson, pgpassSettings, settingsOfObject, xmlSettings } from "./structured";
+
+export { settingsOfObject };
 
 /** One `key = value` setting found in a file. */
 export interface Setting {
@@ -78,22 +81,82 @@ export function settingsOf(text: string): Setting[] {
     return out;
 }
 
-/** Settings of a nested object (Helm values, parsed JSON), as dot paths. */
-export function settingsOfObject(value: unknown, prefix = ""): Setting[] {
-    const out: Setting[] = [];
-    const walk = (v: unknown, path: string, key: string) => {
-        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-            out.push({ path, key, value: String(v), line: 0 });
-        } else if (Array.isArray(v)) {
-            v.forEach((x, i) => walk(x, `${path}[${i}]`, key));
-        } else if (v && typeof v === "object") {
-            for (const [k, x] of Object.entries(v)) {
-                walk(x, path ? `${path}.${k}` : k, k);
+/**
+ * Every setting of a config file, whatever its format: a JSON document as a whole; otherwise the
+ * line scanner's settings plus what sits inline on a line (flow-style objects), in XML, in Redis ACL
+ * rules and in .pgpass lines. A setting found twice (same key and value) is kept once.
+ */
+export function allSettingsOf(text: string, fileName = ""): Setting[] {
+    const json = parseJson(text);
+    if (json !== undefined) {
+        return settingsOfObject(json);
+    }
+    const lines = withNamedValues(settingsOf(text));
+    const prefixOf = (lineNo: number) => {
+        const first = lines.find((s) => s.line === lineNo);
+        return first ? first.path.split(".").slice(0, -1) : [];
+    };
+    const inline = text.split(/\r?\n/).flatMap((line, i) => (/(^|[^$#])[{[]/.test(line) ? flowSettings(line, i + 1, prefixOf(i + 1)) : []));
+    const extra = [...inline, ...xmlSettings(text), ...aclSettings(text), ...(/pgpass/i.test(fileName) ? pgpassSettings(text) : [])];
+    const seen = new Set(lines.map((s) => `${s.key}\u0000${s.value}`));
+    const out = [...lines];
+    for (const s of extra) {
+        const id = `${s.key}\u0000${s.value}`;
+        if (!seen.has(id)) {
+            seen.add(id);
+            out.push(s);
+        }
+    }
+    return out;
+}
+
+/** Env-style list entries written as YAML text (`- name: X` then `value: y`) also as `X: y`. */
+function withNamedValues(settings: Setting[]): Setting[] {
+    const out = [...settings];
+    settings.forEach((s, i) => {
+        const next = settings[i + 1];
+        const parent = (x: Setting) => x.path.slice(0, x.path.length - x.key.length);
+        if (s.key === "name" && next?.key === "value" && parent(s) === parent(next) && /^[A-Za-z_][\w.-]*$/.test(s.value)) {
+            out.push({ path: `${parent(s)}${s.value}`, key: s.value, value: next.value, line: next.line });
+        }
+    });
+    return out;
+}
+
+/** Keys that name a thing (a database, a user, a host): their value is never the password half of a pair. */
+const NAMING_WORDS = new Set(["db", "database", "dbname", "name", "user", "username", "login", "host", "hostname", "schema", "bucket", "path", "dir", "role", "group", "realm", "org", "tenant", "namespace", "service", "id", "email", "uid", "owner", "catalog", "keyspace", "vhost", "topic", "queue", "exchange", "index", "cluster", "mode"]);
+
+function namesAThing(key: string): boolean {
+    const tokens = nameTokens(key);
+    // Glued names such as PGUSER and PGDATABASE end with the word.
+    const glued = tokens.join("");
+    return tokens.some((t) => NAMING_WORDS.has(t)) || ["database", "dbname", "user", "username", "host", "schema", "login", "bucket"].some((w) => glued.endsWith(w));
+}
+
+/**
+ * Vendor default accounts whose user and password sit side by side (same section, object or line):
+ * one setting holds the user, another (whose key does not name a database, host or the like) the
+ * password, whatever the keys are called.
+ */
+export function vendorAccountsAmong(settings: Setting[]): VendorAccount[] {
+    const groups = new Map<string, Setting[]>();
+    for (const s of settings) {
+        const parent = s.path.includes(".") ? s.path.slice(0, s.path.lastIndexOf(".")) : "";
+        for (const g of [`p:${parent}`, `l:${s.line}`]) {
+            if (g === "l:0") continue;
+            groups.set(g, [...(groups.get(g) ?? []), s]);
+        }
+    }
+    const found = new Map<string, VendorAccount>();
+    for (const members of groups.values()) {
+        for (const u of members) {
+            for (const p of members) {
+                const a = p !== u && !namesAThing(p.key) ? vendorAccount(u.value, p.value) : undefined;
+                if (a) found.set(`${a.user}/${a.password}`, a);
             }
         }
-    };
-    walk(value, prefix, prefix);
-    return out;
+    }
+    return [...found.values()];
 }
 
 /** Bare words that in config files are usually structure (`- key: app` in selectors, an `auth:` section). */
@@ -119,7 +182,13 @@ export interface FileContext {
 /** Problems in one config file. Messages name the file, line and setting, never a value. */
 export function scanConfigFile(text: string, ctx: FileContext): string[] {
     const problems: string[] = [];
-    const settings = settingsOf(text);
+    const settings = allSettingsOf(text, ctx.fileName);
+    for (const a of vendorAccountsAmong(settings)) {
+        problems.push(`${ctx.where} holds ${describeAccount(a)}`);
+    }
+    for (const what of knownHashesIn(text)) {
+        problems.push(`${ctx.where} holds the hash of ${what}`);
+    }
     const credentialSettings = settings.filter((s) => isCredentialSetting(s.key) && !isReference(s.value));
     for (const d of knownDefaultsIn(text)) {
         // A credential setting holding it is reported below, with its line.
@@ -172,26 +241,34 @@ function productChecks(text: string, settings: Setting[], ctx: FileContext): str
     const name = ctx.fileName.toLowerCase();
     // Inline password="..." (Kafka JAAS configs and similar).
     for (const m of text.matchAll(/password\s*=\s*"([^"]*)"/gi)) {
-        if (!isReference(m[1]) && !ctx.inSecret) {
-            problems.push(`${ctx.where} carries an inline password literal (e.g. a JAAS config); keep it in a Secret`);
+        if (isReference(m[1])) {
+            continue;
+        }
+        const problem = ctx.inSecret ? credentialValueProblem(m[1], ctx.limits) : "is a literal; keep it in a Secret";
+        if (problem) {
+            problems.push(`${ctx.where} carries an inline password (e.g. a JAAS config) that ${problem}`);
             break;
         }
     }
     // PostgreSQL host-based authentication with trust.
-    if (/(^|\n)\s*host(ssl|nossl|gssenc)?\s+\S+\s+\S+\s+\S+(\s+\S+)?\s+trust\b/.test(text)) {
+    if (hbaTrusts(text.split(/\r?\n/))) {
         problems.push(`${ctx.where} has a pg_hba host rule with the trust method (no password)`);
     }
     // ClickHouse users.xml: empty or absent passwords.
-    if (/<(password|password_sha256_hex|password_double_sha1_hex)\s*\/>|<(password)>\s*<\/password>|<no_password\s*\/>/.test(text)) {
+    if (/<(password|password_sha256_hex|password_double_sha1_hex)\s*\/>|<(password)>\s*<\/password>|<no_password\s*\/>/i.test(text)) {
         problems.push(`${ctx.where} gives a ClickHouse user an empty password`);
     }
-    for (const m of text.matchAll(/<password>([^<]+)<\/password>/g)) {
+    for (const m of text.matchAll(/<password>([^<]+)<\/password>/gi)) {
         const problem = isReference(m[1]) ? undefined : credentialValueProblem(m[1], ctx.inSecret ? ctx.limits : undefined);
         if (problem) {
             problems.push(`${ctx.where} has a ClickHouse <password> that ${problem}`);
         } else if (!ctx.inSecret && !isReference(m[1])) {
             problems.push(`${ctx.where} has a literal ClickHouse <password> in a ConfigMap; keep it in a Secret`);
         }
+    }
+    // Redis ACL rules, in any file: an enabled user without a password.
+    if (/(^|\n)\s*user\s+\S+\s+(?=.*\bon\b)(?=.*\bnopass\b).*/.test(text) && !/redis.*\.conf$|valkey.*\.conf$/.test(name)) {
+        problems.push(`${ctx.where} defines a Redis ACL user with nopass`);
     }
     // Redis: a server config must require a password.
     const isRedisConf = /redis.*\.conf$|valkey.*\.conf$/.test(name) || (/(^|\n)\s*(appendonly|maxmemory-policy|appendfsync)\s/.test(text) && /(^|\n)\s*port\s+\d+/.test(text));
@@ -211,4 +288,15 @@ function productChecks(text: string, settings: Setting[], ctx: FileContext): str
         problems.push(`${ctx.where} is a Milvus config that does not set common.security.authorizationEnabled: true (Milvus without authentication)`);
     }
     return problems;
+}
+
+/**
+ * True when a pg_hba rule for network connections uses `trust` (no password). Comments are not part
+ * of the rule (`host all all 0.0.0.0/0 trust # temporary` still trusts everyone).
+ */
+export function hbaTrusts(lines: string[]): boolean {
+    return lines.some((raw) => {
+        const fields = raw.replace(/#.*$/, "").trim().split(/\s+/);
+        return /^host(ssl|nossl|gssenc|nogssenc)?$/.test(fields[0] ?? "") && fields.length >= 5 && fields.slice(3).some((f, i) => f === "trust" && i + 3 >= 4);
+    });
 }

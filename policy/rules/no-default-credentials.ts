@@ -1,15 +1,18 @@
-import { isCredentialSetting, scanConfigFile, settingsOfObject } from "../lib/configfiles";
-import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, StrengthLimits, urlPasswords } from "../lib/credentials";
-import { describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultsIn, pathAuthSwitch } from "../lib/defaults";
+import { commandProblems } from "../lib/commands";
+import { allSettingsOf, hbaTrusts, isCredentialSetting, scanConfigFile, settingsOfObject, vendorAccountsAmong } from "../lib/configfiles";
+import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, referenceFallback, StrengthLimits, urlPasswords } from "../lib/credentials";
+import { describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, vendorAccount } from "../lib/defaults";
+import { expandEnv, expandReferences, hasLiteralReference } from "../lib/envrefs";
 import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, imageBaseName, K8sObject, podTemplateOf } from "../lib/k8s";
 import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
 
 /** File-like keys: config files mounted from a ConfigMap or Secret. */
-const FILE_KEY = /\.(ini|conf|cfg|cnf|properties|ya?ml|xml|json|toml|env|txt|hba)$/i;
+const FILE_KEY = /\.(ini|conf|cfg|cnf|properties|ya?ml|xml|json|toml|env|txt|hba|acl|jaas)$|(^|[./])pgpass$/i;
 
+/** A file: named like one, or several lines (a trailing newline alone does not make a value a file). */
 function isFile(key: string, value: string): boolean {
-    return FILE_KEY.test(key) || value.includes("\n");
+    return FILE_KEY.test(key) || value.trim().includes("\n");
 }
 
 function limitsFrom(config: Record<string, any>): StrengthLimits {
@@ -58,6 +61,11 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     }
     if (isCredentialName(key) && !isAuthSwitchName(key)) {
         if (isReference(value)) {
+            const fallback = referenceFallback(value);
+            const known = fallback === undefined ? undefined : knownDefaultEqual(fallback) ?? knownDefaultsIn(fallback)[0];
+            if (fallback !== undefined) {
+                problems.push(`${where} falls back to ${known ? describeDefault(known) : "a literal credential"} when its variable is unset`);
+            }
             return problems;
         }
         if (inSecret) {
@@ -89,14 +97,28 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     return problems;
 }
 
+/** Registry logins of a docker config Secret: only a vendor's default account is wrong there (the registry decides the rest). */
+function registryLoginProblems(where: string, value: string): string[] {
+    const logins = [...value.matchAll(/"auth"\s*:\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], "base64").toString("utf8"));
+    return logins.flatMap((login) => {
+        const i = login.indexOf(":");
+        const account = i > 0 ? vendorAccount(login.slice(0, i), login.slice(i + 1)) : undefined;
+        return account ? [`${where} logs in to a registry with ${describeAccount(account)}`] : [];
+    });
+}
+
 function checkStore(obj: K8sObject, kindLabel: string, inSecret: boolean, limits: StrengthLimits): Finding[] {
     const props = obj.props;
     const type = asString(props.type) ?? "";
     const skipValues = type === "kubernetes.io/dockerconfigjson" || type === "kubernetes.io/dockercfg";
     const problems: string[] = [];
     for (const { key, value } of entriesOf(inSecret ? props.stringData : props.data, inSecret ? props.data : props.binaryData)) {
-        if (value === undefined || skipValues) {
+        if (value === undefined) {
             continue; // unknown during preview (generated in this update): checked again when known
+        }
+        if (skipValues) {
+            problems.push(...registryLoginProblems(`${kindLabel} key "${key}"`, value));
+            continue;
         }
         const where = `${kindLabel} key "${key}"`;
         if (isFile(key, value)) {
@@ -117,17 +139,28 @@ function stringTokens(c: ContainerRef): string[] {
     return [...asArray(c.container.command), ...asArray(c.container.args)].map((t) => asString(t)).filter((t): t is string => t !== undefined);
 }
 
+/** Commands the kubelet runs in the container besides its own: exec probes and lifecycle hooks. */
+function hookCommands(c: ContainerRef): { where: string; tokens: string[] }[] {
+    const out: { where: string; tokens: string[] }[] = [];
+    for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+        out.push({ where: `${containerLabel(c)} ${probe}`, tokens: asArray(asObject(asObject(c.container[probe])?.exec)?.command).map((t) => asString(t) ?? "") });
+    }
+    for (const hook of ["postStart", "preStop"]) {
+        out.push({ where: `${containerLabel(c)} ${hook} hook`, tokens: asArray(asObject(asObject(asObject(c.container.lifecycle)?.[hook])?.exec)?.command).map((t) => asString(t) ?? "") });
+    }
+    return out.filter((h) => h.tokens.length > 0);
+}
+
 const SCRIPT_FLAG = /--(requirepass|masterauth|password|pass|token|api-key|secret)[= ]+("[^"]*"|'[^']*'|\S+)/g;
 const SCRIPT_CLI_AUTH = /\b(redis-cli|valkey-cli)\b[^\n;|&]*?\s-a\s+("[^"]*"|'[^']*'|\S+)/g;
 const SCRIPT_ASSIGN = /(?:^|[\s;])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;]+)/g;
 
 const unquote = (s: string) => s.replace(/^["']|["']$/g, "");
 
-function checkArgs(c: ContainerRef): string[] {
-    const tokens = stringTokens(c);
+function checkArgs(where: string, tokens: string[]): string[] {
     const problems: string[] = [];
-    const where = `${containerLabel(c)} command line`;
     const text = tokens.join(" ");
+    problems.push(...commandProblems(text).map((p) => `${where} ${p}`));
     for (const d of knownDefaultsIn(text)) {
         problems.push(`${where} contains ${describeDefault(d)}`);
     }
@@ -193,7 +226,8 @@ function envOf(c: ContainerRef): EnvVar[] {
 
 /** Product images whose defaults apply when the credential is simply not set. */
 function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
-    if (c.init) {
+    // A native sidecar (an init container with restartPolicy Always) runs for the pod's lifetime.
+    if (c.init && asString(c.container.restartPolicy) !== "Always") {
         return [];
     }
     const base = imageBaseName(asString(c.container.image));
@@ -246,9 +280,45 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
             const authByEnv = env.some((e) => e.name === "COMMON_SECURITY_AUTHORIZATIONENABLED" && e.value === "true");
             return authByEnv || mountsUnder("/milvus/configs") ? [] : [`${who} runs Milvus on its built-in config (authorization off, default root password)`];
         }
+        case "mongo":
+        case "mongodb-community-server": {
+            const server = tokens.length === 0 || tokens.some((t) => /\bmongod\b/.test(t));
+            const auth = has("MONGO_INITDB_ROOT_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD_FILE") || envFromSecret || tokens.some((t) => /--auth\b|--config\b|--keyFile\b/.test(t));
+            return !server || auth ? [] : [`${who} runs MongoDB without authentication (set MONGO_INITDB_ROOT_PASSWORD from a Secret, or --auth)`];
+        }
         default:
             return [];
     }
+}
+
+function checkEnv(c: ContainerRef, env: EnvVar[]): string[] {
+    const problems: string[] = [];
+    const expanded = expandEnv(env.map((e) => ({ name: e.name, value: e.unknown ? undefined : e.value })));
+    for (const e of env) {
+        const where = `${containerLabel(c)} env ${e.name}`;
+        if (e.value === undefined) {
+            if (e.fromConfigMap && isCredentialName(e.name)) {
+                problems.push(`${where} reads a credential from a ConfigMap; use valueFrom.secretKeyRef`);
+            }
+            continue;
+        }
+        const seen = expanded.get(e.name) ?? e.value;
+        // Option strings (JAVA_OPTS, ES_JAVA_OPTS, *_ARGS) are command lines the product appends.
+        if (/(^|\s)-/.test(seen)) {
+            problems.push(...commandProblems(seen).map((p) => `${where} ${p}`));
+        }
+        if (seen === e.value) {
+            problems.push(...checkLiteral(where, e.name, e.value, false, DEFAULT_LIMITS));
+            continue;
+        }
+        // $(VAR) inside the value: check what the container gets, naming the indirection.
+        if (hasLiteralReference(seen) && isCredentialName(e.name) && !isAuthSwitchName(e.name)) {
+            problems.push(`${where} refers to a variable that is not defined before it (or escapes it with $$), so the container gets the reference text itself as the credential`);
+            continue;
+        }
+        problems.push(...checkLiteral(`${where} (after $(VAR) expansion)`, e.name, seen, false, DEFAULT_LIMITS));
+    }
+    return problems;
 }
 
 function checkWorkload(obj: K8sObject): Finding[] {
@@ -258,26 +328,24 @@ function checkWorkload(obj: K8sObject): Finding[] {
     }
     const findings: Finding[] = [];
     for (const c of containersOf(tmpl.spec)) {
-        const problems: string[] = [];
         const env = envOf(c);
-        for (const e of env) {
-            const where = `${containerLabel(c)} env ${e.name}`;
-            if (e.value !== undefined) {
-                problems.push(...checkLiteral(where, e.name, e.value, false, DEFAULT_LIMITS));
-            } else if (e.fromConfigMap && isCredentialName(e.name)) {
-                problems.push(`${where} reads a credential from a ConfigMap; use valueFrom.secretKeyRef`);
-            }
+        const problems = checkEnv(c, env);
+        // Command, args, probes and hooks see every env var of the container, in any order.
+        const vars = new Map([...expandEnv(env.map((e) => ({ name: e.name, value: e.unknown ? undefined : e.value })))]);
+        const expand = (tokens: string[]) => tokens.map((t) => expandReferences(t, vars));
+        problems.push(...checkArgs(`${containerLabel(c)} command line`, expand(stringTokens(c))));
+        for (const h of hookCommands(c)) {
+            problems.push(...checkArgs(h.where, expand(h.tokens)));
         }
-        problems.push(...checkArgs(c));
         problems.push(...checkProductDefaults(c, env));
-        findings.push(...problems.map((p) => ({ message: `${obj.id}: ${p}`, container: c.name })));
+        findings.push(...[...new Set(problems)].map((p) => ({ message: `${obj.id}: ${p}`, container: c.name })));
     }
     return findings;
 }
 
 function checkCnpgCluster(obj: K8sObject): Finding[] {
     const pgHba = asArray(asObject(asObject(obj.props.spec)?.postgresql)?.pg_hba).map((l) => asString(l) ?? "");
-    return pgHba.some((line) => /^\s*host\S*\s.*\btrust\s*$/.test(line))
+    return hbaTrusts(pgHba)
         ? [{ message: `${obj.id}: spec.postgresql.pg_hba has a host rule with the trust method (no password)` }]
         : [];
 }
@@ -289,21 +357,62 @@ function checkCnpgCluster(obj: K8sObject): Finding[] {
  */
 function checkHelmValues(obj: K8sObject): Finding[] {
     const problems: string[] = [];
-    for (const s of settingsOfObject(obj.props.values)) {
-        const where = `Helm value ${s.path}`;
-        const off = pathAuthSwitch(s.path, s.value);
-        if (off) {
-            problems.push(`${where} ${off}`);
-        } else if (isCredentialSetting(s.key) && !/existing/i.test(s.path) && s.value !== "" && !isReference(s.value)) {
-            const p = credentialValueProblem(s.value);
-            if (p) {
-                problems.push(`${where} ${p}`);
+    const settings = settingsOfObject(obj.props.values);
+    for (const a of vendorAccountsAmong(settings)) {
+        problems.push(`Helm values hold ${describeAccount(a)}`);
+    }
+    for (const s of settings) {
+        problems.push(...helmSettingProblems(`Helm value ${s.path}`, s.path, s.key, s.value));
+        // A string that is itself a config file or an env list (`extraEnvVars: |`, `config: |`).
+        if (s.value.includes("\n")) {
+            const inner = allSettingsOf(s.value);
+            for (const a of vendorAccountsAmong(inner)) {
+                problems.push(`Helm value ${s.path} holds ${describeAccount(a)}`);
             }
-        } else {
-            problems.push(...knownDefaultsIn(s.value).map((d) => `${where} contains ${describeDefault(d)}`));
+            for (const i of inner) {
+                problems.push(...helmSettingProblems(`Helm value ${s.path} (${i.path})`, `${s.path}.${i.path}`, i.key, i.value));
+            }
         }
     }
-    return problems.map((p) => ({ message: `${obj.id}: ${p}` }));
+    // Lists of arguments (`args`, `extraArgs`, `command`) are command lines.
+    for (const [path, tokens] of stringLists(obj.props.values)) {
+        problems.push(...checkArgs(`Helm value ${path}`, tokens));
+    }
+    return [...new Set(problems)].map((p) => ({ message: `${obj.id}: ${p}` }));
+}
+
+function helmSettingProblems(where: string, path: string, key: string, value: string): string[] {
+    const off = pathAuthSwitch(path, value) ?? envAuthSwitch(key, value);
+    if (off) {
+        return [`${where} ${off}`];
+    }
+    if (isCredentialSetting(key) && !/existing/i.test(path) && value !== "" && !isReference(value)) {
+        const p = credentialValueProblem(value);
+        return p ? [`${where} ${p}`] : [];
+    }
+    if (isCredentialSetting(key) && isReference(value)) {
+        const fallback = referenceFallback(value);
+        const known = fallback === undefined ? undefined : knownDefaultEqual(fallback) ?? knownDefaultsIn(fallback)[0];
+        return known ? [`${where} falls back to ${describeDefault(known)} when its variable is unset`] : [];
+    }
+    return knownDefaultsIn(value).map((d) => `${where} contains ${describeDefault(d)}`);
+}
+
+/** Arrays of strings under keys that hold a command line, with their paths. */
+function stringLists(values: unknown, path = ""): [string, string[]][] {
+    const out: [string, string[]][] = [];
+    const o = asObject(values);
+    for (const [k, v] of Object.entries(o ?? {})) {
+        const here = path ? `${path}.${k}` : k;
+        if (Array.isArray(v) && /^(args|command|extraArgs|extraCommand|cmd|extraFlags)$/i.test(k) && v.every((x) => typeof x === "string")) {
+            out.push([here, v as string[]]);
+        } else if (Array.isArray(v)) {
+            v.forEach((x, i) => out.push(...stringLists(x, `${here}[${i}]`)));
+        } else if (asObject(v)) {
+            out.push(...stringLists(v, here));
+        }
+    }
+    return out;
 }
 
 /** Rejects vendor default credentials, placeholders, weak or literal credentials, and auth-off switches. */
