@@ -122,6 +122,21 @@ describe("config: no message, log line or stack ever repeats a secret", () => {
     { name: "a number out of range next to the secrets", overrides: { overrides: { gateway: { replicas: 2 ** 40 } } }, expect: /voicehelper:overrides.gateway.replicas/ },
     { name: "a reserved key next to the secrets", overrides: { overrides: { gateway: {} }, tls: '{"__proto__": {}}' }, expect: /voicehelper:tls.__proto__: is a reserved name/ },
     { name: "the production checks", stack: "prod", overrides: { posthog: { mode: "cloud" } }, expect: /voicehelper:posthogApiKey: must be a PostHog project API key/ },
+    { name: "a production key left out", stack: "prod", overrides: { openaiApiKey: "" }, expect: /voicehelper:openaiApiKey: is required in production/ },
+    { name: "a documentation placeholder beside real secrets", overrides: { anthropicApiKey: "<key>" }, expect: /voicehelper:anthropicApiKey: is a documentation placeholder/ },
+    { name: "a backup mirror without its keys", overrides: { backup: { mirror: { url: "https://s3.example.com", bucket: "mirror-bucket" } }, backupMirrorAccessKey: "" }, expect: /voicehelper:backupMirrorAccessKey: is required when backup.mirror is set/ },
+    { name: "ACME without an e-mail", overrides: { tls: { issuer: "acme" } }, expect: /voicehelper:tls.email: is required/ },
+    { name: "ingress without class or controller namespace", overrides: { edge: { mode: "ingress" } }, expect: /voicehelper:edge.controllerNamespace: is required/ },
+    { name: "an unexposable service", overrides: { edge: { expose: ["redis"] } }, expect: /voicehelper:edge.expose: "redis" cannot be exposed/ },
+    { name: "Enterprise without a licence answer", overrides: { neo4j: { edition: "enterprise" } }, expect: /voicehelper:neo4j.acceptLicenseAgreement: is required/ },
+    { name: "TURN mode without servers", overrides: { voiceMedia: { mode: "turn" } }, expect: /voicehelper:voiceMedia.turnUrls: is required/ },
+    { name: "an unknown kubelet TLS mode", overrides: { metrics: { kubeletTls: "off" } }, expect: /voicehelper:metrics.kubeletTls: must be one of/ },
+    { name: "a render stack without renderTo", stack: "render", overrides: { renderTo: "" }, expect: /voicehelper:renderTo: stack "render" is a render stack/ },
+    { name: "a request above its limit", overrides: { overrides: { gateway: { requests: { cpu: "4" }, limits: { cpu: "1" } } } }, expect: /cpu request 4 is above the cpu limit 1/ },
+    { name: "GPUs on a service without GPU support", overrides: { overrides: { gateway: { gpu: 1 } } }, expect: /voicehelper:overrides.gateway.gpu: gateway cannot use a GPU/ },
+    { name: "autoscaling a DaemonSet", overrides: { overrides: { fluentd: { autoscale: { min: 1, max: 2 } } } }, expect: /fluentd is a DaemonSet and cannot be autoscaled/ },
+    { name: "a replica count the clustering cannot run", overrides: { overrides: { redis: { replicas: 3 } } }, expect: /voicehelper:overrides.redis.replicas: must be 1 \(standalone\)/ },
+    { name: "an unknown top-level setting", overrides: { [`${anyMarker}Key`]: "x" }, expect: /unknown setting/ },
   ];
 
   for (const c of cases) {

@@ -96,7 +96,7 @@ export function allSettingsOf(text: string, fileName = ""): Setting[] {
         const first = lines.find((s) => s.line === lineNo);
         return first ? first.path.split(".").slice(0, -1) : [];
     };
-    const inline = text.split(/\r?\n/).flatMap((line, i) => (/(^|[^$#])[{[]/.test(line) ? flowSettings(line, i + 1, prefixOf(i + 1)) : []));
+    const inline = text.split(/\r?\n/).flatMap((line, i) => (/[{[]/.test(withoutReferences(line)) ? flowSettings(line, i + 1, prefixOf(i + 1)) : []));
     const extra = [...inline, ...xmlSettings(text), ...aclSettings(text), ...(/pgpass/i.test(fileName) ? pgpassSettings(text) : [])];
     const seen = new Set(lines.map((s) => `${s.key}\u0000${s.value}`));
     const out = [...lines];
@@ -109,6 +109,9 @@ export function allSettingsOf(text: string, fileName = ""): Setting[] {
     }
     return out;
 }
+
+/** A line without its `${VAR}`, `$__file{...}` and `#{ENV[...]}` references (their braces are not structure). */
+const withoutReferences = (line: string) => line.replace(/\$__\w+\{[^}]*\}|\$\{[^}]*\}|#\{[^}]*\}/g, "");
 
 /** Env-style list entries written as YAML text (`- name: X` then `value: y`) also as `X: y`. */
 function withNamedValues(settings: Setting[]): Setting[] {
@@ -265,6 +268,17 @@ function productChecks(text: string, settings: Setting[], ctx: FileContext): str
         } else if (!ctx.inSecret && !isReference(m[1])) {
             problems.push(`${ctx.where} has a literal ClickHouse <password> in a ConfigMap; keep it in a Secret`);
         }
+    }
+    // RabbitMQ's Erlang-term files (advanced.config): remote guest, and default_user/default_pass binaries.
+    if (/\{\s*loopback_users\s*,\s*\[\s*\]\s*\}/.test(text)) {
+        problems.push(`${ctx.where} lets RabbitMQ's guest user log in remotely (loopback_users [])`);
+    }
+    const erlangUser = /\{\s*default_user\s*,\s*<<"([^"]*)">>\s*\}/.exec(text)?.[1];
+    const erlangPass = /\{\s*default_pass\s*,\s*<<"([^"]*)">>\s*\}/.exec(text)?.[1];
+    if (erlangPass !== undefined) {
+        const account = erlangUser === undefined ? undefined : vendorAccount(erlangUser, erlangPass);
+        const problem = account ? `is part of ${describeAccount(account)}` : credentialValueProblem(erlangPass, ctx.inSecret ? ctx.limits : undefined) ?? (ctx.inSecret ? undefined : "is a literal in a ConfigMap; keep it in a Secret");
+        if (problem) problems.push(`${ctx.where} has a RabbitMQ default_pass that ${problem}`);
     }
     // Redis ACL rules, in any file: an enabled user without a password.
     if (/(^|\n)\s*user\s+\S+\s+(?=.*\bon\b)(?=.*\bnopass\b).*/.test(text) && !/redis.*\.conf$|valkey.*\.conf$/.test(name)) {

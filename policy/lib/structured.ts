@@ -41,7 +41,7 @@ export function parseJson(text: string): unknown {
     }
 }
 
-const FLOW_TOKEN = /(["']?)([A-Za-z_][\w.\-]*)\1\s*(?::|=)\s*(\{|\[|"[^"]*"|'[^']*'|(?:\$\{[^}]*\}|\$\([^)]*\)|#\{[^}]*\}|[^\s,;}\])$#])+|[$#])|([}\]])/g;
+const FLOW_TOKEN = /(["']?)([A-Za-z_][\w.\-]*)\1\s*(?::|=)\s*(\{|\[|"[^"]*"|'[^']*'|(?:\$__\w+\{[^}]*\}|\$\{[^}]*\}|\$\([^)]*\)|#\{[^}]*\}|[^\s,;}\])$#])+|[$#])|([}\]])/g;
 
 /** `key: value` pairs anywhere in a line, with the `{`/`[` nesting they sit in. */
 export function flowSettings(line: string, lineNo: number, prefix: string[]): Setting[] {

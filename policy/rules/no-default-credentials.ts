@@ -8,7 +8,7 @@ import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
 
 /** File-like keys: config files mounted from a ConfigMap or Secret. */
-const FILE_KEY = /\.(ini|conf|cfg|cnf|properties|ya?ml|xml|json|toml|env|txt|hba|acl|jaas)$|(^|[./])pgpass$/i;
+const FILE_KEY = /\.(ini|conf|cfg|cnf|properties|ya?ml|xml|json|toml|env|txt|hba|acl|jaas|config)$|(^|[./])pgpass$/i;
 
 /** A file: named like one, or several lines (a trailing newline alone does not make a value a file). */
 function isFile(key: string, value: string): boolean {

@@ -4,7 +4,7 @@
  * The trick must be reported by the rule; the near miss must pass it. No message may repeat a value.
  */
 import { strict as assert } from "assert";
-import { CONFIG_FILE_CASES } from "./adversarial/config-files.cases";
+import { CONFIG_FILE_CASES, PRODUCT_FILE_CASES } from "./adversarial/config-files.cases";
 import { GENERATED_CASES, HELM_CASES } from "./adversarial/helm-and-secrets.cases";
 import { HARDENING_CASES } from "./adversarial/hardening.cases";
 import { AdversarialCase } from "./adversarial/helpers";
@@ -13,6 +13,7 @@ import { check, Violation } from "./util";
 
 const TABLES: [string, AdversarialCase[]][] = [
     ["config files", CONFIG_FILE_CASES],
+    ["the platform's own config files", PRODUCT_FILE_CASES],
     ["env", ENV_CASES],
     ["command lines and scripts", COMMAND_CASES],
     ["auth-off switches", AUTH_SWITCH_CASES],

@@ -55,3 +55,17 @@ export const CONFIG_FILE_CASES: AdversarialCase[] = [
     c("mongod.conf with authorization disabled", cm("mongod.conf", "net:\n  port: 27017\nsecurity:\n  authorization: disabled\n"), cm("mongod.conf", "net:\n  port: 27017\nsecurity:\n  authorization: enabled\n")),
     c("Jupyter config with an empty token", cm("jupyter_server_config.json", '{"ServerApp":{"token":"","password":""}}'), cm("jupyter_server_config.json", '{"ServerApp":{"ip":"0.0.0.0"}}')),
 ];
+
+/** Platform products' own file formats, and the near misses the stacks rely on (generated values, user names next to references, paths). */
+export const PRODUCT_FILE_CASES: AdversarialCase[] = [
+    c("RabbitMQ advanced.config letting guest in remotely", cm("advanced.config", "[{rabbit, [{loopback_users, []}]}]."), cm("advanced.config", "[{rabbit, [{loopback_users, [<<\"guest\">>]}]}].")),
+    c("RabbitMQ advanced.config with the default pair as Erlang binaries", sec("advanced.config", '[{rabbit, [{default_user, <<"guest">>}, {default_pass, <<"guest">>}]}].'), sec("advanced.config", `[{rabbit, [{default_user, <<"guest">>}, {default_pass, <<"${STRONG}">>}]}].`)),
+    c("rabbitmq.conf default_pass with the default user beside it", sec("rabbitmq.conf", "default_user = guest\ndefault_pass = guest\n"), sec("rabbitmq.conf", `default_user = guest\ndefault_pass = ${STRONG}\n`)),
+    c("grafana.ini with the default admin in another case", sec("grafana.ini", "[security]\nadmin_user = admin\nadmin_password = ADMIN\n"), sec("grafana.ini", "[security]\nadmin_user = admin\nadmin_password = $__file{/etc/grafana/secrets/admin}\n")),
+    c("elasticsearch.yml in flow style", cm("elasticsearch.yml", "xpack: {security: {enabled: false}}\n"), cm("elasticsearch.yml", "xpack: {security: {enabled: true}}\n")),
+    c("Kafka server.properties with an inline JAAS default", sec("server.properties", 'listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="admin-secret" user_admin="admin-secret";\n'), sec("server.properties", `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="${STRONG}" user_admin="${STRONG}";\n`)),
+    c("Nacos properties: auth off by the plugin key's twin", cm("application.properties", "nacos.core.auth.enabled=false\n"), cm("application.properties", "nacos.core.auth.enabled=true\nnacos.core.auth.system.type=nacos\n")),
+    c("Milvus user.yaml with the root default under its own key", sec("user.yaml", "common:\n  security:\n    authorizationEnabled: true\n    defaultRootPassword: Milvus\n"), sec("user.yaml", `common:\n  security:\n    authorizationEnabled: true\n    defaultRootPassword: ${STRONG}\n`)),
+    c("username beside a referenced password is fine; beside the default is not", cm("client.yaml", "rabbit:\n  username: guest\n  password: guest\n"), cm("client.yaml", "rabbit:\n  username: guest\n  password: ${RABBIT_PASSWORD}\n")),
+    c("password file path variables are not passwords", cm("app.env", "ADMIN_PASSWORD=admin\n"), cm("app.env", "ADMIN_PASSWORD_FILE=/run/secrets/admin\nADMIN_PASSWORD_PATH=$(HOME)/admin\n")),
+];

@@ -2,6 +2,7 @@
 // containers, native sidecars and CronJobs.
 
 import { container, deployment, podSpec } from "../fixtures";
+import { TestResource } from "../util";
 import { AdversarialCase, app, argv, cronRuns, execProbe, fromSecret, jobRuns, lit, runs, withEnv, withInit } from "./helpers";
 
 const RULE = "no-default-credentials";
@@ -23,6 +24,8 @@ export const ENV_CASES: AdversarialCase[] = [
     c("default with a trailing newline", withEnv([lit("MINIO_ROOT_PASSWORD", "minioadmin\n")], "minio/minio:RELEASE.2025-09-07T16-13-09Z"), withEnv([fromSecret("MINIO_ROOT_PASSWORD")], "minio/minio:RELEASE.2025-09-07T16-13-09Z")),
     c("credential under an abbreviated name (DB_PW)", withEnv([lit("DB_PW", "postgres")]), withEnv([fromSecret("DB_PW")])),
     c("credential under a Portuguese name (SENHA)", withEnv([lit("ADMIN_SENHA", "admin")]), withEnv([fromSecret("ADMIN_SENHA")])),
+    c("username beside a literal default password (near miss: beside a referenced one)", withEnv([lit("RABBITMQ_DEFAULT_USER", "guest"), lit("RABBITMQ_DEFAULT_PASS", "guest")]), withEnv([lit("RABBITMQ_DEFAULT_USER", "guest"), fromSecret("RABBITMQ_DEFAULT_PASS")])),
+    c("password literal (near miss: path variables and *_FILE)", withEnv([lit("ADMIN_PASSWORD", "admin")]), withEnv([lit("ADMIN_PASSWORD_FILE", "/run/secrets/admin"), lit("CONFIG_DIR", "$(HOME)/config"), lit("PASSWORD_MIN_LENGTH", "16")])),
     c("empty ClickHouse password env", withEnv([lit("CLICKHOUSE_PASSWORD", "")], "clickhouse/clickhouse-server:25.8"), withEnv([fromSecret("CLICKHOUSE_PASSWORD")], "clickhouse/clickhouse-server:25.8")),
 ];
 
@@ -61,7 +64,15 @@ export const COMMAND_CASES: AdversarialCase[] = [
     c("psql with a connection URI (psql -p is a port, not a password)", runs("psql -p 5432 'postgresql://postgres:postgres@db/app' -c 'select 1'"), runs('psql -h db -p 5432 -U postgres -d postgres -c "select 1"')),
 ];
 
+const cnpg = (hba: string[]): TestResource => ({
+    type: "kubernetes:apiextensions.k8s.io:CustomResource",
+    name: "pg",
+    props: { apiVersion: "postgresql.cnpg.io/v1", kind: "Cluster", metadata: { name: "pg", namespace: "storage" }, spec: { instances: 1, postgresql: { pg_hba: hba } } },
+});
+
 export const AUTH_SWITCH_CASES: AdversarialCase[] = [
+    c("CloudNativePG pg_hba trust rule with a comment", cnpg(["host all all 10.0.0.0/8 trust # migration window"]), cnpg(["host all all 10.0.0.0/8 scram-sha-256 # no trust"])),
+    c("CloudNativePG pg_hba hostssl trust with extra spaces", cnpg(["hostssl   app   app   all   trust"]), cnpg(["hostssl   app   app   all   cert"])),
     c("Spring relaxed env form of Nacos' auth key", withEnv([lit("NACOS_CORE_AUTH_ENABLED", "false")]), withEnv([lit("NACOS_CORE_AUTH_ENABLED", "true")])),
     c("Elasticsearch ES_SETTING_ env form", withEnv([lit("ES_SETTING_XPACK_SECURITY_ENABLED", "false")]), withEnv([lit("ES_SETTING_XPACK_SECURITY_ENABLED", "true")])),
     c("Elasticsearch dotted env name", withEnv([lit("xpack.security.enabled", "false")]), withEnv([lit("xpack.security.enabled", "true")])),
