@@ -2,16 +2,22 @@ import { strict as assert } from "assert";
 import { ConfigError, NUMBER_BOUNDS, loadConfig } from "../components/config/schema";
 import { stackSettings } from "./harness";
 
-/** The problems of a refused configuration (fails when it loads, or throws anything but a ConfigError). */
-function refused(overrides: Record<string, unknown>, stack = "dev"): string[] {
+/** The problems of refused raw settings (fails when they load, or throw anything but a ConfigError). */
+function refusedRaw(raw: Record<string, string>, stack = "dev"): string[] {
   try {
-    loadConfig(stack, stackSettings(stack, overrides));
+    loadConfig(stack, raw);
   } catch (e) {
     assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${(e as Error).stack}`);
     return e.problems;
   }
-  assert.fail(`accepted ${JSON.stringify(overrides)}`);
+  assert.fail(`accepted ${JSON.stringify(raw)}`);
 }
+
+/** The problems of a refused configuration: the dev stack with `overrides`. */
+const refused = (overrides: Record<string, unknown>, stack = "dev") => refusedRaw(stackSettings(stack, overrides), stack);
+
+/** The dev stack with settings given exactly as Pulumi stores them (raw JSON, which may hold what JSON.stringify cannot write). */
+const rawDev = (raw: Record<string, string>) => ({ ...stackSettings("dev"), ...raw });
 
 function assertRefused(overrides: Record<string, unknown>, expected: string | RegExp): void {
   const found = refused(overrides);
@@ -50,6 +56,11 @@ describe("config: numbers past what Kubernetes or the program can hold are refus
     it(`refuses ${trick}, naming the setting and the range`, () => assertRefused(overrides, expected));
   }
 
+  it("refuses a number too large for JSON (1e999 parses to Infinity), showing it as such", () => {
+    const found = refusedRaw(rawDev({ overrides: '{"gateway": {"replicas": 1e999}}' }));
+    assert.ok(found.includes(`voicehelper:overrides.gateway.replicas: ${replicas} (use deployMode to leave a service out) (got Infinity)`), found.join("\n"));
+  });
+
   it("reports a value that misses several checks once", () => {
     const found = refused({ retention: { elasticsearchDays: 1e300 } });
     assert.equal(found.filter((p) => p.startsWith("voicehelper:retention.elasticsearchDays")).length, 1, found.join("\n"));
@@ -68,15 +79,7 @@ describe("config: numbers past what Kubernetes or the program can hold are refus
 describe("config: reserved object keys are never taken for settings or services", () => {
   for (const reserved of ["__proto__", "constructor", "prototype"]) {
     it(`refuses "${reserved}" as a service name in overrides`, () => {
-      const raw = stackSettings("dev");
-      raw.overrides = `{"${reserved}": {"replicas": 2}}`;
-      let problems: string[] = [];
-      try {
-        loadConfig("dev", raw);
-      } catch (e) {
-        assert.ok(e instanceof ConfigError, (e as Error).stack);
-        problems = e.problems;
-      }
+      const problems = refusedRaw(rawDev({ overrides: `{"${reserved}": {"replicas": 2}}` }));
       assert.ok(
         problems.some((p) => p.startsWith(`voicehelper:overrides.${reserved}: is a reserved name`)),
         problems.join("\n"),
@@ -86,15 +89,7 @@ describe("config: reserved object keys are never taken for settings or services"
   }
 
   it("refuses a reserved key nested in any setting, and leaves Object.prototype alone", () => {
-    const raw = stackSettings("dev");
-    raw.tls = '{"issuer": "self-signed", "__proto__": {"issuer": "none"}}';
-    raw.overrides = '{"gateway": {"__proto__": {"replicas": 5}}}';
-    let problems: string[] = [];
-    try {
-      loadConfig("dev", raw);
-    } catch (e) {
-      problems = (e as ConfigError).problems;
-    }
+    const problems = refusedRaw(rawDev({ tls: '{"issuer": "self-signed", "__proto__": {"issuer": "none"}}', overrides: '{"gateway": {"__proto__": {"replicas": 5}}}' }));
     assert.ok(problems.includes("voicehelper:tls.__proto__: is a reserved name, not a setting or a service name"), problems.join("\n"));
     assert.ok(problems.includes("voicehelper:overrides.gateway.__proto__: is a reserved name, not a setting or a service name"), problems.join("\n"));
     assert.equal(({} as Record<string, unknown>).issuer, undefined);

@@ -380,6 +380,8 @@ const KEY_SHAPED = /\b(sk-|phc_|phx_|xox[abp]-|ghp_|github_pat_|AKIA|glpat-)/;
 
 function describe(value: unknown, path: string): string {
   if (value === undefined) return "nothing";
+  // JSON has no Infinity: 1e999 parses to it and would print as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const s = JSON.stringify(value);
   if (NEVER_ECHOED.has(path) || KEY_SHAPED.test(s)) return "a value not repeated here, as it may carry a credential";
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;

@@ -64,12 +64,35 @@ function commandLineSettings(text: string): { path: string; value: string }[] {
     return out;
 }
 
+/** What `printf 'format' args...` prints: each %s replaced by the next argument, \n as a line break. */
+function printfOutputs(text: string): string[] {
+    const out: string[] = [];
+    for (const m of text.matchAll(/\bprintf\s+('[^']*'|"[^"]*")((?:\s+(?:"[^"]*"|'[^']*'|[^\s>|;&'"]+))*)/g)) {
+        const args = [...m[2].matchAll(/"[^"]*"|'[^']*'|[^\s]+/g)].map((a) => unquote(a[0]));
+        let i = 0;
+        out.push(unquote(m[1]).replace(/\\n/g, "\n").replace(/%s/g, () => args[i++] ?? ""));
+    }
+    return out;
+}
+
 /** Problems in a command line or script (`text`: the tokens joined, scripts included). */
 export function commandProblems(text: string): string[] {
     const problems = new Set<string>();
     for (const login of LOGINS) {
         for (const m of text.matchAll(login.re)) {
             const p = loginProblem(login.tool, login.user === undefined ? undefined : m[login.user], m[login.password]);
+            if (p) problems.add(p);
+        }
+    }
+    // redis-cli ... AUTH [user] password
+    for (const m of text.matchAll(new RegExp(`\\b(?:redis|valkey)-cli\\b[^\\n;|&]*?\\bAUTH\\s+${ARG}(?:\\s+${ARG})?`, "gi"))) {
+        const p = loginProblem("redis-cli AUTH", m[2] === undefined ? undefined : m[1], m[2] ?? m[1]);
+        if (p) problems.add(p);
+    }
+    // kubectl create secret ... --from-literal=password=x: the literal ends up in the cluster and in shell history.
+    for (const m of text.matchAll(/--from-literal[=\s]+["']?([\w.-]+)=([^\s"']*)/g)) {
+        if (isCredentialName(m[1])) {
+            const p = loginProblem("kubectl --from-literal", undefined, m[2]);
             if (p) problems.add(p);
         }
     }
@@ -87,10 +110,19 @@ export function commandProblems(text: string): string[] {
         const off = pathAuthSwitch(s.path, s.value);
         if (off) problems.add(`sets ${s.path} on the command line: it ${off}`);
     }
+    // A literal written into a file named for a credential (echo admin > /shared/admin-password).
+    for (const m of text.matchAll(/\b(?:echo|printf)\s+(?:-[ne]+\s+)?("[^"]*"|'[^']*'|[^\s>|;&]+)\s*>>?\s*("[^"]*"|'[^']*'|[^\s;|&]+)/g)) {
+        const value = unquote(m[1]);
+        const file = unquote(m[2]).split("/").pop() ?? "";
+        if (isCredentialName(file.replace(/\.[A-Za-z0-9]+$/, "")) && !value.includes("$") && !/[=:\s]/.test(value) && value !== "") {
+            const known = knownDefaultEqual(value);
+            problems.add(`writes ${known ? describeDefault(known) : "a literal credential"} into ${file}; mount it from a Secret`);
+        }
+    }
     // Config files a script writes (heredocs, echo "key value" > file): settings with literal credentials.
-    // ... including what a quoted string holds (echo 'key: value' >> file).
+    // ... including what a quoted string holds (echo 'key: value' >> file) and what printf formats.
     const quoted = [...text.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]).filter((q) => /[:=\s]/.test(q));
-    const written = [...allSettingsOf(text), ...quoted.flatMap((q) => allSettingsOf(q))].filter((s) => !s.key.startsWith("-") && !s.value.includes("$") && !isReference(s.value));
+    const written = [...allSettingsOf(text), ...[...quoted, ...printfOutputs(text)].flatMap((q) => allSettingsOf(q))].filter((s) => !s.key.startsWith("-") && !s.value.includes("$") && !isReference(s.value));
     for (const s of written) {
         const off = pathAuthSwitch(s.path, s.value) ?? pathAuthSwitch(s.key, s.value);
         if (off) problems.add(`writes ${s.key}: it ${off}`);
@@ -98,6 +130,11 @@ export function commandProblems(text: string): string[] {
             const problem = credentialValueProblem(s.value);
             if (problem) problems.add(`writes a ${s.key} that ${problem}`);
         }
+    }
+    // Keyword arguments in inline code (python -c "...Redis(password='admin')").
+    for (const m of text.matchAll(/\b([A-Za-z_]*(?:password|passwd|pwd|secret|token))\s*=\s*(['"])([^'"$]+)\2/gi)) {
+        const problem = credentialValueProblem(m[3]);
+        if (problem) problems.add(`passes ${m[1]} that ${problem}`);
     }
     for (const a of vendorAccountsAmong(written)) {
         problems.add(`writes ${describeAccount(a)}`);

@@ -32,6 +32,18 @@ function cleanValue(raw: string): string {
     return v.replace(/[;,]$/, "").trim();
 }
 
+/** The non-empty lines of a YAML block scalar that starts after line `i` (more indented than `indent`). */
+function blockScalarLines(lines: string[], i: number, indent: number): string[] {
+    const out: string[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+        const l = lines[j].replace(/\t/g, "    ");
+        if (l.trim() === "") continue;
+        if (l.length - l.trimStart().length <= indent) break;
+        out.push(l.trim());
+    }
+    return out;
+}
+
 /** Extracts settings from config-file text. Never throws. */
 export function settingsOf(text: string): Setting[] {
     const out: Setting[] = [];
@@ -63,7 +75,11 @@ export function settingsOf(text: string): Setting[] {
         const listItem = /^(\s*)-\s+/.exec(line);
         const indent = listItem ? listItem[1].length + 2 : line.length - line.trimStart().length;
         const body = listItem ? line.slice(listItem[0].length) : trimmed;
-        const kv = /^["']?([A-Za-z0-9_.\-/]+)["']?\s*(?::(?=\s|$)|=)\s*(.*)$/.exec(body) ?? /^([A-Za-z][A-Za-z0-9_.\-]*)\s+(\S.*)$/.exec(body);
+        const kv =
+            /^["']?([A-Za-z0-9_.\-/]+)["']?\s*(?::(?=\s|$)|=)\s*(.*)$/.exec(body) ??
+            // INI keys may contain spaces (`admin password = x`).
+            /^([A-Za-z][A-Za-z0-9_.]*(?: [A-Za-z][A-Za-z0-9_.]*){1,2})\s*=\s*(.*)$/.exec(body) ??
+            /^([A-Za-z][A-Za-z0-9_.\-]*)\s+(\S.*)$/.exec(body);
         if (!kv) {
             return;
         }
@@ -73,10 +89,13 @@ export function settingsOf(text: string): Setting[] {
             yaml.pop();
         }
         const path = [...section, ...blocks, ...yaml.map((y) => y.key), key].join(".");
-        if (value === "" || value === "|" || value === ">" || value === "|-" || value === ">-") {
+        const blockScalar = /^[|>][-+]?[0-9]?$/.test(value);
+        if (value === "" || blockScalar) {
             yaml.push({ indent, key });
         }
-        out.push({ path, key, value, line: i + 1 });
+        // A one-line YAML block scalar (`password: |` then the value on the next line) is that value.
+        const block = blockScalar ? blockScalarLines(lines, i, indent) : [];
+        out.push({ path, key, value: block.length === 1 ? block[0] : value, line: i + 1 });
     });
     return out;
 }

@@ -124,7 +124,9 @@ export function knownDefaultEqual(value: string): KnownDefault | undefined {
 /** Distinctive known defaults contained anywhere in `text` (case-insensitive). */
 export function knownDefaultsIn(text: string): KnownDefault[] {
     const t = text.replace(INVISIBLE, "").toLowerCase();
-    return KNOWN_DEFAULTS.filter((d) => d.scope === "anywhere" && t.includes(d.value.toLowerCase()));
+    // Long keys are often wrapped (base64 at 76 columns): compare them without the line breaks.
+    const unwrapped = t.replace(/\s+/g, "");
+    return KNOWN_DEFAULTS.filter((d) => d.scope === "anywhere" && (t.includes(d.value.toLowerCase()) || (d.value.length >= 20 && unwrapped.includes(d.value.toLowerCase()))));
 }
 
 /** True when `value` is a placeholder rather than a real credential. */

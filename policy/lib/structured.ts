@@ -64,8 +64,9 @@ export function flowSettings(line: string, lineNo: number, prefix: string[]): Se
 }
 
 /** XML elements (`<Password>x</Password>`) and name/value attribute pairs (`<property name="db.password" value="x"/>`). */
-export function xmlSettings(text: string): Setting[] {
+export function xmlSettings(xml: string): Setting[] {
     const out: Setting[] = [];
+    const text = withoutCdata(xml);
     const lineOf = (index: number) => text.slice(0, index).split("\n").length;
     for (const m of text.matchAll(/<([A-Za-z_][\w.:-]*)(\s[^<>]*)?>([^<]*)<\/\1\s*>/g)) {
         const attrKey = /\b(?:key|name)\s*=\s*["']([^"']+)["']/.exec(m[2] ?? "")?.[1];
@@ -79,6 +80,11 @@ export function xmlSettings(text: string): Setting[] {
         }
     }
     return out;
+}
+
+/** XML with its CDATA sections replaced by their text (`<password><![CDATA[x]]></password>` holds x). */
+export function withoutCdata(xml: string): string {
+    return xml.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, inner: string) => inner.replace(/</g, "&lt;"));
 }
 
 /** Redis ACL rules: each `>password` of a `user` line, as the password of that user. */

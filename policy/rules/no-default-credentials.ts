@@ -2,7 +2,7 @@ import { commandProblems } from "../lib/commands";
 import { allSettingsOf, hbaTrusts, isCredentialSetting, scanConfigFile, settingsOfObject, vendorAccountsAmong } from "../lib/configfiles";
 import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, referenceFallback, StrengthLimits, urlPasswords } from "../lib/credentials";
 import { describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, vendorAccount } from "../lib/defaults";
-import { expandEnv, expandReferences, hasLiteralReference } from "../lib/envrefs";
+import { EnvBinding, expandEnv, expandReferences, FROM_CONFIGMAP, literalReferences } from "../lib/envrefs";
 import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, imageBaseName, K8sObject, podTemplateOf } from "../lib/k8s";
 import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
@@ -27,6 +27,12 @@ function decodeBase64(v: string): string | undefined {
         return undefined;
     }
     return Buffer.from(v, "base64").toString("utf8");
+}
+
+/** One line and no `key = value` or `key: value` in it: the whole file is one value. */
+function isBareValue(value: string): boolean {
+    const v = value.trim();
+    return v !== "" && !v.includes("\n") && !/[=:{}<>\[\]]|\s/.test(v);
 }
 
 /** Key/value pairs of a Secret or ConfigMap: string entries plus base64-decoded ones. */
@@ -121,7 +127,10 @@ function checkStore(obj: K8sObject, kindLabel: string, inSecret: boolean, limits
             continue;
         }
         const where = `${kindLabel} key "${key}"`;
-        if (isFile(key, value)) {
+        if (isFile(key, value) && isBareValue(value)) {
+            // A file holding just the value (`admin-password.txt`, `pw`): its name says what it is.
+            problems.push(...checkLiteral(where, key.replace(/\.[A-Za-z0-9]+$/, ""), value.trim(), inSecret, limits));
+        } else if (isFile(key, value)) {
             problems.push(...scanConfigFile(value, { where, fileName: key, inSecret, limits }));
         } else if (inSecret && type === "kubernetes.io/basic-auth" && key === "password") {
             const p = credentialValueProblem(value, limits);
@@ -186,7 +195,8 @@ function checkArgs(where: string, tokens: string[]): string[] {
         }
         for (const m of script.matchAll(SCRIPT_ASSIGN)) {
             // Any shell expansion ($VAR, \$VAR inside eval, ${...}) takes the value from elsewhere.
-            if (isCredentialName(m[1]) && !isReference(unquote(m[2])) && !unquote(m[2]).includes("$") && unquote(m[2]) !== "") {
+            // Shell assignments only: `password=os.environ[...]` in inline code is an expression, not a literal.
+            if (isCredentialName(m[1]) && !isReference(unquote(m[2])) && !/[$([]/.test(unquote(m[2])) && unquote(m[2]) !== "") {
                 literalFlags.add(m[1]);
             }
         }
@@ -238,6 +248,8 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
     const envFromAny = envFrom.length > 0;
     const mounts = asArray(c.container.volumeMounts).map((m) => asString(asObject(m)?.mountPath) ?? "");
     const mountsUnder = (prefix: string) => mounts.some((p) => p === prefix || p.startsWith(`${prefix}/`) || p.startsWith(prefix));
+    // Only a mount that replaces the product's own config file counts as configuring it (provisioning dashboards does not).
+    const mountsFile = (...paths: string[]) => mounts.some((p) => paths.includes(p.replace(/\/+$/, "")));
     const tokens = stringTokens(c);
     const who = containerLabel(c);
     switch (base) {
@@ -247,7 +259,8 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
             if (tokens.some((t) => /\b(redis|valkey)-(cli|benchmark)\b/.test(t))) {
                 return [];
             }
-            const auth = tokens.some((t) => /--requirepass\b|--aclfile\b|\.conf\b/.test(t));
+            // A password on the command line, or a config (file, or written to stdin) that sets one.
+            const auth = tokens.some((t) => /\brequirepass\b|--aclfile\b|\.conf\b/.test(t));
             return auth ? [] : [`${who} runs Redis without --requirepass (or a config file): Redis without a password`];
         }
         case "clickhouse-server":
@@ -257,7 +270,7 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
         case "grafana":
         case "grafana-oss":
         case "grafana-enterprise":
-            return has("GF_SECURITY_ADMIN_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD__FILE") || envFromSecret || mountsUnder("/etc/grafana")
+            return has("GF_SECURITY_ADMIN_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD__FILE") || envFromSecret || mountsFile("/etc/grafana", "/etc/grafana/grafana.ini")
                 ? []
                 : [`${who} keeps Grafana's default admin password (set GF_SECURITY_ADMIN_PASSWORD from a Secret)`];
         case "neo4j":
@@ -278,7 +291,7 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
         case "milvus": {
             // Milvus reads any setting from an environment variable named after its key, upper-cased.
             const authByEnv = env.some((e) => e.name === "COMMON_SECURITY_AUTHORIZATIONENABLED" && e.value === "true");
-            return authByEnv || mountsUnder("/milvus/configs") ? [] : [`${who} runs Milvus on its built-in config (authorization off, default root password)`];
+            return authByEnv || mountsFile("/milvus/configs", "/milvus/configs/user.yaml", "/milvus/configs/milvus.yaml") ? [] : [`${who} runs Milvus on its built-in config (authorization off, default root password)`];
         }
         case "mongo":
         case "mongodb-community-server": {
@@ -291,9 +304,15 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
     }
 }
 
+const hasEnvFrom = (c: ContainerRef) => asArray(c.container.envFrom).length > 0;
+
+function bindingsOf(env: EnvVar[]): EnvBinding[] {
+    return env.map((e) => ({ name: e.name, value: e.unknown ? undefined : e.value, fromConfigMap: e.fromConfigMap }));
+}
+
 function checkEnv(c: ContainerRef, env: EnvVar[]): string[] {
     const problems: string[] = [];
-    const expanded = expandEnv(env.map((e) => ({ name: e.name, value: e.unknown ? undefined : e.value })));
+    const expanded = expandEnv(bindingsOf(env), hasEnvFrom(c));
     for (const e of env) {
         const where = `${containerLabel(c)} env ${e.name}`;
         if (e.value === undefined) {
@@ -312,8 +331,13 @@ function checkEnv(c: ContainerRef, env: EnvVar[]): string[] {
             continue;
         }
         // $(VAR) inside the value: check what the container gets, naming the indirection.
-        if (hasLiteralReference(seen) && isCredentialName(e.name) && !isAuthSwitchName(e.name)) {
-            problems.push(`${where} refers to a variable that is not defined before it (or escapes it with $$), so the container gets the reference text itself as the credential`);
+        if (seen.includes(FROM_CONFIGMAP) && isCredentialName(e.name) && !isAuthSwitchName(e.name)) {
+            problems.push(`${where} takes a credential from a ConfigMap through $(VAR); use valueFrom.secretKeyRef`);
+            continue;
+        }
+        const unresolved = literalReferences(seen);
+        if (unresolved.length > 0 && ((isCredentialName(e.name) && !isAuthSwitchName(e.name)) || unresolved.some(isCredentialName))) {
+            problems.push(`${where} refers to $(${unresolved.join("), $(")}), not defined before it (or escaped with $$), so the container gets the reference text itself as the credential`);
             continue;
         }
         problems.push(...checkLiteral(`${where} (after $(VAR) expansion)`, e.name, seen, false, DEFAULT_LIMITS));
@@ -331,8 +355,8 @@ function checkWorkload(obj: K8sObject): Finding[] {
         const env = envOf(c);
         const problems = checkEnv(c, env);
         // Command, args, probes and hooks see every env var of the container, in any order.
-        const vars = new Map([...expandEnv(env.map((e) => ({ name: e.name, value: e.unknown ? undefined : e.value })))]);
-        const expand = (tokens: string[]) => tokens.map((t) => expandReferences(t, vars));
+        const vars = expandEnv(bindingsOf(env), hasEnvFrom(c));
+        const expand = (tokens: string[]) => tokens.map((t) => expandReferences(t, vars, hasEnvFrom(c)));
         problems.push(...checkArgs(`${containerLabel(c)} command line`, expand(stringTokens(c))));
         for (const h of hookCommands(c)) {
             problems.push(...checkArgs(h.where, expand(h.tokens)));
@@ -364,7 +388,7 @@ function checkHelmValues(obj: K8sObject): Finding[] {
     for (const s of settings) {
         problems.push(...helmSettingProblems(`Helm value ${s.path}`, s.path, s.key, s.value));
         // A string that is itself a config file or an env list (`extraEnvVars: |`, `config: |`).
-        if (s.value.includes("\n")) {
+        if (s.value.includes("\n") || /^\s*[{[]/.test(s.value) || /^[A-Za-z][\w. -]*\s*[=:]\s*\S/.test(s.value)) {
             const inner = allSettingsOf(s.value);
             for (const a of vendorAccountsAmong(inner)) {
                 problems.push(`Helm value ${s.path} holds ${describeAccount(a)}`);

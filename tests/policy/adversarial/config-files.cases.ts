@@ -67,5 +67,13 @@ export const PRODUCT_FILE_CASES: AdversarialCase[] = [
     c("Nacos properties: auth off by the plugin key's twin", cm("application.properties", "nacos.core.auth.enabled=false\n"), cm("application.properties", "nacos.core.auth.enabled=true\nnacos.core.auth.system.type=nacos\n")),
     c("Milvus user.yaml with the root default under its own key", sec("user.yaml", "common:\n  security:\n    authorizationEnabled: true\n    defaultRootPassword: Milvus\n"), sec("user.yaml", `common:\n  security:\n    authorizationEnabled: true\n    defaultRootPassword: ${STRONG}\n`)),
     c("username beside a referenced password is fine; beside the default is not", cm("client.yaml", "rabbit:\n  username: guest\n  password: guest\n"), cm("client.yaml", "rabbit:\n  username: guest\n  password: ${RABBIT_PASSWORD}\n")),
+    c("one-line YAML block scalar holding the password", sec("app.yaml", "rabbit:\n  password: |\n    guest\n"), sec("app.yaml", `rabbit:\n  password: |\n    ${STRONG}\n`)),
+    c("folded block scalar in a ConfigMap", cm("app.yaml", "grafana:\n  admin_password: >-\n    admin\n"), cm("app.yaml", "grafana:\n  admin_password_file: >-\n    /run/secrets/admin\n")),
+    c("a file that holds nothing but the password", cm("admin-password.txt", "admin"), cm("admin-user.txt", "admin")),
+    c("Nacos token default, base64 wrapped at 40 columns", sec("nacos.properties", "nacos.core.auth.plugin.nacos.token.secret.key=U2VjcmV0S2V5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw\n  MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5\n"), sec("nacos.properties", `nacos.core.auth.plugin.nacos.token.secret.key=${Buffer.from(STRONG + STRONG).toString("base64")}\n`)),
+    c("INI key with spaces", sec("grafana.ini", "[security]\nadmin password = admin\n"), sec("grafana.ini", `[security]\nadmin password = ${STRONG}\n`)),
+    c("XML password in a CDATA section", sec("app.xml", "<app><password><![CDATA[admin]]></password></app>"), sec("app.xml", `<app><password><![CDATA[${STRONG}]]></password></app>`)),
+    c("TOML inline table with the default pair", sec("db.toml", 'db = { user = "postgres", password = "postgres" }\n'), sec("db.toml", `db = { user = "postgres", password = "${STRONG}" }\n`)),
+    c("YAML alias pointing the password at the user's anchor", sec("app.yaml", "x: &pw guest\nrabbit:\n  user: guest\n  password: *pw\n"), sec("app.yaml", `rabbit:\n  user: guest\n  password: ${STRONG}\n`)),
     c("password file path variables are not passwords", cm("app.env", "ADMIN_PASSWORD=admin\n"), cm("app.env", "ADMIN_PASSWORD_FILE=/run/secrets/admin\nADMIN_PASSWORD_PATH=$(HOME)/admin\n")),
 ];

@@ -21,6 +21,8 @@ export const HELM_CASES: AdversarialCase[] = [
     c("Harbor's default admin password", helm({ harborAdminPassword: "Harbor12345" }), helm({ existingSecretAdminPassword: "harbor-admin" })),
     c("grafana.ini section turning anonymous access on", helm({ "grafana.ini": { "auth.anonymous": { enabled: true } } }), helm({ "grafana.ini": { "auth.anonymous": { enabled: false } } })),
     c("config file as a string value", helm({ configuration: "[security]\nadmin_password = admin\n" }), helm({ configuration: "[security]\nadmin_password = $__file{/etc/secrets/admin}\n" })),
+    c("a JSON document as a string value", helm({ config: '{"grafana":{"admin_password":"admin"}}' }), helm({ config: '{"grafana":{"admin_password_file":"/etc/secrets/admin"}}' })),
+    c("a one-line config string value", helm({ config: "admin_password = admin" }), helm({ config: "admin_user = admin" })),
     c("extraArgs list with a literal flag", helm({ master: { extraArgs: ["--requirepass", "admin"] } }), helm({ master: { extraArgs: ["--requirepass", "$(REDIS_PASSWORD)"] } })),
     c("sidecar in values with a client login", helm({ extraContainers: [{ name: "init-db", image: "mysql:8.4.7", command: ["sh", "-c", "mysql -uroot -proot < /schema.sql"] }] }), helm({ extraContainers: [{ name: "init-db", image: "mysql:8.4.7", command: ["sh", "-c", 'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" < /schema.sql'] }] })),
     c("Spring fallback in a chart value", helm({ application: { datasourcePassword: "${DB_PASSWORD:root}" } }), helm({ application: { datasourcePassword: "${DB_PASSWORD}" } })),

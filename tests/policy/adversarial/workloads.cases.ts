@@ -14,10 +14,14 @@ export const ENV_CASES: AdversarialCase[] = [
     c("$(VAR) indirection from a harmless-looking env var", withEnv([lit("ADMIN", "admin"), lit("GF_SECURITY_ADMIN_PASSWORD", "$(ADMIN)")], GRAFANA), withEnv([fromSecret("ADMIN"), lit("GF_SECURITY_ADMIN_PASSWORD", "$(ADMIN)")], GRAFANA)),
     c("$(VAR) indirection through two hops", withEnv([lit("A", "guest"), lit("B", "$(A)"), lit("RABBITMQ_DEFAULT_PASS", "$(B)")]), withEnv([fromSecret("A"), lit("B", "$(A)"), lit("RABBITMQ_DEFAULT_PASS", "$(B)")])),
     c("reference to a variable defined after it (passed literally)", withEnv([lit("GF_SECURITY_ADMIN_PASSWORD", "$(PW)"), fromSecret("PW")], GRAFANA), withEnv([fromSecret("PW"), lit("GF_SECURITY_ADMIN_PASSWORD", "$(PW)")], GRAFANA)),
+    c("reference to an undefined variable (near miss: one envFrom provides)", app({ env: [lit("DATABASE_URL", "postgres://app:$(DB_PASSWORD)@db:5432/app")] }), app({ envFrom: [{ secretRef: { name: "db" } }], env: [lit("DATABASE_URL", "postgres://app:$(DB_PASSWORD)@db:5432/app"), lit("REDIS_ADDR", "$(REDIS_SERVICE_HOST):$(REDIS_SERVICE_PORT)")] })),
     c("escaped $$(VAR) (passed literally)", withEnv([fromSecret("PW"), lit("REDIS_PASSWORD", "$$(PW)")]), withEnv([fromSecret("PW"), lit("REDIS_PASSWORD", "$(PW)")])),
     c("$(VAR) expanding into a URL's password", withEnv([lit("P", "guest"), lit("AMQP_URL", "amqp://guest:$(P)@rabbitmq:5672/")]), withEnv([fromSecret("P"), lit("AMQP_URL", "amqp://guest:$(P)@rabbitmq:5672/")])),
     c("$(VAR) expanding into NEO4J_AUTH", withEnv([lit("P", "neo4j"), lit("NEO4J_AUTH", "neo4j/$(P)")], "neo4j:2025.10.1"), withEnv([fromSecret("P"), lit("NEO4J_AUTH", "neo4j/$(P)")], "neo4j:2025.10.1")),
     c("$(VAR) expanding into an auth switch", withEnv([lit("MODE", "trust"), lit("POSTGRES_HOST_AUTH_METHOD", "$(MODE)")], "postgres:18.1"), withEnv([lit("MODE", "scram-sha-256"), lit("POSTGRES_HOST_AUTH_METHOD", "$(MODE)")], "postgres:18.1")),
+    c("$(VAR) indirection from a ConfigMap-fed variable", withEnv([{ name: "ADMIN", valueFrom: { configMapKeyRef: { name: "app", key: "admin" } } }, lit("GF_SECURITY_ADMIN_PASSWORD", "$(ADMIN)")], GRAFANA), withEnv([{ name: "ADMIN_USER", valueFrom: { configMapKeyRef: { name: "app", key: "admin" } } }, lit("GF_SECURITY_ADMIN_USER", "$(ADMIN_USER)"), fromSecret("GF_SECURITY_ADMIN_PASSWORD")], GRAFANA)),
+    c("server flag fed from a ConfigMap through $(VAR)", argv(REDIS, ["--requirepass", "$(PW)"], [{ name: "PW", valueFrom: { configMapKeyRef: { name: "redis", key: "pw" } } }]), argv(REDIS, ["--requirepass", "$(PW)"], [fromSecret("PW")])),
+    c("Grafana left on its default while provisioning dashboards under /etc/grafana", app({ image: GRAFANA, volumeMounts: [{ name: "dash", mountPath: "/etc/grafana/provisioning/dashboards" }] }), app({ image: GRAFANA, env: [fromSecret("GF_SECURITY_ADMIN_PASSWORD")], volumeMounts: [{ name: "dash", mountPath: "/etc/grafana/provisioning/dashboards" }] })),
     c("shell-style fallback in an env value read by Spring", withEnv([lit("SPRING_DATASOURCE_PASSWORD", "${DB_PASSWORD:-postgres}")]), withEnv([lit("SPRING_DATASOURCE_PASSWORD", "${DB_PASSWORD}")])),
     c("Spring fallback in an env value", withEnv([lit("NACOS_AUTH_TOKEN", "${TOKEN:SecretKey012345678901234567890123456789012345678901234567890123456789}")]), withEnv([lit("NACOS_AUTH_TOKEN", "${TOKEN}")])),
     c("default in different case", withEnv([lit("RABBITMQ_DEFAULT_PASS", "GUEST")]), withEnv([fromSecret("RABBITMQ_DEFAULT_PASS")])),
@@ -31,6 +35,7 @@ export const ENV_CASES: AdversarialCase[] = [
 
 export const COMMAND_CASES: AdversarialCase[] = [
     c("redis-server flag with $(VAR) from a literal env", argv(REDIS, ["--requirepass", "$(PW)"], [lit("PW", "admin")]), argv(REDIS, ["--requirepass", "$(PW)"], [fromSecret("PW")])),
+    c("server flag referring to a variable the container does not define", argv(REDIS, ["--requirepass", "$(REDIS_PASSWORD)"]), argv(REDIS, ["--requirepass", "$(REDIS_PASSWORD)"], [fromSecret("REDIS_PASSWORD")])),
     c("mysql client with an attached -p", runs("mysql -uroot -proot -h nacos-mysql -e 'select 1'"), runs('mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -h nacos-mysql -e "select 1"')),
     c("mysqladmin in a liveness probe", app({ image: "mysql:8.4.7", livenessProbe: execProbe("mysqladmin ping -uroot -proot") }), app({ image: "mysql:8.4.7", livenessProbe: execProbe('mysqladmin ping -uroot -p"$MYSQL_ROOT_PASSWORD"') })),
     c("cypher-shell login in a readiness probe", app({ image: "neo4j:2025.10.1", env: [fromSecret("NEO4J_AUTH")], readinessProbe: execProbe("cypher-shell -u neo4j -p neo4j 'RETURN 1'") }), app({ image: "neo4j:2025.10.1", env: [fromSecret("NEO4J_AUTH")], readinessProbe: execProbe('cypher-shell -u neo4j -p "${NEO4J_AUTH#*/}" "RETURN 1"') })),
@@ -53,6 +58,15 @@ export const COMMAND_CASES: AdversarialCase[] = [
     c("Elasticsearch -E switch", argv("docker.elastic.co/elasticsearch/elasticsearch:8.19.4", ["-Expack.security.enabled=false"], [fromSecret("ELASTIC_PASSWORD")]), argv("docker.elastic.co/elasticsearch/elasticsearch:8.19.4", ["-Expack.security.enabled=true"], [fromSecret("ELASTIC_PASSWORD")])),
     c("Neo4j setting as a --dotted.key flag", argv("neo4j:2025.10.1", ["--dbms.security.auth_enabled=false"], [fromSecret("NEO4J_AUTH")]), argv("neo4j:2025.10.1", ["--dbms.security.auth_enabled=true"], [fromSecret("NEO4J_AUTH")])),
     c("Jupyter with an empty token", argv("quay.io/jupyter/base-notebook:2025-10-20", ["start-notebook.py", "--ServerApp.token="]), argv("quay.io/jupyter/base-notebook:2025-10-20", ["start-notebook.py", "--ServerApp.token=$(JUPYTER_TOKEN)"], [fromSecret("JUPYTER_TOKEN")])),
+    c("init script writing a default into a shared password file", withInit({ image: "busybox:1.37.0", command: ["sh", "-c", "echo admin > /shared/admin-password"] }), withInit({ image: "busybox:1.37.0", command: ["sh", "-c", "cp /secrets/admin-password /shared/admin-password"] })),
+    c("printf formatting a config file", runs("printf 'user=%s\\npassword=%s\\n' admin admin > /etc/app.conf"), runs("printf 'user=%s\\npassword=%s\\n' admin \"$ADMIN_PASSWORD\" > /etc/app.conf")),
+    c("keyword argument in inline Python", runs("python -c \"import redis; redis.Redis(host='redis', password='admin').ping()\""), runs("python -c \"import os, redis; redis.Redis(host='redis', password=os.environ['REDIS_PASSWORD']).ping()\"")),
+    c("config piped to redis-server on stdin", runs("echo 'requirepass admin' | redis-server -", REDIS), runs('echo "requirepass $REDIS_PASSWORD" | redis-server -', REDIS)),
+    c("redis-cli AUTH inside the command", runs("redis-cli -h redis AUTH default admin && redis-cli -h redis ping"), runs('redis-cli -h redis AUTH default "$REDIS_PASSWORD" && redis-cli -h redis ping')),
+    c("kubectl create secret --from-literal", runs("kubectl create secret generic app --from-literal=password=admin"), runs("kubectl create secret generic app --from-file=password=/run/generated/password")),
+    c("docker login -p with Harbor's default", runs("docker login -u admin -p Harbor12345 harbor.example.com"), runs('docker login -u robot --password-stdin harbor.example.com < "$TOKEN_FILE"')),
+    c("wget --password", runs("wget --user=elastic --password=changeme -qO- http://elasticsearch:9200"), runs('wget --user=elastic --password="$ELASTIC_PASSWORD" -qO- http://elasticsearch:9200')),
+    c("a PodTemplate (its template sits at the top level)", podTemplate([lit("REDIS_PASSWORD", "admin")]), podTemplate([fromSecret("REDIS_PASSWORD")])),
     c("PGPASSWORD assignment inside a script", runs("PGPASSWORD=postgres psql -h db -U postgres -c 'select 1'"), runs('PGPASSWORD="$(cat /secrets/pg)" psql -h db -U postgres -d postgres -c "select 1"')),
     c("init container running a client with a default", withInit({ image: "mysql:8.4.7", command: ["sh", "-c", "mysql -uroot -proot -h nacos-mysql < /schema.sql"] }), withInit({ image: "mysql:8.4.7", command: ["sh", "-c", 'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -h nacos-mysql < /schema.sql'] })),
     c("native sidecar Redis without a password", withInit({ image: REDIS, restartPolicy: "Always", args: ["--port", "6380"] }), withInit({ image: REDIS, restartPolicy: "Always", args: ["--port", "6380", "--requirepass", "$(REDIS_PASSWORD)"], env: [fromSecret("REDIS_PASSWORD")] })),
@@ -63,6 +77,10 @@ export const COMMAND_CASES: AdversarialCase[] = [
     c("password flag passed as one token with =", argv("ghcr.io/voicehelper/tools:1.4.2", ["--db-password=postgres"]), argv("ghcr.io/voicehelper/tools:1.4.2", ["--db-password=$(DB_PASSWORD)"], [fromSecret("DB_PASSWORD")])),
     c("psql with a connection URI (psql -p is a port, not a password)", runs("psql -p 5432 'postgresql://postgres:postgres@db/app' -c 'select 1'"), runs('psql -h db -p 5432 -U postgres -d postgres -c "select 1"')),
 ];
+
+function podTemplate(env: Record<string, any>[]): TestResource {
+    return { type: "kubernetes:core/v1:PodTemplate", name: "tmpl", props: { apiVersion: "v1", kind: "PodTemplate", metadata: { name: "tmpl", namespace: "apps" }, template: { spec: podSpec([container("app", { env })]) } } };
+}
 
 const cnpg = (hba: string[]): TestResource => ({
     type: "kubernetes:apiextensions.k8s.io:CustomResource",
