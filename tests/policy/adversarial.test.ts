@@ -7,6 +7,7 @@ import { strict as assert } from "assert";
 import { CONFIG_FILE_CASES, PRODUCT_FILE_CASES } from "./adversarial/config-files.cases";
 import { GENERATED_CASES, HELM_CASES } from "./adversarial/helm-and-secrets.cases";
 import { HARDENING_CASES } from "./adversarial/hardening.cases";
+import { STACK_CASES } from "./adversarial/stack.cases";
 import { AdversarialCase } from "./adversarial/helpers";
 import { AUTH_SWITCH_CASES, COMMAND_CASES, ENV_CASES } from "./adversarial/workloads.cases";
 import { check, Violation } from "./util";
@@ -20,6 +21,7 @@ const TABLES: [string, AdversarialCase[]][] = [
     ["Helm values", HELM_CASES],
     ["generated secrets", GENERATED_CASES],
     ["hardening rules", HARDENING_CASES],
+    ["stack rules", STACK_CASES],
 ];
 
 /** Values the cases use as defaults: none may appear in a message (user names may). */
