@@ -7,7 +7,7 @@
 // dot-separated paths such as `security.admin_password` or `common.security.authorizationEnabled`.
 
 import { credentialValueProblem, isCredentialName, isReference, nameTokens, referenceFallback, StrengthLimits, urlPasswords } from "./credentials";
-import { describeAccount, describeDefault, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, VendorAccount, vendorAccount } from "./defaults";
+import { combinedAccount, describeAccount, describeDefault, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, VendorAccount, vendorAccount } from "./defaults";
 import { aclSettings, flowSettings, knownHashesIn, parseJson, pgpassSettings, settingsOfObject, xmlSettings } from "./structured";
 
 export { settingsOfObject };
@@ -146,9 +146,9 @@ function withNamedValues(settings: Setting[]): Setting[] {
 }
 
 /** Keys that name a thing (a database, a user, a host): their value is never the password half of a pair. */
-const NAMING_WORDS = new Set(["db", "database", "dbname", "name", "user", "username", "login", "host", "hostname", "schema", "bucket", "path", "dir", "role", "group", "realm", "org", "tenant", "namespace", "service", "id", "email", "uid", "owner", "catalog", "keyspace", "vhost", "topic", "queue", "exchange", "index", "cluster", "mode"]);
+const NAMING_WORDS = new Set(["owner", "chown", "ownership", "db", "database", "dbname", "name", "user", "username", "login", "host", "hostname", "schema", "bucket", "path", "dir", "role", "group", "realm", "org", "tenant", "namespace", "service", "id", "email", "uid", "owner", "catalog", "keyspace", "vhost", "topic", "queue", "exchange", "index", "cluster", "mode"]);
 
-function namesAThing(key: string): boolean {
+export function namesAThing(key: string): boolean {
     const tokens = nameTokens(key);
     // Glued names such as PGUSER and PGDATABASE end with the word.
     const glued = tokens.join("");
@@ -229,6 +229,11 @@ export function scanConfigFile(text: string, ctx: FileContext): string[] {
         const off = pathAuthSwitch(s.path, s.value);
         if (off && !isReference(s.value)) {
             problems.push(`${at} ${off}`);
+        }
+        const account = namesAThing(s.key) ? undefined : combinedAccount(s.value);
+        if (account) {
+            problems.push(`${at} is ${describeAccount(account)}`);
+            continue;
         }
         if (!isCredentialSetting(s.key)) {
             continue;

@@ -18,6 +18,7 @@ const CREDENTIAL_LAST = new Set([
     "credential", "credentials", "cookie", "auth", "salt", "salts", "requirepass", "masterauth", "privatekey", "secretkey",
     // Abbreviations and other languages people use for a password (mima: pinyin of 密码).
     "passcode", "pw", "pword", "psw", "pswd", "passwort", "kennwort", "contrasena", "motdepasse", "mima", "senha", "haslo",
+    "creds", "cred",
 ]);
 /** Words that make a name a credential wherever they appear (unless the last word says otherwise). */
 const CREDENTIAL_ANYWHERE = new Set(["password", "passwd", "secret", "credential", "credentials", "apikey", "token", "passcode", "passwort", "kennwort", "mima"]);

@@ -161,6 +161,7 @@ const AUTH_SWITCHES: readonly AuthSwitch[] = [
     { env: ["ALLOW_EMPTY_PASSWORD"], paths: [], isOff: truthy, message: "allows an empty password" },
     { env: ["MYSQL_ALLOW_EMPTY_PASSWORD", "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "MARIADB_ALLOW_EMPTY_PASSWORD"], paths: [], isOff: (v) => v !== "", message: "allows an empty MySQL root password (any non-empty value enables it)" },
     { env: ["NACOS_AUTH_ENABLE"], paths: ["nacos.core.auth.enabled"], isOff: (v) => !truthy(v), message: "turns Nacos authentication off (it must be true)" },
+    { env: [], paths: ["nacos.core.auth.admin.enabled", "nacos.core.auth.console.enabled"], isOff: falsy, message: "turns Nacos 3 admin or console authentication off" },
     { env: ["NACOS_AUTH_USER_AGENT_AUTH_WHITE_ENABLE"], paths: ["nacos.core.auth.enable.useragentauthwhite"], isOff: truthy, message: "enables Nacos's user-agent white-list, which bypasses authentication" },
     { env: ["GF_AUTH_ANONYMOUS_ENABLED"], paths: ["auth.anonymous.enabled"], isOff: truthy, message: "enables anonymous access to Grafana" },
     { env: ["AUTH_TYPE"], paths: ["auth.type"], isOff: (v) => v === "disabled", message: "turns kafka-ui authentication off" },
@@ -235,4 +236,10 @@ export function vendorAccount(user: string, password: string): VendorAccount | u
 /** How a vendor account is named in messages (the user only: user names are not secrets). */
 export function describeAccount(a: VendorAccount): string {
     return `the default account of ${a.product} (user "${a.user}" with its default password)`;
+}
+
+/** A vendor account written as one value: `user:password` (basic-auth style) or `user/password` (NEO4J_AUTH style). */
+export function combinedAccount(value: string): VendorAccount | undefined {
+    const m = /^([^:/\s]+)[:/]([^:/\s]+)$/.exec(value.replace(INVISIBLE, "").trim().replace(/^["']|["']$/g, ""));
+    return m ? vendorAccount(m[1], m[2]) : undefined;
 }

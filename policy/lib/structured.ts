@@ -91,7 +91,7 @@ export function withoutCdata(xml: string): string {
 export function aclSettings(text: string): Setting[] {
     const out: Setting[] = [];
     text.split(/\r?\n/).forEach((line, i) => {
-        const m = /(?:^|\s|["'])user\s+(\S+)\s+(.*)$/.exec(line);
+        const m = /(?:^|\s|["']|--)user\s+["']?(\S+)\s+(.*)$/.exec(line);
         if (!m) return;
         for (const p of m[2].matchAll(/(?:^|\s)>(\S+)/g)) {
             out.push({ path: `user.${m[1]}.password`, key: "password", value: p[1].replace(/["']$/, ""), line: i + 1 });

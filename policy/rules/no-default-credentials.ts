@@ -1,7 +1,7 @@
 import { commandProblems } from "../lib/commands";
-import { allSettingsOf, hbaTrusts, isCredentialSetting, scanConfigFile, settingsOfObject, vendorAccountsAmong } from "../lib/configfiles";
+import { allSettingsOf, hbaTrusts, isCredentialSetting, namesAThing, scanConfigFile, settingsOfObject, vendorAccountsAmong } from "../lib/configfiles";
 import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, referenceFallback, StrengthLimits, urlPasswords } from "../lib/credentials";
-import { describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, vendorAccount } from "../lib/defaults";
+import { combinedAccount, describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, vendorAccount } from "../lib/defaults";
 import { EnvBinding, expandEnv, expandReferences, FROM_CONFIGMAP, literalReferences } from "../lib/envrefs";
 import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, imageBaseName, K8sObject, podTemplateOf } from "../lib/k8s";
 import { Finding, resourceRule } from "../lib/rule";
@@ -54,6 +54,11 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     const off = envAuthSwitch(key, value);
     if (off) {
         return [`${where} ${off}`];
+    }
+    // `root:root` is also how file ownership is written: a key that names an owner or user is not a login.
+    const account = key.toUpperCase() === "NEO4J_AUTH" || namesAThing(key) ? undefined : combinedAccount(value);
+    if (account) {
+        return [`${where} is ${describeAccount(account)}`];
     }
     if (key.toUpperCase() === "NEO4J_AUTH" && value.includes("/")) {
         const password = value.slice(value.indexOf("/") + 1);
@@ -260,7 +265,7 @@ function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
                 return [];
             }
             // A password on the command line, or a config (file, or written to stdin) that sets one.
-            const auth = tokens.some((t) => /\brequirepass\b|--aclfile\b|\.conf\b/.test(t));
+            const auth = tokens.some((t) => /\brequirepass\b|--aclfile\b|\.conf\b|--user\b/.test(t));
             return auth ? [] : [`${who} runs Redis without --requirepass (or a config file): Redis without a password`];
         }
         case "clickhouse-server":
@@ -409,6 +414,10 @@ function helmSettingProblems(where: string, path: string, key: string, value: st
     const off = pathAuthSwitch(path, value) ?? envAuthSwitch(key, value);
     if (off) {
         return [`${where} ${off}`];
+    }
+    const account = namesAThing(key) ? undefined : combinedAccount(value);
+    if (account) {
+        return [`${where} is ${describeAccount(account)}`];
     }
     if (isCredentialSetting(key) && !/existing/i.test(path) && value !== "" && !isReference(value)) {
         const p = credentialValueProblem(value);

@@ -75,5 +75,7 @@ export const PRODUCT_FILE_CASES: AdversarialCase[] = [
     c("XML password in a CDATA section", sec("app.xml", "<app><password><![CDATA[admin]]></password></app>"), sec("app.xml", `<app><password><![CDATA[${STRONG}]]></password></app>`)),
     c("TOML inline table with the default pair", sec("db.toml", 'db = { user = "postgres", password = "postgres" }\n'), sec("db.toml", `db = { user = "postgres", password = "${STRONG}" }\n`)),
     c("YAML alias pointing the password at the user's anchor", sec("app.yaml", "x: &pw guest\nrabbit:\n  user: guest\n  password: *pw\n"), sec("app.yaml", `rabbit:\n  user: guest\n  password: ${STRONG}\n`)),
+    c("user:password in one value under a neutral key", sec("broker.yaml", "rabbit:\n  endpoint: rabbitmq:5672\n  creds: guest:guest\n"), cm("broker.yaml", "rabbit:\n  endpoint: rabbitmq:5672\n  owner: root:root\n")),
+    c("Nacos 3 console authentication switched off", cm("application.properties", "nacos.core.auth.enabled=true\nnacos.core.auth.console.enabled=false\n"), cm("application.properties", "nacos.core.auth.enabled=true\nnacos.core.auth.console.enabled=true\nnacos.core.auth.admin.enabled=true\n")),
     c("password file path variables are not passwords", cm("app.env", "ADMIN_PASSWORD=admin\n"), cm("app.env", "ADMIN_PASSWORD_FILE=/run/secrets/admin\nADMIN_PASSWORD_PATH=$(HOME)/admin\n")),
 ];

@@ -36,6 +36,8 @@ export const ENV_CASES: AdversarialCase[] = [
 export const COMMAND_CASES: AdversarialCase[] = [
     c("redis-server flag with $(VAR) from a literal env", argv(REDIS, ["--requirepass", "$(PW)"], [lit("PW", "admin")]), argv(REDIS, ["--requirepass", "$(PW)"], [fromSecret("PW")])),
     c("server flag referring to a variable the container does not define", argv(REDIS, ["--requirepass", "$(REDIS_PASSWORD)"]), argv(REDIS, ["--requirepass", "$(REDIS_PASSWORD)"], [fromSecret("REDIS_PASSWORD")])),
+    c("Redis ACL user given on the server's command line", argv(REDIS, ["--user", "default on >admin ~* +@all"]), argv(REDIS, ["--user", "default on >$(REDIS_PASSWORD) ~* +@all"], [fromSecret("REDIS_PASSWORD")])),
+    c("user:password in an env value under a neutral name", withEnv([lit("BROKER", "guest:guest")]), withEnv([lit("BROKER_OWNER", "root:root"), lit("BROKER", "rabbitmq:5672")])),
     c("mysql client with an attached -p", runs("mysql -uroot -proot -h nacos-mysql -e 'select 1'"), runs('mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -h nacos-mysql -e "select 1"')),
     c("mysqladmin in a liveness probe", app({ image: "mysql:8.4.7", livenessProbe: execProbe("mysqladmin ping -uroot -proot") }), app({ image: "mysql:8.4.7", livenessProbe: execProbe('mysqladmin ping -uroot -p"$MYSQL_ROOT_PASSWORD"') })),
     c("cypher-shell login in a readiness probe", app({ image: "neo4j:2025.10.1", env: [fromSecret("NEO4J_AUTH")], readinessProbe: execProbe("cypher-shell -u neo4j -p neo4j 'RETURN 1'") }), app({ image: "neo4j:2025.10.1", env: [fromSecret("NEO4J_AUTH")], readinessProbe: execProbe('cypher-shell -u neo4j -p "${NEO4J_AUTH#*/}" "RETURN 1"') })),
