@@ -5,8 +5,8 @@
 // Messages name the tool or setting, never the value.
 
 import { allSettingsOf, isCredentialSetting, vendorAccountsAmong } from "./configfiles";
-import { credentialValueProblem, fallbacksIn, isCredentialName, isReference } from "./credentials";
-import { describeAccount, describeDefault, knownDefaultEqual, pathAuthSwitch, vendorAccount } from "./defaults";
+import { credentialValueProblem, fallbacksIn, isCredentialName, isReference, urlPasswords } from "./credentials";
+import { describeAccount, describeDefault, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, vendorAccount } from "./defaults";
 
 const unquote = (s: string) => s.replace(/^["']|["']$/g, "");
 const ARG = `("[^"]*"|'[^']*'|[^\\s;|&)]+)`;
@@ -140,4 +140,53 @@ export function commandProblems(text: string): string[] {
         problems.add(`writes ${describeAccount(a)}`);
     }
     return [...problems];
+}
+
+const SCRIPT_FLAG = /--(requirepass|masterauth|password|pass|token|api-key|secret)[= ]+("[^"]*"|'[^']*'|\S+)/g;
+const SCRIPT_CLI_AUTH = /\b(redis-cli|valkey-cli)\b[^\n;|&]*?\s-a\s+("[^"]*"|'[^']*'|\S+)/g;
+const SCRIPT_ASSIGN = /(?:^|[\s;])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;]+)/g;
+
+/** Problems of a command line (its tokens: command and args, or a probe's command), each prefixed with `where`. */
+export function commandLineProblems(where: string, tokens: string[]): string[] {
+    const problems: string[] = [];
+    const text = tokens.join(" ");
+    problems.push(...commandProblems(text).map((p) => `${where} ${p}`));
+    for (const d of knownDefaultsIn(text)) {
+        problems.push(`${where} contains ${describeDefault(d)}`);
+    }
+    if (urlPasswords(text).length > 0) {
+        problems.push(`${where} embeds a literal password in a URL`);
+    }
+    const literalFlags = new Set<string>();
+    tokens.forEach((t, i) => {
+        const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/.exec(t);
+        if (!flag || !isCredentialName(flag[1])) {
+            return;
+        }
+        const value = flag[2] ?? (i + 1 < tokens.length && !tokens[i + 1].startsWith("-") ? tokens[i + 1] : undefined);
+        if (value !== undefined && !isReference(value)) {
+            literalFlags.add(`--${flag[1]}`);
+        }
+    });
+    for (const script of tokens.filter((t) => /\s/.test(t))) {
+        for (const m of [...script.matchAll(SCRIPT_FLAG), ...script.matchAll(SCRIPT_CLI_AUTH)]) {
+            if (!isReference(unquote(m[2]))) {
+                literalFlags.add(m[1] === "redis-cli" || m[1] === "valkey-cli" ? `${m[1]} -a` : `--${m[1]}`);
+            }
+        }
+        for (const m of script.matchAll(SCRIPT_ASSIGN)) {
+            // Any shell expansion ($VAR, \$VAR inside eval, ${...}) takes the value from elsewhere.
+            // Shell assignments only: `password=os.environ[...]` in inline code is an expression, not a literal.
+            if (isCredentialName(m[1]) && !isReference(unquote(m[2])) && !/[$([]/.test(unquote(m[2])) && unquote(m[2]) !== "") {
+                literalFlags.add(m[1]);
+            }
+        }
+    }
+    for (const f of literalFlags) {
+        problems.push(`${where} passes ${f} as a literal; use $(VAR) with VAR taken from a Secret`);
+    }
+    if (tokens.some((t) => /\bnopass\b/.test(t)) && tokens.some((t) => /--user\b|\buser\b/.test(t))) {
+        problems.push(`${where} defines a Redis ACL user with nopass`);
+    }
+    return problems;
 }

@@ -1,9 +1,12 @@
-import { commandProblems } from "../lib/commands";
-import { allSettingsOf, hbaTrusts, isCredentialSetting, namesAThing, scanConfigFile, settingsOfObject, vendorAccountsAmong } from "../lib/configfiles";
+import { commandLineProblems, commandProblems } from "../lib/commands";
+import { hbaTrusts, namesAThing, scanConfigFile } from "../lib/configfiles";
+import { bindingsOf, EnvVar, envOf, hasEnvFrom, hookCommands, stringTokens } from "../lib/containers";
 import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, referenceFallback, StrengthLimits, urlPasswords } from "../lib/credentials";
-import { combinedAccount, describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, vendorAccount } from "../lib/defaults";
-import { EnvBinding, expandEnv, expandReferences, FROM_CONFIGMAP, literalReferences } from "../lib/envrefs";
-import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, imageBaseName, K8sObject, podTemplateOf } from "../lib/k8s";
+import { combinedAccount, describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, vendorAccount } from "../lib/defaults";
+import { expandEnv, expandReferences, FROM_CONFIGMAP, literalReferences } from "../lib/envrefs";
+import { helmValuesProblems } from "../lib/helm-values";
+import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, K8sObject, podTemplateOf } from "../lib/k8s";
+import { productDefaultProblems } from "../lib/product-defaults";
 import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
 
@@ -149,172 +152,6 @@ function checkStore(obj: K8sObject, kindLabel: string, inSecret: boolean, limits
     return problems.map((p) => ({ message: `${obj.id}: ${p}` }));
 }
 
-function stringTokens(c: ContainerRef): string[] {
-    return [...asArray(c.container.command), ...asArray(c.container.args)].map((t) => asString(t)).filter((t): t is string => t !== undefined);
-}
-
-/** Commands the kubelet runs in the container besides its own: exec probes and lifecycle hooks. */
-function hookCommands(c: ContainerRef): { where: string; tokens: string[] }[] {
-    const out: { where: string; tokens: string[] }[] = [];
-    for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
-        out.push({ where: `${containerLabel(c)} ${probe}`, tokens: asArray(asObject(asObject(c.container[probe])?.exec)?.command).map((t) => asString(t) ?? "") });
-    }
-    for (const hook of ["postStart", "preStop"]) {
-        out.push({ where: `${containerLabel(c)} ${hook} hook`, tokens: asArray(asObject(asObject(asObject(c.container.lifecycle)?.[hook])?.exec)?.command).map((t) => asString(t) ?? "") });
-    }
-    return out.filter((h) => h.tokens.length > 0);
-}
-
-const SCRIPT_FLAG = /--(requirepass|masterauth|password|pass|token|api-key|secret)[= ]+("[^"]*"|'[^']*'|\S+)/g;
-const SCRIPT_CLI_AUTH = /\b(redis-cli|valkey-cli)\b[^\n;|&]*?\s-a\s+("[^"]*"|'[^']*'|\S+)/g;
-const SCRIPT_ASSIGN = /(?:^|[\s;])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;]+)/g;
-
-const unquote = (s: string) => s.replace(/^["']|["']$/g, "");
-
-function checkArgs(where: string, tokens: string[]): string[] {
-    const problems: string[] = [];
-    const text = tokens.join(" ");
-    problems.push(...commandProblems(text).map((p) => `${where} ${p}`));
-    for (const d of knownDefaultsIn(text)) {
-        problems.push(`${where} contains ${describeDefault(d)}`);
-    }
-    if (urlPasswords(text).length > 0) {
-        problems.push(`${where} embeds a literal password in a URL`);
-    }
-    const literalFlags = new Set<string>();
-    tokens.forEach((t, i) => {
-        const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/.exec(t);
-        if (!flag || !isCredentialName(flag[1])) {
-            return;
-        }
-        const value = flag[2] ?? (i + 1 < tokens.length && !tokens[i + 1].startsWith("-") ? tokens[i + 1] : undefined);
-        if (value !== undefined && !isReference(value)) {
-            literalFlags.add(`--${flag[1]}`);
-        }
-    });
-    for (const script of tokens.filter((t) => /\s/.test(t))) {
-        for (const m of [...script.matchAll(SCRIPT_FLAG), ...script.matchAll(SCRIPT_CLI_AUTH)]) {
-            if (!isReference(unquote(m[2]))) {
-                literalFlags.add(m[1] === "redis-cli" || m[1] === "valkey-cli" ? `${m[1]} -a` : `--${m[1]}`);
-            }
-        }
-        for (const m of script.matchAll(SCRIPT_ASSIGN)) {
-            // Any shell expansion ($VAR, \$VAR inside eval, ${...}) takes the value from elsewhere.
-            // Shell assignments only: `password=os.environ[...]` in inline code is an expression, not a literal.
-            if (isCredentialName(m[1]) && !isReference(unquote(m[2])) && !/[$([]/.test(unquote(m[2])) && unquote(m[2]) !== "") {
-                literalFlags.add(m[1]);
-            }
-        }
-    }
-    for (const f of literalFlags) {
-        problems.push(`${where} passes ${f} as a literal; use $(VAR) with VAR taken from a Secret`);
-    }
-    if (tokens.some((t) => /\bnopass\b/.test(t)) && tokens.some((t) => /--user\b|\buser\b/.test(t))) {
-        problems.push(`${where} defines a Redis ACL user with nopass`);
-    }
-    return problems;
-}
-
-interface EnvVar {
-    name: string;
-    value?: string;
-    unknown: boolean;
-    fromSecret: boolean;
-    fromConfigMap: boolean;
-}
-
-function envOf(c: ContainerRef): EnvVar[] {
-    return asArray(c.container.env)
-        .map((e) => asObject(e))
-        .filter((e): e is Record<string, any> => e !== undefined && typeof e.name === "string")
-        .map((e) => {
-            const from = asObject(e.valueFrom);
-            return {
-                name: e.name as string,
-                value: asString(e.value),
-                unknown: isUnknown(e.value) || isUnknown(e.valueFrom),
-                fromSecret: asObject(from?.secretKeyRef) !== undefined,
-                fromConfigMap: asObject(from?.configMapKeyRef) !== undefined,
-            };
-        });
-}
-
-/** Product images whose defaults apply when the credential is simply not set. */
-function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
-    // A native sidecar (an init container with restartPolicy Always) runs for the pod's lifetime.
-    if (c.init && asString(c.container.restartPolicy) !== "Always") {
-        return [];
-    }
-    const base = imageBaseName(asString(c.container.image));
-    const names = new Set(env.map((e) => e.name));
-    const has = (...n: string[]) => n.some((x) => names.has(x));
-    const envFrom = asArray(c.container.envFrom).map((e) => asObject(e));
-    const envFromSecret = envFrom.some((e) => asObject(e?.secretRef) !== undefined);
-    const envFromAny = envFrom.length > 0;
-    const mounts = asArray(c.container.volumeMounts).map((m) => asString(asObject(m)?.mountPath) ?? "");
-    const mountsUnder = (prefix: string) => mounts.some((p) => p === prefix || p.startsWith(`${prefix}/`) || p.startsWith(prefix));
-    // Only a mount that replaces the product's own config file counts as configuring it (provisioning dashboards does not).
-    const mountsFile = (...paths: string[]) => mounts.some((p) => paths.includes(p.replace(/\/+$/, "")));
-    const tokens = stringTokens(c);
-    const who = containerLabel(c);
-    switch (base) {
-        case "redis":
-        case "valkey":
-        case "redis-stack-server": {
-            if (tokens.some((t) => /\b(redis|valkey)-(cli|benchmark)\b/.test(t))) {
-                return [];
-            }
-            // A password on the command line, or a config (file, or written to stdin) that sets one.
-            const auth = tokens.some((t) => /\brequirepass\b|--aclfile\b|\.conf\b|--user\b/.test(t));
-            return auth ? [] : [`${who} runs Redis without --requirepass (or a config file): Redis without a password`];
-        }
-        case "clickhouse-server":
-            return has("CLICKHOUSE_PASSWORD", "CLICKHOUSE_PASSWORD_FILE") || envFromSecret || mountsUnder("/etc/clickhouse-server/users")
-                ? []
-                : [`${who} runs ClickHouse's default user with an empty password (set CLICKHOUSE_PASSWORD from a Secret)`];
-        case "grafana":
-        case "grafana-oss":
-        case "grafana-enterprise":
-            return has("GF_SECURITY_ADMIN_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD__FILE") || envFromSecret || mountsFile("/etc/grafana", "/etc/grafana/grafana.ini")
-                ? []
-                : [`${who} keeps Grafana's default admin password (set GF_SECURITY_ADMIN_PASSWORD from a Secret)`];
-        case "neo4j":
-            return has("NEO4J_AUTH", "NEO4J_AUTH_PATH") || envFromSecret ? [] : [`${who} keeps Neo4j's default initial password (set NEO4J_AUTH from a Secret)`];
-        case "minio": {
-            const server = tokens.length === 0 || tokens.includes("server");
-            return !server || has("MINIO_ROOT_PASSWORD", "MINIO_ROOT_PASSWORD_FILE", "MINIO_SECRET_KEY", "MINIO_SECRET_KEY_FILE", "MINIO_CONFIG_ENV_FILE") || envFromSecret
-                ? []
-                : [`${who} keeps MinIO's default root password (set MINIO_ROOT_PASSWORD from a Secret)`];
-        }
-        case "kafka-ui":
-            return has("AUTH_TYPE", "SPRING_CONFIG_ADDITIONAL_LOCATION") || envFromAny ? [] : [`${who} runs kafka-ui without authentication (AUTH_TYPE unset means DISABLED)`];
-        case "nacos-server": {
-            // A container that runs its own command (a client calling the API) is not the server.
-            const server = tokens.length === 0 || tokens.some((t) => /startup\.sh/.test(t));
-            return !server || has("NACOS_AUTH_ENABLE") || envFromAny ? [] : [`${who} runs Nacos without NACOS_AUTH_ENABLE=true (authentication is off by default)`];
-        }
-        case "milvus": {
-            // Milvus reads any setting from an environment variable named after its key, upper-cased.
-            const authByEnv = env.some((e) => e.name === "COMMON_SECURITY_AUTHORIZATIONENABLED" && e.value === "true");
-            return authByEnv || mountsFile("/milvus/configs", "/milvus/configs/user.yaml", "/milvus/configs/milvus.yaml") ? [] : [`${who} runs Milvus on its built-in config (authorization off, default root password)`];
-        }
-        case "mongo":
-        case "mongodb-community-server": {
-            const server = tokens.length === 0 || tokens.some((t) => /\bmongod\b/.test(t));
-            const auth = has("MONGO_INITDB_ROOT_PASSWORD", "MONGO_INITDB_ROOT_PASSWORD_FILE") || envFromSecret || tokens.some((t) => /--auth\b|--config\b|--keyFile\b/.test(t));
-            return !server || auth ? [] : [`${who} runs MongoDB without authentication (set MONGO_INITDB_ROOT_PASSWORD from a Secret, or --auth)`];
-        }
-        default:
-            return [];
-    }
-}
-
-const hasEnvFrom = (c: ContainerRef) => asArray(c.container.envFrom).length > 0;
-
-function bindingsOf(env: EnvVar[]): EnvBinding[] {
-    return env.map((e) => ({ name: e.name, value: e.unknown ? undefined : e.value, fromConfigMap: e.fromConfigMap }));
-}
-
 function checkEnv(c: ContainerRef, env: EnvVar[]): string[] {
     const problems: string[] = [];
     const expanded = expandEnv(bindingsOf(env), hasEnvFrom(c));
@@ -362,11 +199,11 @@ function checkWorkload(obj: K8sObject): Finding[] {
         // Command, args, probes and hooks see every env var of the container, in any order.
         const vars = expandEnv(bindingsOf(env), hasEnvFrom(c));
         const expand = (tokens: string[]) => tokens.map((t) => expandReferences(t, vars, hasEnvFrom(c)));
-        problems.push(...checkArgs(`${containerLabel(c)} command line`, expand(stringTokens(c))));
+        problems.push(...commandLineProblems(`${containerLabel(c)} command line`, expand(stringTokens(c))));
         for (const h of hookCommands(c)) {
-            problems.push(...checkArgs(h.where, expand(h.tokens)));
+            problems.push(...commandLineProblems(h.where, expand(h.tokens)));
         }
-        problems.push(...checkProductDefaults(c, env));
+        problems.push(...productDefaultProblems(c, env));
         findings.push(...[...new Set(problems)].map((p) => ({ message: `${obj.id}: ${p}`, container: c.name })));
     }
     return findings;
@@ -377,75 +214,6 @@ function checkCnpgCluster(obj: K8sObject): Finding[] {
     return hbaTrusts(pgHba)
         ? [{ message: `${obj.id}: spec.postgresql.pg_hba has a host rule with the trust method (no password)` }]
         : [];
-}
-
-/**
- * Helm values (third-party charts) may legitimately carry generated credentials, empty values that
- * ask the chart to generate one, and names of existing Secrets; only defaults, placeholders and
- * auth-off switches are rejected there.
- */
-function checkHelmValues(obj: K8sObject): Finding[] {
-    const problems: string[] = [];
-    const settings = settingsOfObject(obj.props.values);
-    for (const a of vendorAccountsAmong(settings)) {
-        problems.push(`Helm values hold ${describeAccount(a)}`);
-    }
-    for (const s of settings) {
-        problems.push(...helmSettingProblems(`Helm value ${s.path}`, s.path, s.key, s.value));
-        // A string that is itself a config file or an env list (`extraEnvVars: |`, `config: |`).
-        if (s.value.includes("\n") || /^\s*[{[]/.test(s.value) || /^[A-Za-z][\w. -]*\s*[=:]\s*\S/.test(s.value)) {
-            const inner = allSettingsOf(s.value);
-            for (const a of vendorAccountsAmong(inner)) {
-                problems.push(`Helm value ${s.path} holds ${describeAccount(a)}`);
-            }
-            for (const i of inner) {
-                problems.push(...helmSettingProblems(`Helm value ${s.path} (${i.path})`, `${s.path}.${i.path}`, i.key, i.value));
-            }
-        }
-    }
-    // Lists of arguments (`args`, `extraArgs`, `command`) are command lines.
-    for (const [path, tokens] of stringLists(obj.props.values)) {
-        problems.push(...checkArgs(`Helm value ${path}`, tokens));
-    }
-    return [...new Set(problems)].map((p) => ({ message: `${obj.id}: ${p}` }));
-}
-
-function helmSettingProblems(where: string, path: string, key: string, value: string): string[] {
-    const off = pathAuthSwitch(path, value) ?? envAuthSwitch(key, value);
-    if (off) {
-        return [`${where} ${off}`];
-    }
-    const account = namesAThing(key) ? undefined : combinedAccount(value);
-    if (account) {
-        return [`${where} is ${describeAccount(account)}`];
-    }
-    if (isCredentialSetting(key) && !/existing/i.test(path) && value !== "" && !isReference(value)) {
-        const p = credentialValueProblem(value);
-        return p ? [`${where} ${p}`] : [];
-    }
-    if (isCredentialSetting(key) && isReference(value)) {
-        const fallback = referenceFallback(value);
-        const known = fallback === undefined ? undefined : knownDefaultEqual(fallback) ?? knownDefaultsIn(fallback)[0];
-        return known ? [`${where} falls back to ${describeDefault(known)} when its variable is unset`] : [];
-    }
-    return knownDefaultsIn(value).map((d) => `${where} contains ${describeDefault(d)}`);
-}
-
-/** Arrays of strings under keys that hold a command line, with their paths. */
-function stringLists(values: unknown, path = ""): [string, string[]][] {
-    const out: [string, string[]][] = [];
-    const o = asObject(values);
-    for (const [k, v] of Object.entries(o ?? {})) {
-        const here = path ? `${path}.${k}` : k;
-        if (Array.isArray(v) && /^(args|command|extraArgs|extraCommand|cmd|extraFlags)$/i.test(k) && v.every((x) => typeof x === "string")) {
-            out.push([here, v as string[]]);
-        } else if (Array.isArray(v)) {
-            v.forEach((x, i) => out.push(...stringLists(x, `${here}[${i}]`)));
-        } else if (asObject(v)) {
-            out.push(...stringLists(v, here));
-        }
-    }
-    return out;
 }
 
 /** Rejects vendor default credentials, placeholders, weak or literal credentials, and auth-off switches. */
@@ -471,7 +239,7 @@ export const noDefaultCredentials = resourceRule({
             return checkCnpgCluster(obj);
         }
         if (obj.group === "helm.sh") {
-            return checkHelmValues(obj);
+            return helmValuesProblems(obj.props.values).map((p) => ({ message: `${obj.id}: ${p}` }));
         }
         return checkWorkload(obj);
     },
