@@ -1,5 +1,5 @@
 import { commandLineProblems, commandProblems } from "../lib/commands";
-import { hbaTrusts, namesAThing, scanConfigFile } from "../lib/configfiles";
+import { namesAThing, scanConfigFile } from "../lib/configfiles";
 import { bindingsOf, EnvVar, envOf, hasEnvFrom, hookCommands, stringTokens } from "../lib/containers";
 import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, referenceFallback, StrengthLimits, urlPasswords } from "../lib/credentials";
 import { combinedAccount, describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, vendorAccount } from "../lib/defaults";
@@ -7,6 +7,7 @@ import { expandEnv, expandReferences, FROM_CONFIGMAP, literalReferences } from "
 import { helmValuesProblems } from "../lib/helm-values";
 import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, K8sObject, podTemplateOf } from "../lib/k8s";
 import { productDefaultProblems } from "../lib/product-defaults";
+import { hbaTrusts } from "../lib/product-files";
 import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
 
