@@ -109,6 +109,11 @@ export function commandProblems(text: string): string[] {
     for (const s of commandLineSettings(text)) {
         const off = pathAuthSwitch(s.path, s.value);
         if (off) problems.add(`sets ${s.path} on the command line: it ${off}`);
+        const key = s.path.split(".").pop() ?? s.path;
+        if (isCredentialSetting(key) && s.value !== "" && !isReference(s.value) && !s.value.includes("$")) {
+            const known = knownDefaultEqual(s.value);
+            problems.add(`sets ${s.path} on the command line to ${known ? describeDefault(known) : "a literal"}; pass a file or $(VAR) from a Secret`);
+        }
     }
     // A literal written into a file named for a credential (echo admin > /shared/admin-password).
     for (const m of text.matchAll(/\b(?:echo|printf)\s+(?:-[ne]+\s+)?("[^"]*"|'[^']*'|[^\s>|;&]+)\s*>>?\s*("[^"]*"|'[^']*'|[^\s;|&]+)/g)) {
@@ -142,7 +147,7 @@ export function commandProblems(text: string): string[] {
     return [...problems];
 }
 
-const SCRIPT_FLAG = /--(requirepass|masterauth|password|pass|token|api-key|secret)[= ]+("[^"]*"|'[^']*'|\S+)/g;
+const SCRIPT_FLAG = /--([\w-]*(?:requirepass|masterauth|password|passwd|pass|token|api-key|apikey|secret))[= ]+("[^"]*"|'[^']*'|\S+)/g;
 const SCRIPT_CLI_AUTH = /\b(redis-cli|valkey-cli)\b[^\n;|&]*?\s-a\s+("[^"]*"|'[^']*'|\S+)/g;
 const SCRIPT_ASSIGN = /(?:^|[\s;])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;]+)/g;
 

@@ -171,6 +171,11 @@ export function vendorAccountsAmong(settings: Setting[]): VendorAccount[] {
         }
     }
     const found = new Map<string, VendorAccount>();
+    // A user list keyed by user (`guest: guest`, `admin=admin,admin`, JAAS `user_admin="admin-secret"`).
+    for (const s of settings) {
+        const a = vendorAccount(s.key.replace(/^user_/, ""), s.value.split(",")[0]);
+        if (a) found.set(`${a.user}/${a.password}`, a);
+    }
     for (const members of groups.values()) {
         for (const u of members) {
             for (const p of members) {

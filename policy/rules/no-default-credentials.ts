@@ -1,8 +1,8 @@
 import { commandLineProblems, commandProblems } from "../lib/commands";
-import { namesAThing, scanConfigFile } from "../lib/configfiles";
+import { allSettingsOf, isCredentialSetting, namesAThing, scanConfigFile } from "../lib/configfiles";
 import { bindingsOf, EnvVar, envOf, hasEnvFrom, hookCommands, stringTokens } from "../lib/containers";
 import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, referenceFallback, StrengthLimits, urlPasswords } from "../lib/credentials";
-import { combinedAccount, describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, vendorAccount } from "../lib/defaults";
+import { combinedAccount, describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, vendorAccount } from "../lib/defaults";
 import { expandEnv, expandReferences, FROM_CONFIGMAP, literalReferences } from "../lib/envrefs";
 import { helmValuesProblems } from "../lib/helm-values";
 import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, K8sObject, podTemplateOf } from "../lib/k8s";
@@ -101,6 +101,17 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     for (const d of knownDefaultsIn(value)) {
         problems.push(`${where} contains ${describeDefault(d)}`);
     }
+    // In a Secret every value is kept as a secret: a vendor's default there is one, whatever the key
+    // is called, unless the key names a thing (a user, a database, a host).
+    const known = inSecret && !namesAThing(key) ? knownDefaultEqual(value) : undefined;
+    if (known && known.scope === "credential") {
+        problems.push(`${where} is ${describeDefault(known)}`);
+    }
+    // A JSON document in an env value (SPRING_APPLICATION_JSON, APP_CONFIG): defaults and switches
+    // (a value there may also be a template the container fills, such as a printf format).
+    if (!inSecret && /^\s*\{/.test(value)) {
+        problems.push(...documentProblems(where, value));
+    }
     const passwords = urlPasswords(value);
     if (passwords.length > 0) {
         if (!inSecret) {
@@ -108,6 +119,18 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
         } else if (passwords.some((p) => credentialValueProblem(p, limits) !== undefined)) {
             problems.push(`${where} embeds an empty, weak or default password in a URL`);
         }
+    }
+    return problems;
+}
+
+/** Defaults, placeholders and auth-off switches in a document carried by one value. */
+function documentProblems(where: string, text: string): string[] {
+    const problems: string[] = [];
+    for (const setting of allSettingsOf(text)) {
+        const off = pathAuthSwitch(setting.path, setting.value);
+        const problem = isCredentialSetting(setting.key) && setting.value !== "" && !isReference(setting.value) ? credentialValueProblem(setting.value) : undefined;
+        if (off) problems.push(`${where} (${setting.path}) ${off}`);
+        if (problem) problems.push(`${where} (${setting.path}) ${problem}`);
     }
     return problems;
 }

@@ -77,5 +77,7 @@ export const PRODUCT_FILE_CASES: AdversarialCase[] = [
     c("YAML alias pointing the password at the user's anchor", sec("app.yaml", "x: &pw guest\nrabbit:\n  user: guest\n  password: *pw\n"), sec("app.yaml", `rabbit:\n  user: guest\n  password: ${STRONG}\n`)),
     c("user:password in one value under a neutral key", sec("broker.yaml", "rabbit:\n  endpoint: rabbitmq:5672\n  creds: guest:guest\n"), cm("broker.yaml", "rabbit:\n  endpoint: rabbitmq:5672\n  owner: root:root\n")),
     c("Nacos 3 console authentication switched off", cm("application.properties", "nacos.core.auth.enabled=true\nnacos.core.auth.console.enabled=false\n"), cm("application.properties", "nacos.core.auth.enabled=true\nnacos.core.auth.console.enabled=true\nnacos.core.auth.admin.enabled=true\n")),
+    c("a default under a neutral key in a Secret (every Secret value is a secret)", sec("rabbit", "guest"), sec("rabbit_user", "guest")),
+    c("a user list keyed by user (users.properties realm)", cm("users.properties", "admin=admin,admin\n"), cm("users.properties", "admin=${ADMIN_HASH},admin\n")),
     c("password file path variables are not passwords", cm("app.env", "ADMIN_PASSWORD=admin\n"), cm("app.env", "ADMIN_PASSWORD_FILE=/run/secrets/admin\nADMIN_PASSWORD_PATH=$(HOME)/admin\n")),
 ];

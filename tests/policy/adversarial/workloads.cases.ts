@@ -30,6 +30,9 @@ export const ENV_CASES: AdversarialCase[] = [
     c("credential under a Portuguese name (SENHA)", withEnv([lit("ADMIN_SENHA", "admin")]), withEnv([fromSecret("ADMIN_SENHA")])),
     c("username beside a literal default password (near miss: beside a referenced one)", withEnv([lit("RABBITMQ_DEFAULT_USER", "guest"), lit("RABBITMQ_DEFAULT_PASS", "guest")]), withEnv([lit("RABBITMQ_DEFAULT_USER", "guest"), fromSecret("RABBITMQ_DEFAULT_PASS")])),
     c("password literal (near miss: path variables and *_FILE)", withEnv([lit("ADMIN_PASSWORD", "admin")]), withEnv([lit("ADMIN_PASSWORD_FILE", "/run/secrets/admin"), lit("CONFIG_DIR", "$(HOME)/config"), lit("PASSWORD_MIN_LENGTH", "16")])),
+    c("JSON document in an env value", withEnv([lit("APP_CONFIG", '{"db":{"password":"postgres"}}')]), withEnv([lit("APP_CONFIG", '{"db":{"passwordFile":"/run/secrets/db"}}'), lit("USER_BODY", '{"password":"%s","tags":""}')])),
+    c("SPRING_APPLICATION_JSON turning Nacos auth off", withEnv([lit("SPRING_APPLICATION_JSON", '{"nacos":{"core":{"auth":{"enabled":false}}}}')]), withEnv([lit("SPRING_APPLICATION_JSON", '{"nacos":{"core":{"auth":{"enabled":true}}}}')])),
+    c("JVM -D credential in JAVA_TOOL_OPTIONS", withEnv([lit("JAVA_TOOL_OPTIONS", "-Xmx512m -Dspring.datasource.password=postgres")]), withEnv([lit("JAVA_TOOL_OPTIONS", "-Xmx512m -Dspring.datasource.password=${DB_PASSWORD}")])),
     c("empty ClickHouse password env", withEnv([lit("CLICKHOUSE_PASSWORD", "")], "clickhouse/clickhouse-server:25.8"), withEnv([fromSecret("CLICKHOUSE_PASSWORD")], "clickhouse/clickhouse-server:25.8")),
 ];
 
@@ -38,6 +41,7 @@ export const COMMAND_CASES: AdversarialCase[] = [
     c("server flag referring to a variable the container does not define", argv(REDIS, ["--requirepass", "$(REDIS_PASSWORD)"]), argv(REDIS, ["--requirepass", "$(REDIS_PASSWORD)"], [fromSecret("REDIS_PASSWORD")])),
     c("Redis ACL user given on the server's command line", argv(REDIS, ["--user", "default on >admin ~* +@all"]), argv(REDIS, ["--user", "default on >$(REDIS_PASSWORD) ~* +@all"], [fromSecret("REDIS_PASSWORD")])),
     c("user:password in an env value under a neutral name", withEnv([lit("BROKER", "guest:guest")]), withEnv([lit("BROKER_OWNER", "root:root"), lit("BROKER", "rabbitmq:5672")])),
+    c("prefixed password flag inside a script (--db-password)", runs("exec app --db-password admin"), runs('exec app --db-password "$DB_PASSWORD" --db-password-file /run/secrets/db')),
     c("mysql client with an attached -p", runs("mysql -uroot -proot -h nacos-mysql -e 'select 1'"), runs('mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -h nacos-mysql -e "select 1"')),
     c("mysqladmin in a liveness probe", app({ image: "mysql:8.4.7", livenessProbe: execProbe("mysqladmin ping -uroot -proot") }), app({ image: "mysql:8.4.7", livenessProbe: execProbe('mysqladmin ping -uroot -p"$MYSQL_ROOT_PASSWORD"') })),
     c("cypher-shell login in a readiness probe", app({ image: "neo4j:2025.10.1", env: [fromSecret("NEO4J_AUTH")], readinessProbe: execProbe("cypher-shell -u neo4j -p neo4j 'RETURN 1'") }), app({ image: "neo4j:2025.10.1", env: [fromSecret("NEO4J_AUTH")], readinessProbe: execProbe('cypher-shell -u neo4j -p "${NEO4J_AUTH#*/}" "RETURN 1"') })),
