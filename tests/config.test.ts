@@ -62,7 +62,7 @@ describe("config: bad settings are refused before anything is deployed", () => {
   });
 
   it("negative replicas are refused", () => {
-    expectProblem("dev", { overrides: { gateway: { replicas: -2 } } }, /voicehelper:overrides.gateway.replicas: replicas must be at least 1/);
+    expectProblem("dev", { overrides: { gateway: { replicas: -2 } } }, /voicehelper:overrides.gateway.replicas: replicas must be a whole number from 1 to 1000 \(use deployMode to leave a service out\) \(got -2\)/);
   });
 
   it("fractional replicas are refused", () => {

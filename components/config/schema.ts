@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CATALOG, DEPLOY_MODES, DeployMode, SERVICE_NAMES, ServiceName, closure, isServiceName, rootServices } from "./catalog";
 import { HPA_TARGETS, SIZING, TIERS, Tier, tierReplicas } from "./sizing";
-import { cpuCores, isQuantity, memoryBytes } from "./quantity";
+import { cpuCores, isQuantity, memoryBytes, parseQuantity } from "./quantity";
 import { REPLICA_CONSTRAINTS, ClusteringChoices } from "./constraints";
 
 export const PROJECT = "voicehelper";
@@ -57,6 +57,19 @@ export type Neo4jSettings = { edition: "community" } | { edition: "enterprise"; 
  */
 export const RETENTION_DAYS = { min: 1, max: 3650 } as const;
 export const RETENTION_DEFAULTS = { elasticsearchDays: 30, clickhouseDays: 90 } as const;
+
+/**
+ * Ceilings on the numbers a stack may set. Kubernetes holds replica counts as int32, but the program
+ * names every member of a StatefulSet in its peers' config (Alertmanager peers, Redis and Kafka
+ * seeds), so a count far past any real cluster would build enormous objects or fail outright; 1000
+ * is beyond every tier and still renders. No node offers more than 16 GPUs to one pod.
+ */
+export const NUMBER_BOUNDS = { maxReplicas: 1000, maxGpus: 16, maxPort: 65535 } as const;
+/**
+ * Kubernetes keeps quantities as int64 (CPU in millicores); the program computes heaps, maxmemory and
+ * requests <= limits in JavaScript numbers, exact up to 2^53. The ceilings keep both exact.
+ */
+export const QUANTITY_BOUNDS = { maxBytes: 2 ** 53, maxCpu: Math.floor(2 ** 53 / 1000) } as const;
 
 /** Stack names that may (and must) render YAML instead of deploying. */
 const RENDER_STACK = /^render(-[a-z0-9-]+)?$/;
@@ -150,24 +163,36 @@ export interface PlatformConfig {
 // ---------------------------------------------------------------------------------------------
 // Shapes
 
-const quantity = (what: "cpu" | "memory" | "storage") =>
-  z.string().refine(isQuantity, {
-    message: `malformed ${what} quantity; use a Kubernetes quantity such as ${what === "cpu" ? '"500m" or "2"' : '"512Mi" or "10Gi"'}`,
-  });
+const quantity = (what: "cpu" | "memory" | "storage") => {
+  const example = what === "cpu" ? '"500m" or "2"' : '"512Mi" or "10Gi"';
+  const max = what === "cpu" ? QUANTITY_BOUNDS.maxCpu : QUANTITY_BOUNDS.maxBytes;
+  return z
+    .string()
+    .refine(isQuantity, { message: `malformed ${what} quantity; use a Kubernetes quantity such as ${example}`, abort: true })
+    .refine((q) => parseQuantity(q)! <= max, {
+      message: `${what} quantity too large; at most ${what === "cpu" ? `${QUANTITY_BOUNDS.maxCpu} cores` : "8Pi"} (a Kubernetes quantity the program can still compute with exactly)`,
+    });
+};
 const pair = z.object({ cpu: quantity("cpu").optional(), memory: quantity("memory").optional() }).strict();
-const positiveInt = (what: string) => z.number({ error: `${what} must be a whole number` }).int(`${what} must be a whole number`);
+/** A whole number from `min` to `max`; one message for every way to miss it (fraction, text, range). */
+const boundedInt = (what: string, min: number, max: number, why = "") => {
+  const allowed = `${what} must be a whole number from ${min} to ${max}${why}`;
+  return z.number({ error: allowed }).int(allowed).min(min, allowed).max(max, allowed);
+};
 
 const overrideSchema = z
   .object({
-    replicas: positiveInt("replicas").min(1, "replicas must be at least 1 (use deployMode to leave a service out)").optional(),
+    replicas: boundedInt("replicas", 1, NUMBER_BOUNDS.maxReplicas, " (use deployMode to leave a service out)").optional(),
     requests: pair.optional(),
     limits: pair.optional(),
     storage: quantity("storage").optional(),
-    gpu: positiveInt("gpu").min(0, "gpu must be 0 or more").optional(),
+    gpu: boundedInt("gpu", 0, NUMBER_BOUNDS.maxGpus, " (GPUs per pod)").optional(),
     autoscale: z
       .union([
         z.literal(false),
-        z.object({ min: positiveInt("autoscale.min").min(1, "autoscale.min must be at least 1"), max: positiveInt("autoscale.max").min(1, "autoscale.max must be at least 1") }).strict(),
+        z
+          .object({ min: boundedInt("autoscale.min", 1, NUMBER_BOUNDS.maxReplicas), max: boundedInt("autoscale.max", 1, NUMBER_BOUNDS.maxReplicas) })
+          .strict(),
       ])
       .optional(),
   })
@@ -177,6 +202,15 @@ export type ServiceOverride = z.infer<typeof overrideSchema>;
 const retentionDays = () => {
   const allowed = `must be a whole number of days from ${RETENTION_DAYS.min} to ${RETENTION_DAYS.max}`;
   return z.number({ error: allowed }).int(allowed).min(RETENTION_DAYS.min, allowed).max(RETENTION_DAYS.max, allowed);
+};
+
+const NO_USERINFO = "must not carry a user or password (user:password@host): credentials are config secrets, never part of a URL";
+const noUserinfo = (v: string) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(v);
+const PORT_RANGE = `the port must be from 1 to ${NUMBER_BOUNDS.maxPort}`;
+/** A `:port` (before an optional `?query`) is a TCP/UDP port. */
+const portInRange = (v: string) => {
+  const port = /:([0-9]+)(?:\?|$)/.exec(v)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= NUMBER_BOUNDS.maxPort);
 };
 
 const dnsName = z
@@ -195,7 +229,7 @@ const settingsSchema = z
     posthog: z
       .object({
         mode: z.enum(POSTHOG_MODES, { error: `must be one of: ${POSTHOG_MODES.join(", ")}` }).default("cloud"),
-        host: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://eu.i.posthog.com" }).optional(),
+        host: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://eu.i.posthog.com" }).refine(noUserinfo, NO_USERINFO).optional(),
       })
       .strict()
       .default({ mode: "cloud" }),
@@ -229,7 +263,12 @@ const settingsSchema = z
       .object({
         mode: z.enum(VOICE_MEDIA_MODES, { error: `must be one of: ${VOICE_MEDIA_MODES.join(", ")}` }).default("load-balancer"),
         turnUrls: z
-          .array(z.string().regex(/^turns?:[A-Za-z0-9.-]+(:[0-9]{1,5})?(\?transport=(udp|tcp))?$/, "must be TURN URLs such as turns:turn.example.com:5349 or turn:turn.example.com:3478?transport=udp"))
+          .array(
+            z
+              .string()
+              .regex(/^turns?:[A-Za-z0-9.-]+(:[0-9]{1,5})?(\?transport=(udp|tcp))?$/, "must be TURN URLs such as turns:turn.example.com:5349 or turn:turn.example.com:3478?transport=udp")
+              .refine(portInRange, PORT_RANGE),
+          )
           .default([]),
       })
       .strict()
@@ -253,11 +292,12 @@ const settingsSchema = z
             from: z.email({ error: "must be an e-mail address (the sender of alert mails)" }),
             smarthost: z
               .string({ error: "must be host:port of the SMTP relay, such as smtp.example.com:587" })
-              .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}$/, "must be host:port of the SMTP relay, such as smtp.example.com:587"),
+              .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}$/, "must be host:port of the SMTP relay, such as smtp.example.com:587")
+              .refine(portInRange, PORT_RANGE),
           })
           .strict()
           .optional(),
-        webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL that accepts Alertmanager's webhook payload" }).optional(),
+        webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL that accepts Alertmanager's webhook payload" }).refine(noUserinfo, NO_USERINFO).optional(),
       })
       .strict()
       .default({}),
@@ -269,7 +309,7 @@ const settingsSchema = z
       .object({
         mirror: z
           .object({
-            url: z.url({ protocol: /^https?$/, error: "must be the http(s) URL of an S3-compatible endpoint such as https://s3.eu-central-1.amazonaws.com" }),
+            url: z.url({ protocol: /^https?$/, error: "must be the http(s) URL of an S3-compatible endpoint such as https://s3.eu-central-1.amazonaws.com" }).refine(noUserinfo, `${NO_USERINFO}; the mirror's keys are the config secrets backupMirrorAccessKey and backupMirrorSecretKey`),
             bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)"),
           })
           .strict()
@@ -314,13 +354,53 @@ function decode(value: string): unknown {
   return value;
 }
 
-function describe(value: unknown): string {
+/** Object keys JavaScript gives a meaning of their own: refused as setting or service names, never looked up. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** A copy of `value` without reserved keys; each one found is reported under its path. */
+function withoutReservedKeys(value: unknown, path: string, problems: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => withoutReservedKeys(v, `${path}.${i}`, problems));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (RESERVED_KEYS.has(k)) {
+      problems.push(`${PROJECT}:${path}.${k}: is a reserved name, not a setting or a service name`);
+      continue;
+    }
+    out[k] = withoutReservedKeys(v, `${path}.${k}`, problems);
+  }
+  return out;
+}
+
+/**
+ * Settings whose values may carry a credential (URLs hold tokens in their path or query, and a
+ * kubeconfig may be pasted inline): an error says what is wrong with them without repeating them.
+ */
+const NEVER_ECHOED = new Set(["posthog.host", "alerting.webhookUrl", "backup.mirror.url", "kubeconfig"]);
+/** Shapes of provider keys and tokens pasted where they do not belong (also never repeated). */
+const KEY_SHAPED = /\b(sk-|phc_|phx_|xox[abp]-|ghp_|github_pat_|AKIA|glpat-)/;
+
+function describe(value: unknown, path: string): string {
   if (value === undefined) return "nothing";
+  // JSON has no Infinity: 1e999 parses to it and would print as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const s = JSON.stringify(value);
+  if (NEVER_ECHOED.has(path) || KEY_SHAPED.test(s)) return "a value not repeated here, as it may carry a credential";
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-const PLACEHOLDER = /^(sk-(ant-)?\.\.\.|phc_YOUR_API_KEY|your[-_].*|changeme|<.*>|x+|\.\.\.)$/i;
+/** Replaces every secret value given to the stack wherever it appears in a message. */
+function scrub(problems: string[], secretValues: string[]): string[] {
+  const values = secretValues.map((v) => v.trim()).filter((v) => v.length >= 4);
+  return problems.map((p) => values.reduce((m, v) => m.split(v).join("[secret]"), p));
+}
+
+/**
+ * Shapes of the placeholders documentation uses for a secret (`<key>`, `phc_...`, `sk-...`,
+ * `your-api-key`, `YOUR_API_KEY`, `changeme`, an unexpanded `$VAR`): never a real key.
+ * tests/config-secrets.test.ts feeds it every placeholder the repository's docs show.
+ */
+const PLACEHOLDER = /^(<[^<>]*>|\[[^\]]*\]|\{\{.*\}\}|.*(\.\.\.|\u2026).*|your[-_ ].*|.*YOUR_.*|.*replace[-_ ]?me.*|change[-_ ]?(me|it)|todo|tbd|fixme|placeholder|example|dummy|x+|\*+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/i;
 
 /**
  * Validates and resolves the stack's settings.
@@ -338,8 +418,10 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
   const input: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     // "" is how Pulumi.yaml declares an optional setting as unset (the engine requires a default).
-    if (!(SECRET_KEYS as readonly string[]).includes(k) && KNOWN_KEYS.includes(k) && v.trim() !== "") input[k] = decode(v);
+    if (!(SECRET_KEYS as readonly string[]).includes(k) && KNOWN_KEYS.includes(k) && v.trim() !== "") input[k] = withoutReservedKeys(decode(v), k, problems);
   }
+  // Placeholders are not secrets, and scrubbing them would mangle the message that names them.
+  const secretValues = SECRET_KEYS.map((k) => raw[k]).filter((v): v is string => typeof v === "string" && !PLACEHOLDER.test(v.trim()));
   const parsed = settingsSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -348,10 +430,12 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
         for (const k of issue.keys) problems.push(`${key(path ? `${path}.${k}` : k)}: unknown setting`);
         continue;
       }
-      const got = issue.input === undefined ? "it is missing" : `got ${describe(issue.input)}`;
-      problems.push(`${key(path)}: ${issue.message} (${got})`);
+      const got = issue.input === undefined ? "it is missing" : `got ${describe(issue.input, path)}`;
+      const problem = `${key(path)}: ${issue.message} (${got})`;
+      // One message per setting, even when a value misses several checks (1e300 is neither whole nor in range).
+      if (!problems.includes(problem)) problems.push(problem);
     }
-    throw new ConfigError(problems);
+    throw new ConfigError(scrub(problems, secretValues));
   }
   const s = parsed.data;
 
@@ -459,7 +543,7 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     }
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(scrub(problems, secretValues));
 
   const wrap = (v: string | undefined) => (v === undefined ? undefined : pulumi.secret(v));
   return {

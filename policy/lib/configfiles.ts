@@ -7,7 +7,11 @@
 // dot-separated paths such as `security.admin_password` or `common.security.authorizationEnabled`.
 
 import { credentialValueProblem, isCredentialName, isReference, nameTokens, referenceFallback, StrengthLimits, urlPasswords } from "./credentials";
-import { describeDefault, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch } from "./defaults";
+import { combinedAccount, describeAccount, describeDefault, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, VendorAccount, vendorAccount } from "./defaults";
+import { productFileProblems } from "./product-files";
+import { aclSettings, flowSettings, knownHashesIn, parseJson, pgpassSettings, settingsOfObject, xmlSettings } from "./structured";
+
+export { settingsOfObject };
 
 /** One `key = value` setting found in a file. */
 export interface Setting {
@@ -27,6 +31,18 @@ function cleanValue(raw: string): string {
     }
     v = v.replace(/\s+(#|;|\/\/).*$/, "");
     return v.replace(/[;,]$/, "").trim();
+}
+
+/** The non-empty lines of a YAML block scalar that starts after line `i` (more indented than `indent`). */
+function blockScalarLines(lines: string[], i: number, indent: number): string[] {
+    const out: string[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+        const l = lines[j].replace(/\t/g, "    ");
+        if (l.trim() === "") continue;
+        if (l.length - l.trimStart().length <= indent) break;
+        out.push(l.trim());
+    }
+    return out;
 }
 
 /** Extracts settings from config-file text. Never throws. */
@@ -60,7 +76,11 @@ export function settingsOf(text: string): Setting[] {
         const listItem = /^(\s*)-\s+/.exec(line);
         const indent = listItem ? listItem[1].length + 2 : line.length - line.trimStart().length;
         const body = listItem ? line.slice(listItem[0].length) : trimmed;
-        const kv = /^["']?([A-Za-z0-9_.\-/]+)["']?\s*(?::(?=\s|$)|=)\s*(.*)$/.exec(body) ?? /^([A-Za-z][A-Za-z0-9_.\-]*)\s+(\S.*)$/.exec(body);
+        const kv =
+            /^["']?([A-Za-z0-9_.\-/]+)["']?\s*(?::(?=\s|$)|=)\s*(.*)$/.exec(body) ??
+            // INI keys may contain spaces (`admin password = x`).
+            /^([A-Za-z][A-Za-z0-9_.]*(?: [A-Za-z][A-Za-z0-9_.]*){1,2})\s*=\s*(.*)$/.exec(body) ??
+            /^([A-Za-z][A-Za-z0-9_.\-]*)\s+(\S.*)$/.exec(body);
         if (!kv) {
             return;
         }
@@ -70,30 +90,101 @@ export function settingsOf(text: string): Setting[] {
             yaml.pop();
         }
         const path = [...section, ...blocks, ...yaml.map((y) => y.key), key].join(".");
-        if (value === "" || value === "|" || value === ">" || value === "|-" || value === ">-") {
+        const blockScalar = /^[|>][-+]?[0-9]?$/.test(value);
+        if (value === "" || blockScalar) {
             yaml.push({ indent, key });
         }
-        out.push({ path, key, value, line: i + 1 });
+        // A one-line YAML block scalar (`password: |` then the value on the next line) is that value.
+        const block = blockScalar ? blockScalarLines(lines, i, indent) : [];
+        out.push({ path, key, value: block.length === 1 ? block[0] : value, line: i + 1 });
     });
     return out;
 }
 
-/** Settings of a nested object (Helm values, parsed JSON), as dot paths. */
-export function settingsOfObject(value: unknown, prefix = ""): Setting[] {
-    const out: Setting[] = [];
-    const walk = (v: unknown, path: string, key: string) => {
-        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-            out.push({ path, key, value: String(v), line: 0 });
-        } else if (Array.isArray(v)) {
-            v.forEach((x, i) => walk(x, `${path}[${i}]`, key));
-        } else if (v && typeof v === "object") {
-            for (const [k, x] of Object.entries(v)) {
-                walk(x, path ? `${path}.${k}` : k, k);
+/**
+ * Every setting of a config file, whatever its format: a JSON document as a whole; otherwise the
+ * line scanner's settings plus what sits inline on a line (flow-style objects), in XML, in Redis ACL
+ * rules and in .pgpass lines. A setting found twice (same key and value) is kept once.
+ */
+export function allSettingsOf(text: string, fileName = ""): Setting[] {
+    const json = parseJson(text);
+    if (json !== undefined) {
+        return settingsOfObject(json);
+    }
+    const lines = withNamedValues(settingsOf(text));
+    const prefixOf = (lineNo: number) => {
+        const first = lines.find((s) => s.line === lineNo);
+        return first ? first.path.split(".").slice(0, -1) : [];
+    };
+    const inline = text.split(/\r?\n/).flatMap((line, i) => (/[{[]/.test(withoutReferences(line)) ? flowSettings(line, i + 1, prefixOf(i + 1)) : []));
+    const extra = [...inline, ...xmlSettings(text), ...aclSettings(text), ...(/pgpass/i.test(fileName) ? pgpassSettings(text) : [])];
+    const seen = new Set(lines.map((s) => `${s.key}\u0000${s.value}`));
+    const out = [...lines];
+    for (const s of extra) {
+        const id = `${s.key}\u0000${s.value}`;
+        if (!seen.has(id)) {
+            seen.add(id);
+            out.push(s);
+        }
+    }
+    return out;
+}
+
+/** A line without its `${VAR}`, `$__file{...}` and `#{ENV[...]}` references (their braces are not structure). */
+const withoutReferences = (line: string) => line.replace(/\$__\w+\{[^}]*\}|\$\{[^}]*\}|#\{[^}]*\}/g, "");
+
+/** Env-style list entries written as YAML text (`- name: X` then `value: y`) also as `X: y`. */
+function withNamedValues(settings: Setting[]): Setting[] {
+    const out = [...settings];
+    settings.forEach((s, i) => {
+        const next = settings[i + 1];
+        const parent = (x: Setting) => x.path.slice(0, x.path.length - x.key.length);
+        if (s.key === "name" && next?.key === "value" && parent(s) === parent(next) && /^[A-Za-z_][\w.-]*$/.test(s.value)) {
+            out.push({ path: `${parent(s)}${s.value}`, key: s.value, value: next.value, line: next.line });
+        }
+    });
+    return out;
+}
+
+/** Keys that name a thing (a database, a user, a host): their value is never the password half of a pair. */
+const NAMING_WORDS = new Set(["owner", "chown", "ownership", "db", "database", "dbname", "name", "user", "username", "login", "host", "hostname", "schema", "bucket", "path", "dir", "role", "group", "realm", "org", "tenant", "namespace", "service", "id", "email", "uid", "owner", "catalog", "keyspace", "vhost", "topic", "queue", "exchange", "index", "cluster", "mode"]);
+
+export function namesAThing(key: string): boolean {
+    const tokens = nameTokens(key);
+    // Glued names such as PGUSER and PGDATABASE end with the word.
+    const glued = tokens.join("");
+    return tokens.some((t) => NAMING_WORDS.has(t)) || ["database", "dbname", "user", "username", "host", "schema", "login", "bucket"].some((w) => glued.endsWith(w));
+}
+
+/**
+ * Vendor default accounts whose user and password sit side by side (same section, object or line):
+ * one setting holds the user, another (whose key does not name a database, host or the like) the
+ * password, whatever the keys are called.
+ */
+export function vendorAccountsAmong(settings: Setting[]): VendorAccount[] {
+    const groups = new Map<string, Setting[]>();
+    for (const s of settings) {
+        const parent = s.path.includes(".") ? s.path.slice(0, s.path.lastIndexOf(".")) : "";
+        for (const g of [`p:${parent}`, `l:${s.line}`]) {
+            if (g === "l:0") continue;
+            groups.set(g, [...(groups.get(g) ?? []), s]);
+        }
+    }
+    const found = new Map<string, VendorAccount>();
+    // A user list keyed by user (`guest: guest`, `admin=admin,admin`, JAAS `user_admin="admin-secret"`).
+    for (const s of settings) {
+        const a = vendorAccount(s.key.replace(/^user_/, ""), s.value.split(",")[0]);
+        if (a) found.set(`${a.user}/${a.password}`, a);
+    }
+    for (const members of groups.values()) {
+        for (const u of members) {
+            for (const p of members) {
+                const a = p !== u && !namesAThing(p.key) ? vendorAccount(u.value, p.value) : undefined;
+                if (a) found.set(`${a.user}/${a.password}`, a);
             }
         }
-    };
-    walk(value, prefix, prefix);
-    return out;
+    }
+    return [...found.values()];
 }
 
 /** Bare words that in config files are usually structure (`- key: app` in selectors, an `auth:` section). */
@@ -119,7 +210,13 @@ export interface FileContext {
 /** Problems in one config file. Messages name the file, line and setting, never a value. */
 export function scanConfigFile(text: string, ctx: FileContext): string[] {
     const problems: string[] = [];
-    const settings = settingsOf(text);
+    const settings = allSettingsOf(text, ctx.fileName);
+    for (const a of vendorAccountsAmong(settings)) {
+        problems.push(`${ctx.where} holds ${describeAccount(a)}`);
+    }
+    for (const what of knownHashesIn(text)) {
+        problems.push(`${ctx.where} holds the hash of ${what}`);
+    }
     const credentialSettings = settings.filter((s) => isCredentialSetting(s.key) && !isReference(s.value));
     for (const d of knownDefaultsIn(text)) {
         // A credential setting holding it is reported below, with its line.
@@ -138,6 +235,11 @@ export function scanConfigFile(text: string, ctx: FileContext): string[] {
         const off = pathAuthSwitch(s.path, s.value);
         if (off && !isReference(s.value)) {
             problems.push(`${at} ${off}`);
+        }
+        const account = namesAThing(s.key) ? undefined : combinedAccount(s.value);
+        if (account) {
+            problems.push(`${at} is ${describeAccount(account)}`);
+            continue;
         }
         if (!isCredentialSetting(s.key)) {
             continue;
@@ -163,52 +265,6 @@ export function scanConfigFile(text: string, ctx: FileContext): string[] {
             problems.push(`${at} is a literal credential in a ConfigMap; keep it in a Secret or reference an env var from a Secret`);
         }
     }
-    problems.push(...productChecks(text, settings, ctx));
-    return problems;
-}
-
-function productChecks(text: string, settings: Setting[], ctx: FileContext): string[] {
-    const problems: string[] = [];
-    const name = ctx.fileName.toLowerCase();
-    // Inline password="..." (Kafka JAAS configs and similar).
-    for (const m of text.matchAll(/password\s*=\s*"([^"]*)"/gi)) {
-        if (!isReference(m[1]) && !ctx.inSecret) {
-            problems.push(`${ctx.where} carries an inline password literal (e.g. a JAAS config); keep it in a Secret`);
-            break;
-        }
-    }
-    // PostgreSQL host-based authentication with trust.
-    if (/(^|\n)\s*host(ssl|nossl|gssenc)?\s+\S+\s+\S+\s+\S+(\s+\S+)?\s+trust\b/.test(text)) {
-        problems.push(`${ctx.where} has a pg_hba host rule with the trust method (no password)`);
-    }
-    // ClickHouse users.xml: empty or absent passwords.
-    if (/<(password|password_sha256_hex|password_double_sha1_hex)\s*\/>|<(password)>\s*<\/password>|<no_password\s*\/>/.test(text)) {
-        problems.push(`${ctx.where} gives a ClickHouse user an empty password`);
-    }
-    for (const m of text.matchAll(/<password>([^<]+)<\/password>/g)) {
-        const problem = isReference(m[1]) ? undefined : credentialValueProblem(m[1], ctx.inSecret ? ctx.limits : undefined);
-        if (problem) {
-            problems.push(`${ctx.where} has a ClickHouse <password> that ${problem}`);
-        } else if (!ctx.inSecret && !isReference(m[1])) {
-            problems.push(`${ctx.where} has a literal ClickHouse <password> in a ConfigMap; keep it in a Secret`);
-        }
-    }
-    // Redis: a server config must require a password.
-    const isRedisConf = /redis.*\.conf$|valkey.*\.conf$/.test(name) || (/(^|\n)\s*(appendonly|maxmemory-policy|appendfsync)\s/.test(text) && /(^|\n)\s*port\s+\d+/.test(text));
-    if (isRedisConf) {
-        const hasAuth = settings.some((s) => s.key === "requirepass" && s.value !== "") || /(^|\n)\s*(include|aclfile)\s+\S/.test(text);
-        const aclUsers = settings.filter((s) => s.key === "user");
-        if (aclUsers.some((s) => /\bnopass\b/.test(s.value) && /\bon\b/.test(s.value))) {
-            problems.push(`${ctx.where} defines a Redis ACL user with nopass`);
-        }
-        if (!hasAuth && aclUsers.length === 0) {
-            problems.push(`${ctx.where} is a Redis config without requirepass (Redis without a password)`);
-        }
-    }
-    // Milvus: the config must turn authorization on.
-    const isMilvusConf = /milvus.*\.ya?ml$/.test(name) || (name === "user.yaml" && /(^|\n)(etcd|minio|common|proxy):/.test(text));
-    if (isMilvusConf && !settings.some((s) => /(^|\.)common\.security\.authorizationenabled$/i.test(s.path) && s.value.toLowerCase() === "true")) {
-        problems.push(`${ctx.where} is a Milvus config that does not set common.security.authorizationEnabled: true (Milvus without authentication)`);
-    }
+    problems.push(...productFileProblems(text, settings, ctx));
     return problems;
 }

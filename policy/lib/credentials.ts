@@ -16,9 +16,12 @@ export function nameTokens(name: string): string[] {
 const CREDENTIAL_LAST = new Set([
     "password", "passwd", "pwd", "pass", "passphrase", "secret", "secrets", "token", "tokens", "key", "keys", "apikey",
     "credential", "credentials", "cookie", "auth", "salt", "salts", "requirepass", "masterauth", "privatekey", "secretkey",
+    // Abbreviations and other languages people use for a password (mima: pinyin of 密码).
+    "passcode", "pw", "pword", "psw", "pswd", "passwort", "kennwort", "contrasena", "motdepasse", "mima", "senha", "haslo",
+    "creds", "cred",
 ]);
 /** Words that make a name a credential wherever they appear (unless the last word says otherwise). */
-const CREDENTIAL_ANYWHERE = new Set(["password", "passwd", "secret", "credential", "credentials", "apikey", "token"]);
+const CREDENTIAL_ANYWHERE = new Set(["password", "passwd", "secret", "credential", "credentials", "apikey", "token", "passcode", "passwort", "kennwort", "mima"]);
 /** Last words that describe something about a credential rather than the credential itself. */
 const NOT_SECRET_LAST = new Set([
     "file", "path", "dir", "directory", "id", "name", "names", "user", "username", "enabled", "enable", "disabled", "disable",
@@ -59,7 +62,9 @@ export function isCredentialName(name: string): boolean {
         }
         return true;
     }
-    return CREDENTIAL_LAST.has(last) || tokens.some((t) => CREDENTIAL_ANYWHERE.has(t));
+    // Glued names (PGPASSWORD, DBPASSWD, APPSECRET) end with the word.
+    const glued = ["password", "passwd", "passcode", "secret", "apikey"].some((w) => last.endsWith(w) && last !== w);
+    return CREDENTIAL_LAST.has(last) || glued || tokens.some((t) => CREDENTIAL_ANYWHERE.has(t));
 }
 
 /**
@@ -86,10 +91,19 @@ export function isReference(value: string): boolean {
     return REFERENCE_PATTERNS.some((re) => re.test(v));
 }
 
-/** The fallback of a `${VAR:fallback}` reference (Spring/Nacos style), if it has one. */
+/** `${VAR:fallback}` (Spring, Nacos) and the shell's `${VAR:-fallback}`, `${VAR-fallback}`, `${VAR:=fallback}`. */
+const FALLBACK = /\$\{([A-Za-z_][A-Za-z0-9_.]*)(?::[-=]?|[-=])([^}]*)\}/g;
+
+/** The fallback of a `${VAR:fallback}` reference (Spring/Nacos style, or the shell's `:-`), if it has one. */
 export function referenceFallback(value: string): string | undefined {
-    const m = /^\$\{[A-Za-z_][A-Za-z0-9_.]*:([^}]*)\}$/.exec(value.trim().replace(/^["']|["']$/g, ""));
-    return m && m[1] !== "" ? m[1] : undefined;
+    const v = value.trim().replace(/^["']|["']$/g, "");
+    const m = new RegExp(`^${FALLBACK.source}$`).exec(v);
+    return m && m[2] !== "" ? m[2] : undefined;
+}
+
+/** Every `${VAR...fallback}` in a text with a non-empty fallback: the variable and what is used when it is unset. */
+export function fallbacksIn(text: string): { variable: string; fallback: string }[] {
+    return [...text.matchAll(FALLBACK)].filter((m) => m[2] !== "" && !m[2].startsWith("$") && !m[2].startsWith("?")).map((m) => ({ variable: m[1], fallback: m[2].replace(/^["']|["']$/g, "") }));
 }
 
 /** Limits for weak-value detection. */
@@ -164,9 +178,17 @@ export function credentialValueProblem(value: string, limits?: StrengthLimits): 
 /** Passwords embedded in URLs (`scheme://user:password@host`): literal ones, never their text. */
 export function urlPasswords(text: string): string[] {
     const out: string[] = [];
-    for (const m of text.matchAll(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/'"]+:([^\s@/'"]*)@/g)) {
+    // The user may be empty (`redis://:password@host`, Redis' own form).
+    for (const m of text.matchAll(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/'"]*:([^\s@/'"]*)@/g)) {
         const password = decodeURIComponentSafe(m[1]);
         if (!isReference(password)) {
+            out.push(password);
+        }
+    }
+    // Passwords passed as URL query parameters (JDBC) or connection-string fields (ADO.NET, libpq).
+    for (const m of text.matchAll(/[?&;](?:password|pwd|passwd|pass)\s*=\s*('[^']*'|"[^"]*"|[^&;\s'"]*)/gi)) {
+        const password = decodeURIComponentSafe(m[1].replace(/^["']|["']$/g, ""));
+        if (!isReference(password) && !password.includes("$")) {
             out.push(password);
         }
     }

@@ -4,7 +4,7 @@
 import { asArray, asObject, asString, asStringMap } from "./values";
 
 /** Kinds whose objects run pods (the pod spec location differs per kind, see `podTemplateOf`). */
-export const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"]);
+export const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod", "PodTemplate"]);
 
 /** Kinds whose containers run for good, so they need liveness and readiness probes. */
 export const LONG_RUNNING_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet"]);
@@ -117,6 +117,13 @@ export interface PodTemplate {
  * program itself states there (resources, credentials) read them.
  */
 export function podTemplateOf(obj: K8sObject, includeCustomResources = false): PodTemplate | undefined {
+    if (obj.kind === "PodTemplate" && obj.group === "") {
+        // A PodTemplate carries its template at the top level (no spec).
+        const template = asObject(obj.props.template);
+        const podSpec = asObject(template?.spec);
+        const meta = asObject(template?.metadata) ?? {};
+        return podSpec ? { spec: podSpec, labels: asStringMap(meta.labels), annotations: asStringMap(meta.annotations) } : undefined;
+    }
     const spec = asObject(obj.props.spec);
     if (!spec) {
         return undefined;

@@ -5,6 +5,13 @@ import { asArray, asObject, asString, isUnknown } from "../lib/values";
 /** Annotation a Secret carries when its values come from Pulumi config secrets (no resource to depend on). */
 export const CREDENTIAL_SOURCE_ANNOTATION = "voicehelper.io/credential-source";
 
+/** Per Secret type, the keys Kubernetes (token controller) or a registry login fills. */
+const CONTROLLER_KEYS: Record<string, Set<string>> = {
+    "kubernetes.io/service-account-token": new Set(["token", "ca.crt", "namespace"]),
+    "kubernetes.io/dockerconfigjson": new Set([".dockerconfigjson"]),
+    "kubernetes.io/dockercfg": new Set([".dockercfg"]),
+};
+
 const DEFAULT_GENERATORS = ["random:index/randomPassword:RandomPassword", "random:index/randomBytes:RandomBytes", "tls:index/privateKey:PrivateKey"];
 
 /**
@@ -25,17 +32,22 @@ export const credentialsFromGeneratedSecrets = stackRule({
             const k = o.k8s;
             if (!k || k.kind !== "Secret" || k.group !== "") continue;
             const secretType = asString(k.props.type) ?? "Opaque";
-            if (secretType === "kubernetes.io/service-account-token" || secretType.startsWith("kubernetes.io/docker")) continue;
+            // Keys a controller or the registry fills are not ours to generate; any other key is checked.
+            const filledElsewhere = CONTROLLER_KEYS[secretType] ?? new Set<string>();
             // The engine gives input dependencies per property; after an update the provider may report
-            // stringData folded into data, so the two properties' dependencies are taken together.
-            const byProperty = [...(o.resource.propertyDependencies?.stringData ?? []), ...(o.resource.propertyDependencies?.data ?? [])];
-            const deps = byProperty.length > 0 ? byProperty : o.resource.dependencies ?? [];
+            // stringData folded into data, so the two properties' dependencies are taken together. When
+            // the engine reports per-property dependencies at all, a dependency of another property
+            // (metadata, say) does not make the values generated.
+            const perProperty = o.resource.propertyDependencies ?? {};
+            const byProperty = [...(perProperty.stringData ?? []), ...(perProperty.data ?? [])];
+            const deps = Object.keys(perProperty).length > 0 ? byProperty : o.resource.dependencies ?? [];
             const generated = deps.some((d) => generators.has(d.type));
             const literal: string[] = [];
             for (const prop of ["stringData", "data"]) {
                 const values = asObject(k.props[prop]);
                 if (!values) continue;
                 for (const [key, value] of Object.entries(values)) {
+                    if (filledElsewhere.has(key)) continue;
                     const credential = isCredentialName(key) || (secretType === "kubernetes.io/basic-auth" && key === "password");
                     // Unknown at preview: generated in this update. Absent (undefined): nothing to check.
                     if (credential && !isUnknown(value) && asString(value) !== undefined && !generated) {

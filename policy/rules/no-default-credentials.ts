@@ -1,15 +1,22 @@
-import { isCredentialSetting, scanConfigFile, settingsOfObject } from "../lib/configfiles";
-import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, StrengthLimits, urlPasswords } from "../lib/credentials";
-import { describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultsIn, pathAuthSwitch } from "../lib/defaults";
-import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, imageBaseName, K8sObject, podTemplateOf } from "../lib/k8s";
+import { commandLineProblems, commandProblems } from "../lib/commands";
+import { allSettingsOf, isCredentialSetting, namesAThing, scanConfigFile } from "../lib/configfiles";
+import { bindingsOf, EnvVar, envOf, hasEnvFrom, hookCommands, stringTokens } from "../lib/containers";
+import { credentialValueProblem, DEFAULT_LIMITS, isCredentialName, isReference, referenceFallback, StrengthLimits, urlPasswords } from "../lib/credentials";
+import { combinedAccount, describeAccount, describeDefault, envAuthSwitch, isAuthSwitchName, knownDefaultEqual, knownDefaultsIn, pathAuthSwitch, vendorAccount } from "../lib/defaults";
+import { expandEnv, expandReferences, FROM_CONFIGMAP, literalReferences } from "../lib/envrefs";
+import { helmValuesProblems } from "../lib/helm-values";
+import { CNPG_GROUP, containerLabel, ContainerRef, containersOf, K8sObject, podTemplateOf } from "../lib/k8s";
+import { productDefaultProblems } from "../lib/product-defaults";
+import { hbaTrusts } from "../lib/product-files";
 import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asNumber, asObject, asString, isUnknown } from "../lib/values";
 
 /** File-like keys: config files mounted from a ConfigMap or Secret. */
-const FILE_KEY = /\.(ini|conf|cfg|cnf|properties|ya?ml|xml|json|toml|env|txt|hba)$/i;
+const FILE_KEY = /\.(ini|conf|cfg|cnf|properties|ya?ml|xml|json|toml|env|txt|hba|acl|jaas|config)$|(^|[./])pgpass$/i;
 
+/** A file: named like one, or several lines (a trailing newline alone does not make a value a file). */
 function isFile(key: string, value: string): boolean {
-    return FILE_KEY.test(key) || value.includes("\n");
+    return FILE_KEY.test(key) || value.trim().includes("\n");
 }
 
 function limitsFrom(config: Record<string, any>): StrengthLimits {
@@ -24,6 +31,12 @@ function decodeBase64(v: string): string | undefined {
         return undefined;
     }
     return Buffer.from(v, "base64").toString("utf8");
+}
+
+/** One line and no `key = value` or `key: value` in it: the whole file is one value. */
+function isBareValue(value: string): boolean {
+    const v = value.trim();
+    return v !== "" && !v.includes("\n") && !/[=:{}<>\[\]]|\s/.test(v);
 }
 
 /** Key/value pairs of a Secret or ConfigMap: string entries plus base64-decoded ones. */
@@ -46,6 +59,11 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     if (off) {
         return [`${where} ${off}`];
     }
+    // `root:root` is also how file ownership is written: a key that names an owner or user is not a login.
+    const account = key.toUpperCase() === "NEO4J_AUTH" || namesAThing(key) ? undefined : combinedAccount(value);
+    if (account) {
+        return [`${where} is ${describeAccount(account)}`];
+    }
     if (key.toUpperCase() === "NEO4J_AUTH" && value.includes("/")) {
         const password = value.slice(value.indexOf("/") + 1);
         const p = isReference(password) ? undefined : credentialValueProblem(password, inSecret ? limits : undefined);
@@ -58,6 +76,11 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     }
     if (isCredentialName(key) && !isAuthSwitchName(key)) {
         if (isReference(value)) {
+            const fallback = referenceFallback(value);
+            const known = fallback === undefined ? undefined : knownDefaultEqual(fallback) ?? knownDefaultsIn(fallback)[0];
+            if (fallback !== undefined) {
+                problems.push(`${where} falls back to ${known ? describeDefault(known) : "a literal credential"} when its variable is unset`);
+            }
             return problems;
         }
         if (inSecret) {
@@ -78,6 +101,17 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     for (const d of knownDefaultsIn(value)) {
         problems.push(`${where} contains ${describeDefault(d)}`);
     }
+    // In a Secret every value is kept as a secret: a vendor's default there is one, whatever the key
+    // is called, unless the key names a thing (a user, a database, a host).
+    const known = inSecret && !namesAThing(key) ? knownDefaultEqual(value) : undefined;
+    if (known && known.scope === "credential") {
+        problems.push(`${where} is ${describeDefault(known)}`);
+    }
+    // A JSON document in an env value (SPRING_APPLICATION_JSON, APP_CONFIG): defaults and switches
+    // (a value there may also be a template the container fills, such as a printf format).
+    if (!inSecret && /^\s*\{/.test(value)) {
+        problems.push(...documentProblems(where, value));
+    }
     const passwords = urlPasswords(value);
     if (passwords.length > 0) {
         if (!inSecret) {
@@ -89,17 +123,46 @@ function checkLiteral(where: string, key: string, value: string, inSecret: boole
     return problems;
 }
 
+/** Defaults, placeholders and auth-off switches in a document carried by one value. */
+function documentProblems(where: string, text: string): string[] {
+    const problems: string[] = [];
+    for (const setting of allSettingsOf(text)) {
+        const off = pathAuthSwitch(setting.path, setting.value);
+        const problem = isCredentialSetting(setting.key) && setting.value !== "" && !isReference(setting.value) ? credentialValueProblem(setting.value) : undefined;
+        if (off) problems.push(`${where} (${setting.path}) ${off}`);
+        if (problem) problems.push(`${where} (${setting.path}) ${problem}`);
+    }
+    return problems;
+}
+
+/** Registry logins of a docker config Secret: only a vendor's default account is wrong there (the registry decides the rest). */
+function registryLoginProblems(where: string, value: string): string[] {
+    const logins = [...value.matchAll(/"auth"\s*:\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], "base64").toString("utf8"));
+    return logins.flatMap((login) => {
+        const i = login.indexOf(":");
+        const account = i > 0 ? vendorAccount(login.slice(0, i), login.slice(i + 1)) : undefined;
+        return account ? [`${where} logs in to a registry with ${describeAccount(account)}`] : [];
+    });
+}
+
 function checkStore(obj: K8sObject, kindLabel: string, inSecret: boolean, limits: StrengthLimits): Finding[] {
     const props = obj.props;
     const type = asString(props.type) ?? "";
     const skipValues = type === "kubernetes.io/dockerconfigjson" || type === "kubernetes.io/dockercfg";
     const problems: string[] = [];
     for (const { key, value } of entriesOf(inSecret ? props.stringData : props.data, inSecret ? props.data : props.binaryData)) {
-        if (value === undefined || skipValues) {
+        if (value === undefined) {
             continue; // unknown during preview (generated in this update): checked again when known
         }
+        if (skipValues) {
+            problems.push(...registryLoginProblems(`${kindLabel} key "${key}"`, value));
+            continue;
+        }
         const where = `${kindLabel} key "${key}"`;
-        if (isFile(key, value)) {
+        if (isFile(key, value) && isBareValue(value)) {
+            // A file holding just the value (`admin-password.txt`, `pw`): its name says what it is.
+            problems.push(...checkLiteral(where, key.replace(/\.[A-Za-z0-9]+$/, ""), value.trim(), inSecret, limits));
+        } else if (isFile(key, value)) {
             problems.push(...scanConfigFile(value, { where, fileName: key, inSecret, limits }));
         } else if (inSecret && type === "kubernetes.io/basic-auth" && key === "password") {
             const p = credentialValueProblem(value, limits);
@@ -113,142 +176,39 @@ function checkStore(obj: K8sObject, kindLabel: string, inSecret: boolean, limits
     return problems.map((p) => ({ message: `${obj.id}: ${p}` }));
 }
 
-function stringTokens(c: ContainerRef): string[] {
-    return [...asArray(c.container.command), ...asArray(c.container.args)].map((t) => asString(t)).filter((t): t is string => t !== undefined);
-}
-
-const SCRIPT_FLAG = /--(requirepass|masterauth|password|pass|token|api-key|secret)[= ]+("[^"]*"|'[^']*'|\S+)/g;
-const SCRIPT_CLI_AUTH = /\b(redis-cli|valkey-cli)\b[^\n;|&]*?\s-a\s+("[^"]*"|'[^']*'|\S+)/g;
-const SCRIPT_ASSIGN = /(?:^|[\s;])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|[^\s;]+)/g;
-
-const unquote = (s: string) => s.replace(/^["']|["']$/g, "");
-
-function checkArgs(c: ContainerRef): string[] {
-    const tokens = stringTokens(c);
+function checkEnv(c: ContainerRef, env: EnvVar[]): string[] {
     const problems: string[] = [];
-    const where = `${containerLabel(c)} command line`;
-    const text = tokens.join(" ");
-    for (const d of knownDefaultsIn(text)) {
-        problems.push(`${where} contains ${describeDefault(d)}`);
-    }
-    if (urlPasswords(text).length > 0) {
-        problems.push(`${where} embeds a literal password in a URL`);
-    }
-    const literalFlags = new Set<string>();
-    tokens.forEach((t, i) => {
-        const flag = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=(.*))?$/.exec(t);
-        if (!flag || !isCredentialName(flag[1])) {
-            return;
-        }
-        const value = flag[2] ?? (i + 1 < tokens.length && !tokens[i + 1].startsWith("-") ? tokens[i + 1] : undefined);
-        if (value !== undefined && !isReference(value)) {
-            literalFlags.add(`--${flag[1]}`);
-        }
-    });
-    for (const script of tokens.filter((t) => /\s/.test(t))) {
-        for (const m of [...script.matchAll(SCRIPT_FLAG), ...script.matchAll(SCRIPT_CLI_AUTH)]) {
-            if (!isReference(unquote(m[2]))) {
-                literalFlags.add(m[1] === "redis-cli" || m[1] === "valkey-cli" ? `${m[1]} -a` : `--${m[1]}`);
+    const expanded = expandEnv(bindingsOf(env), hasEnvFrom(c));
+    for (const e of env) {
+        const where = `${containerLabel(c)} env ${e.name}`;
+        if (e.value === undefined) {
+            if (e.fromConfigMap && isCredentialName(e.name)) {
+                problems.push(`${where} reads a credential from a ConfigMap; use valueFrom.secretKeyRef`);
             }
+            continue;
         }
-        for (const m of script.matchAll(SCRIPT_ASSIGN)) {
-            // Any shell expansion ($VAR, \$VAR inside eval, ${...}) takes the value from elsewhere.
-            if (isCredentialName(m[1]) && !isReference(unquote(m[2])) && !unquote(m[2]).includes("$") && unquote(m[2]) !== "") {
-                literalFlags.add(m[1]);
-            }
+        const seen = expanded.get(e.name) ?? e.value;
+        // Option strings (JAVA_OPTS, ES_JAVA_OPTS, *_ARGS) are command lines the product appends.
+        if (/(^|\s)-/.test(seen)) {
+            problems.push(...commandProblems(seen).map((p) => `${where} ${p}`));
         }
-    }
-    for (const f of literalFlags) {
-        problems.push(`${where} passes ${f} as a literal; use $(VAR) with VAR taken from a Secret`);
-    }
-    if (tokens.some((t) => /\bnopass\b/.test(t)) && tokens.some((t) => /--user\b|\buser\b/.test(t))) {
-        problems.push(`${where} defines a Redis ACL user with nopass`);
+        if (seen === e.value) {
+            problems.push(...checkLiteral(where, e.name, e.value, false, DEFAULT_LIMITS));
+            continue;
+        }
+        // $(VAR) inside the value: check what the container gets, naming the indirection.
+        if (seen.includes(FROM_CONFIGMAP) && isCredentialName(e.name) && !isAuthSwitchName(e.name)) {
+            problems.push(`${where} takes a credential from a ConfigMap through $(VAR); use valueFrom.secretKeyRef`);
+            continue;
+        }
+        const unresolved = literalReferences(seen);
+        if (unresolved.length > 0 && ((isCredentialName(e.name) && !isAuthSwitchName(e.name)) || unresolved.some(isCredentialName))) {
+            problems.push(`${where} refers to $(${unresolved.join("), $(")}), not defined before it (or escaped with $$), so the container gets the reference text itself as the credential`);
+            continue;
+        }
+        problems.push(...checkLiteral(`${where} (after $(VAR) expansion)`, e.name, seen, false, DEFAULT_LIMITS));
     }
     return problems;
-}
-
-interface EnvVar {
-    name: string;
-    value?: string;
-    unknown: boolean;
-    fromSecret: boolean;
-    fromConfigMap: boolean;
-}
-
-function envOf(c: ContainerRef): EnvVar[] {
-    return asArray(c.container.env)
-        .map((e) => asObject(e))
-        .filter((e): e is Record<string, any> => e !== undefined && typeof e.name === "string")
-        .map((e) => {
-            const from = asObject(e.valueFrom);
-            return {
-                name: e.name as string,
-                value: asString(e.value),
-                unknown: isUnknown(e.value) || isUnknown(e.valueFrom),
-                fromSecret: asObject(from?.secretKeyRef) !== undefined,
-                fromConfigMap: asObject(from?.configMapKeyRef) !== undefined,
-            };
-        });
-}
-
-/** Product images whose defaults apply when the credential is simply not set. */
-function checkProductDefaults(c: ContainerRef, env: EnvVar[]): string[] {
-    if (c.init) {
-        return [];
-    }
-    const base = imageBaseName(asString(c.container.image));
-    const names = new Set(env.map((e) => e.name));
-    const has = (...n: string[]) => n.some((x) => names.has(x));
-    const envFrom = asArray(c.container.envFrom).map((e) => asObject(e));
-    const envFromSecret = envFrom.some((e) => asObject(e?.secretRef) !== undefined);
-    const envFromAny = envFrom.length > 0;
-    const mounts = asArray(c.container.volumeMounts).map((m) => asString(asObject(m)?.mountPath) ?? "");
-    const mountsUnder = (prefix: string) => mounts.some((p) => p === prefix || p.startsWith(`${prefix}/`) || p.startsWith(prefix));
-    const tokens = stringTokens(c);
-    const who = containerLabel(c);
-    switch (base) {
-        case "redis":
-        case "valkey":
-        case "redis-stack-server": {
-            if (tokens.some((t) => /\b(redis|valkey)-(cli|benchmark)\b/.test(t))) {
-                return [];
-            }
-            const auth = tokens.some((t) => /--requirepass\b|--aclfile\b|\.conf\b/.test(t));
-            return auth ? [] : [`${who} runs Redis without --requirepass (or a config file): Redis without a password`];
-        }
-        case "clickhouse-server":
-            return has("CLICKHOUSE_PASSWORD", "CLICKHOUSE_PASSWORD_FILE") || envFromSecret || mountsUnder("/etc/clickhouse-server/users")
-                ? []
-                : [`${who} runs ClickHouse's default user with an empty password (set CLICKHOUSE_PASSWORD from a Secret)`];
-        case "grafana":
-        case "grafana-oss":
-        case "grafana-enterprise":
-            return has("GF_SECURITY_ADMIN_PASSWORD", "GF_SECURITY_ADMIN_PASSWORD__FILE") || envFromSecret || mountsUnder("/etc/grafana")
-                ? []
-                : [`${who} keeps Grafana's default admin password (set GF_SECURITY_ADMIN_PASSWORD from a Secret)`];
-        case "neo4j":
-            return has("NEO4J_AUTH", "NEO4J_AUTH_PATH") || envFromSecret ? [] : [`${who} keeps Neo4j's default initial password (set NEO4J_AUTH from a Secret)`];
-        case "minio": {
-            const server = tokens.length === 0 || tokens.includes("server");
-            return !server || has("MINIO_ROOT_PASSWORD", "MINIO_ROOT_PASSWORD_FILE", "MINIO_SECRET_KEY", "MINIO_SECRET_KEY_FILE", "MINIO_CONFIG_ENV_FILE") || envFromSecret
-                ? []
-                : [`${who} keeps MinIO's default root password (set MINIO_ROOT_PASSWORD from a Secret)`];
-        }
-        case "kafka-ui":
-            return has("AUTH_TYPE", "SPRING_CONFIG_ADDITIONAL_LOCATION") || envFromAny ? [] : [`${who} runs kafka-ui without authentication (AUTH_TYPE unset means DISABLED)`];
-        case "nacos-server": {
-            // A container that runs its own command (a client calling the API) is not the server.
-            const server = tokens.length === 0 || tokens.some((t) => /startup\.sh/.test(t));
-            return !server || has("NACOS_AUTH_ENABLE") || envFromAny ? [] : [`${who} runs Nacos without NACOS_AUTH_ENABLE=true (authentication is off by default)`];
-        }
-        case "milvus": {
-            // Milvus reads any setting from an environment variable named after its key, upper-cased.
-            const authByEnv = env.some((e) => e.name === "COMMON_SECURITY_AUTHORIZATIONENABLED" && e.value === "true");
-            return authByEnv || mountsUnder("/milvus/configs") ? [] : [`${who} runs Milvus on its built-in config (authorization off, default root password)`];
-        }
-        default:
-            return [];
-    }
 }
 
 function checkWorkload(obj: K8sObject): Finding[] {
@@ -258,52 +218,26 @@ function checkWorkload(obj: K8sObject): Finding[] {
     }
     const findings: Finding[] = [];
     for (const c of containersOf(tmpl.spec)) {
-        const problems: string[] = [];
         const env = envOf(c);
-        for (const e of env) {
-            const where = `${containerLabel(c)} env ${e.name}`;
-            if (e.value !== undefined) {
-                problems.push(...checkLiteral(where, e.name, e.value, false, DEFAULT_LIMITS));
-            } else if (e.fromConfigMap && isCredentialName(e.name)) {
-                problems.push(`${where} reads a credential from a ConfigMap; use valueFrom.secretKeyRef`);
-            }
+        const problems = checkEnv(c, env);
+        // Command, args, probes and hooks see every env var of the container, in any order.
+        const vars = expandEnv(bindingsOf(env), hasEnvFrom(c));
+        const expand = (tokens: string[]) => tokens.map((t) => expandReferences(t, vars, hasEnvFrom(c)));
+        problems.push(...commandLineProblems(`${containerLabel(c)} command line`, expand(stringTokens(c))));
+        for (const h of hookCommands(c)) {
+            problems.push(...commandLineProblems(h.where, expand(h.tokens)));
         }
-        problems.push(...checkArgs(c));
-        problems.push(...checkProductDefaults(c, env));
-        findings.push(...problems.map((p) => ({ message: `${obj.id}: ${p}`, container: c.name })));
+        problems.push(...productDefaultProblems(c, env));
+        findings.push(...[...new Set(problems)].map((p) => ({ message: `${obj.id}: ${p}`, container: c.name })));
     }
     return findings;
 }
 
 function checkCnpgCluster(obj: K8sObject): Finding[] {
     const pgHba = asArray(asObject(asObject(obj.props.spec)?.postgresql)?.pg_hba).map((l) => asString(l) ?? "");
-    return pgHba.some((line) => /^\s*host\S*\s.*\btrust\s*$/.test(line))
+    return hbaTrusts(pgHba)
         ? [{ message: `${obj.id}: spec.postgresql.pg_hba has a host rule with the trust method (no password)` }]
         : [];
-}
-
-/**
- * Helm values (third-party charts) may legitimately carry generated credentials, empty values that
- * ask the chart to generate one, and names of existing Secrets; only defaults, placeholders and
- * auth-off switches are rejected there.
- */
-function checkHelmValues(obj: K8sObject): Finding[] {
-    const problems: string[] = [];
-    for (const s of settingsOfObject(obj.props.values)) {
-        const where = `Helm value ${s.path}`;
-        const off = pathAuthSwitch(s.path, s.value);
-        if (off) {
-            problems.push(`${where} ${off}`);
-        } else if (isCredentialSetting(s.key) && !/existing/i.test(s.path) && s.value !== "" && !isReference(s.value)) {
-            const p = credentialValueProblem(s.value);
-            if (p) {
-                problems.push(`${where} ${p}`);
-            }
-        } else {
-            problems.push(...knownDefaultsIn(s.value).map((d) => `${where} contains ${describeDefault(d)}`));
-        }
-    }
-    return problems.map((p) => ({ message: `${obj.id}: ${p}` }));
 }
 
 /** Rejects vendor default credentials, placeholders, weak or literal credentials, and auth-off switches. */
@@ -329,7 +263,7 @@ export const noDefaultCredentials = resourceRule({
             return checkCnpgCluster(obj);
         }
         if (obj.group === "helm.sh") {
-            return checkHelmValues(obj);
+            return helmValuesProblems(obj.props.values).map((p) => ({ message: `${obj.id}: ${p}` }));
         }
         return checkWorkload(obj);
     },

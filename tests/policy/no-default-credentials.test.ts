@@ -167,6 +167,7 @@ describe("policy: no-default-credentials", () => {
             const d = withEnv([
                 { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
                 { name: "DATABASE_URL", value: "postgres://api:$(DB_PASSWORD)@db:5432/api" },
+                { name: "NEO4J_PASSWORD", valueFrom: { secretKeyRef: { name: "neo4j", key: "password" } } },
                 { name: "NEO4J_AUTH", value: "neo4j/$(NEO4J_PASSWORD)" },
                 { name: "GRAFANA_TOKEN_FILE", value: "/run/secrets/token" },
                 { name: "SESSION_TOKEN", value: UNKNOWN },
@@ -219,8 +220,9 @@ describe("policy: no-default-credentials", () => {
             ]);
             assertMatches(await run(d), [/env DB_PASSWORD reads a credential from a ConfigMap/, /env DATABASE_URL embeds a literal password in a URL/, /env INIT_SQL contains the sample password of the PostgreSQL, Elasticsearch and Fluentd samples/]);
         });
-        it("inspects container arguments and shell scripts", async () => {
-            const redis = (args: string[]) => statefulSet("redis", { spec: podSpec([container("redis", { image: "redis:8.2-alpine", args })]) });
+        it("inspects container arguments and shell scripts ($(VAR) of an undefined variable is passed literally)", async () => {
+            const env = [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis", key: "password" } } }];
+            const redis = (args: string[]) => statefulSet("redis", { spec: podSpec([container("redis", { image: "redis:8.2-alpine", args, env })]) });
             assert.deepStrictEqual(await run(redis(["--requirepass", "$(REDIS_PASSWORD)", "--appendonly", "yes"])), []);
             assertMatches(await run(redis(["--requirepass", "redis-literal-pass-77"])), [/container "redis" command line passes --requirepass as a literal/]);
             const script = job("cluster-init", { spec: podSpec([container("init", { image: "redis:8.2-alpine", command: ["sh", "-c"], args: ["redis-cli -a redis-literal-pass-77 --cluster create a:6379 b:6379 --cluster-yes"] })]) });
