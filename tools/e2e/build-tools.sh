@@ -105,16 +105,17 @@ build_kubernetes_provider() {
 }
 
 # The live tier's node (tools/live): kubelet, kube-proxy and kube-scheduler from the same Kubernetes
-# wrapper as the control plane, so they share its version and Go build cache.
+# version and replaces as the control plane (tools/live/kube-node adds the node's own dependencies),
+# so they share its Go build cache.
 build_node_kube() {
-  local v; v="$(modver kube k8s.io/kubernetes)"
+  local v; v="$(modver ../live/kube-node k8s.io/kubernetes)"
   local minor; minor="$(echo "$v" | cut -d. -f2)"
   local ld=""
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld+=" -X $p.gitVersion=$v -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
   done
   for t in kubelet kube-proxy kube-scheduler; do
-    build "$t" kube "k8s.io/kubernetes/cmd/$t" "$ld"
+    build "$t" ../live/kube-node "k8s.io/kubernetes/cmd/$t" "$ld"
   done
 }
 

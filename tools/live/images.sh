@@ -230,12 +230,13 @@ cmd_build() {
 }
 
 cmd_import() {
-  local sock="$1" n
+  local sock="$1" n done=0 missing=()
   for n in "${RECIPES[@]}"; do
-    [[ -f "$OUT/$n.tar" ]] || die "image $n not built: run tools/live/images.sh build"
-    "$BIN/ctr" --address "$sock" -n k8s.io images import --no-unpack=false "$OUT/$n.tar" >/dev/null
+    if [[ ! -f "$OUT/$n.tar" ]]; then missing+=("$n"); continue; fi
+    "$BIN/ctr" --address "$sock" -n k8s.io images import "$OUT/$n.tar" >/dev/null 2>&1 || die "import of $n failed"
+    done=$((done + 1))
   done
-  log "imported ${#RECIPES[@]} images"
+  log "imported $done images${missing[*]:+; not built (pods naming them cannot start): ${missing[*]}}"
 }
 
 case "${1:-}" in
