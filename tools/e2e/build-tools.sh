@@ -8,7 +8,7 @@
 #
 # Usage: tools/e2e/build-tools.sh [tool...]     (default: all)
 #   tools: etcd kube pulumi language-nodejs kubernetes-provider random-provider
-#          and for the live tier (tools/live, not built by default): node-kube containerd coredns kube-router image-servers
+#          and for the live tier (tools/live, not built by default): node-kube containerd runc coredns kube-router image-servers
 #          monitoring-servers cnpg
 # Env:
 #   VOICEHELPER_E2E_CACHE  cache root (default ~/.cache/voicehelper-e2e); binaries go to $CACHE/bin
@@ -50,7 +50,7 @@ build() {
   log "$name: building $pkg (wrapper $2)"
   local t0 t1
   t0=$(date +%s)
-  (cd "$dir" && nice -n "$NICE" go build -p "$GOP" -ldflags "-s -w $ldflags" -o "$BIN/$name.tmp" "$pkg")
+  (cd "$dir" && nice -n "$NICE" go build -p "$GOP" ${BUILD_TAGS:+-tags "$BUILD_TAGS"} -ldflags "-s -w $ldflags" -o "$BIN/$name.tmp" "$pkg")
   mv -f "$BIN/$name.tmp" "$BIN/$name"
   echo "$stamp" > "$STAMPS/$name"
   t1=$(date +%s)
@@ -127,6 +127,12 @@ build_containerd() {
   done
 }
 
+# runc from its module (cgo, libseccomp from Debian's libseccomp-dev): Debian bookworm's runc 1.1.5
+# cannot start a pod sandbox under containerd 2.2 on these kernels ("can't get final child's PID").
+build_runc() {
+  CGO_ENABLED=1 BUILD_TAGS=seccomp build runc ../live/runc github.com/opencontainers/runc "-X main.version=$(modver ../live/runc github.com/opencontainers/runc)"
+}
+
 build_coredns() {
   build coredns ../live/coredns github.com/coredns/coredns
 }
@@ -174,6 +180,7 @@ for t in "${tools[@]}"; do
     random-provider) build_random_provider ;;
     node-kube) build_node_kube ;;
     containerd) build_containerd ;;
+    runc) build_runc ;;
     coredns) build_coredns ;;
     kube-router) build_kube_router ;;
     image-servers) build_image_servers ;;

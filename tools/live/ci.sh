@@ -11,7 +11,7 @@ fail() { echo "[live-ci] $*"; echo "0 passed, 1 failed"; exit 1; }
 
 # runc, CNI plugins, iptables/ipset/conntrack for kube-proxy and kube-router, busybox for the images'
 # shells and probes. Installed only when missing (apt-get needs root, as CI runs here).
-DEBS=(runc containernetworking-plugins iptables ipset conntrack busybox-static)
+DEBS=(libseccomp-dev containernetworking-plugins iptables ipset conntrack busybox-static)
 missing=()
 for p in "${DEBS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -9,7 +9,6 @@ PKI="$RUN/pki"
 NETNS="${LIVE_NETNS:-vh-live}"
 NETNS_PATH="/run/netns/$NETNS"
 NODE_NAME=live-node
-NODE_IF=live-node0
 NODE_IP=10.87.0.1
 NODE_SUBNET=10.87.0.0/24
 POD_CIDR=10.88.0.0/16
@@ -17,7 +16,7 @@ SERVICE_CIDR=10.96.0.0/16
 KUBERNETES_SVC_IP=10.96.0.1
 API_PORT=6443
 ETCD_PORT=2379
-RUNC=/usr/sbin/runc
+RUNC="$BIN/runc"
 CNI_BIN=/usr/lib/cni
 PAUSE_IMAGE=registry.k8s.io/pause:3.10.1
 

@@ -135,9 +135,7 @@ netns_up() {
   ip netns add "$NETNS"
   nsenter --net="$NETNS_PATH" -- sh -euc "
     ip link set lo up
-    ip link add $NODE_IF type dummy
-    ip addr add $NODE_IP/24 dev $NODE_IF
-    ip link set $NODE_IF up
+    ip addr add $NODE_IP/32 dev lo
     sysctl -qw net.ipv4.ip_forward=1
     sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
     sysctl -qw net.ipv4.conf.all.route_localnet=1
@@ -178,6 +176,9 @@ state = "$RUN/containerd/state"
   enable_selinux = false
   # Pod network namespaces under our state dir, so that stop removes them with the rest.
   netns_mounts_under_state_dir = true
+  # These machines withhold CAP_SYS_RESOURCE even from root, so no process may lower its OOM score:
+  # clamp the kubelet's negative scores (pod sandboxes -998, Guaranteed pods -997) at containerd's own.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.cri.v1.runtime".cni]
     bin_dirs = ["$CNI_BIN"]
     conf_dir = "$RUN/cni"
@@ -205,6 +206,7 @@ cgroupDriver: cgroupfs
 # The machines of this project mount cgroup v1 controllers (cgroup2 holds none of them).
 failCgroupV1: false
 failSwapOn: false
+oomScoreAdj: 0
 clusterDNS: [$DNS_SVC_IP]
 clusterDomain: cluster.local
 resolvConf: $RUN/kubelet/resolv.conf
@@ -230,6 +232,7 @@ metricsBindAddress: 127.0.0.1:10249
 clientConnection: {kubeconfig: $RUN/kube-proxy.kubeconfig}
 hostnameOverride: $NODE_NAME
 conntrack: {maxPerCore: 0}
+oomScoreAdj: 0
 EOF
 }
 
@@ -300,7 +303,7 @@ cmd_start() {
     [[ -x "$BIN/$b" ]] || die "$BIN/$b missing: run tools/live/build.sh first"
   done
   for b in "$RUNC" "$CNI_BIN/bridge" "$CNI_BIN/host-local" "$CNI_BIN/loopback" "$CNI_BIN/portmap"; do
-    [[ -x "$b" ]] || die "$b missing: run tools/live/build.sh first (Debian runc, containernetworking-plugins)"
+    [[ -x "$b" ]] || die "$b missing: run tools/live/ci.sh (runc from its module, Debian containernetworking-plugins)"
   done
   cmd_stop
   rm -rf "$RUN"
