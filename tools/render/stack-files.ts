@@ -7,7 +7,15 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT } from "../../components/config/schema";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+/** The project root: the nearest directory above this file with a Pulumi.yaml (also when run compiled from bin/). */
+export const ROOT = projectRoot(__dirname);
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Pulumi.yaml in ${from} or any directory above it`);
+  }
+}
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in the project, sorted. */
 export function stackNames(root = ROOT): string[] {
