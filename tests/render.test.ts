@@ -114,7 +114,7 @@ describe("offline render (npm run render)", function () {
   it("writes the same bytes on every run, replacing the earlier render (stale files too)", async () => {
     const first = new Map(files.map((f) => [f, fs.readFileSync(path.join(out, STACK, f), "utf8")]));
     fs.writeFileSync(path.join(out, STACK, "voicehelper", "deployment-removed-since.yaml"), "kind: Deployment\n");
-    await renderStack({ stack: STACK, out, secrets: "placeholder" });
+    await renderStack({ stack: STACK, out, secrets: "placeholder", config: {} });
     assert.deepEqual(filesUnder(path.join(out, STACK)), files);
     for (const [file, text] of first) assert.equal(fs.readFileSync(path.join(out, STACK, file), "utf8"), text, file);
   });
@@ -123,7 +123,7 @@ describe("offline render (npm run render)", function () {
     const foreign = path.join(tmp, "foreign");
     fs.mkdirSync(path.join(foreign, STACK), { recursive: true });
     fs.writeFileSync(path.join(foreign, STACK, "notes.txt"), "mine");
-    await assert.rejects(renderStack({ stack: STACK, out: foreign, secrets: "placeholder" }), /is not an offline render \(no RENDERED\.md\); choose another --out or remove it/);
+    await assert.rejects(renderStack({ stack: STACK, out: foreign, secrets: "placeholder", config: {} }), /is not an offline render \(no RENDERED\.md\); choose another --out or remove it/);
     assert.deepEqual(fs.readdirSync(foreign), [STACK]);
     assert.equal(fs.readFileSync(path.join(foreign, STACK, "notes.txt"), "utf8"), "mine");
   });
@@ -134,7 +134,7 @@ describe("offline render --secrets generate", () => {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("fills every generated credential with a fresh value, in files only their owner can read", async () => {
-    await renderStack({ stack: STACK, out: tmp, secrets: "generate" });
+    await renderStack({ stack: STACK, out: tmp, secrets: "generate", config: {} });
     const dir = path.join(tmp, STACK);
     const files = filesUnder(dir);
     const secrets = files.filter((f) => /\/secret-[^/]+\.yaml$/.test(f));
@@ -163,14 +163,21 @@ describe("offline render: command line", () => {
   });
 
   it("refuses unknown options and secrets modes, naming the allowed ones", () => {
-    assert.throws(() => parseRenderArgs(["--stack", "dev", "--output", "x"], stacks), /unknown option "--output"; the options are --stack, --out, --secrets/);
+    assert.throws(() => parseRenderArgs(["--stack", "dev", "--output", "x"], stacks), /unknown option "--output"; the options are --stack, --out, --secrets, --config/);
     assert.throws(() => parseRenderArgs(["--stack", "dev", "--secrets", "real"], stacks), /--secrets "real" is not allowed; use placeholder or generate/);
     assert.throws(() => parseRenderArgs(["--stack"], stacks), /--stack needs a value/);
   });
 
   it("defaults to ./rendered with placeholder secrets, and accepts --flag=value", () => {
-    assert.deepEqual(parseRenderArgs(["--stack", "dev"], stacks), { stack: "dev", out: "rendered", secrets: "placeholder" });
-    assert.deepEqual(parseRenderArgs(["--stack=prod", "--out=/tmp/x", "--secrets=generate"], stacks), { stack: "prod", out: "/tmp/x", secrets: "generate" });
+    assert.deepEqual(parseRenderArgs(["--stack", "dev"], stacks), { stack: "dev", out: "rendered", secrets: "placeholder", config: {} });
+    assert.deepEqual(parseRenderArgs(["--stack=prod", "--out=/tmp/x", "--secrets=generate"], stacks), { stack: "prod", out: "/tmp/x", secrets: "generate", config: {} });
+  });
+
+  it("takes settings over the stack file's with --config, as pulumi config set would, but no config secret", () => {
+    const o = parseRenderArgs(["--stack", "dev", "--config", "externalCharts=false", "--config=voicehelper:tls={\"issuer\":\"none\"}"], stacks);
+    assert.deepEqual(o.config, { externalCharts: "false", tls: '{"issuer":"none"}' });
+    assert.throws(() => parseRenderArgs(["--stack", "dev", "--config", "externalCharts"], stacks), /--config "externalCharts" is not <key>=<value>/);
+    assert.throws(() => parseRenderArgs(["--stack", "dev", "--config", "openaiApiKey=sk-x"], stacks), /--config openaiApiKey: config secrets are not taken on the command line/);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * `npm run render -- --stack <stack> [--out <dir>] [--secrets placeholder|generate]`: the offline render
+ * `npm run render -- --stack <stack> [--out <dir>] [--secrets placeholder|generate] [--config k=v]...`: the offline render
  * from the command line. Exit status 2 for a bad command line or stack configuration, 1 for anything else.
  */
 import * as path from "path";

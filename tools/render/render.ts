@@ -21,6 +21,11 @@ export interface RenderOptions {
   out: string;
   /** `placeholder`: obvious fake credentials; `generate`: fresh random ones. @default "placeholder" */
   secrets: SecretsMode;
+  /**
+   * Settings over the stack file's, as `pulumi config set <key> <value>` would give them (objects as
+   * JSON), e.g. `externalCharts=false`. Config secrets cannot be given here. @default {}
+   */
+  config: Record<string, string>;
 }
 
 export interface RenderResult {
@@ -37,25 +42,37 @@ export interface RenderResult {
 /** A bad command line, with what is allowed. */
 export class UsageError extends Error {}
 
-export const USAGE = `usage: npm run render -- --stack <stack> [--out <dir>] [--secrets ${SECRETS_MODES.join("|")}]`;
+export const USAGE = `usage: npm run render -- --stack <stack> [--out <dir>] [--secrets ${SECRETS_MODES.join("|")}] [--config <key>=<value>]...`;
 
 /** Reads `--stack`, `--out` and `--secrets`; every mistake names what is allowed. */
 export function parseRenderArgs(argv: string[], stacks: string[] = stackNames()): RenderOptions {
   const values: Record<string, string> = {};
-  const allowed = ["--stack", "--out", "--secrets"];
+  const config: Record<string, string> = {};
+  const allowed = ["--stack", "--out", "--secrets", "--config"];
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);
     if (!allowed.includes(flag)) throw new UsageError(`unknown option "${argv[i]}"; the options are ${allowed.join(", ")}\n${USAGE}`);
     const value = inline ?? argv[++i];
     if (value === undefined || value === "") throw new UsageError(`${flag} needs a value\n${USAGE}`);
-    values[flag.slice(2)] = value;
+    if (flag === "--config") Object.assign(config, configSetting(value));
+    else values[flag.slice(2)] = value;
   }
   const stack = values.stack;
   if (stack === undefined) throw new UsageError(`--stack is required; the stacks are ${stacks.join(", ")}\n${USAGE}`);
   if (!stacks.includes(stack)) throw new UsageError(`--stack "${stack}" is not a stack of this project; the stacks are ${stacks.join(", ")} (one Pulumi.<stack>.yaml each)`);
   const secrets = values.secrets ?? "placeholder";
   if (!(SECRETS_MODES as readonly string[]).includes(secrets)) throw new UsageError(`--secrets "${secrets}" is not allowed; use ${SECRETS_MODES.join(" or ")}`);
-  return { stack, out: values.out ?? "rendered", secrets: secrets as SecretsMode };
+  return { stack, out: values.out ?? "rendered", secrets: secrets as SecretsMode, config };
+}
+
+/** `key=value` or `voicehelper:key=value`; config secrets stay placeholders, so they are refused here. */
+function configSetting(arg: string): Record<string, string> {
+  const match = /^(?:voicehelper:)?([A-Za-z][A-Za-z0-9]*)=(.*)$/s.exec(arg);
+  if (!match) throw new UsageError(`--config "${arg}" is not <key>=<value> (e.g. --config externalCharts=false)`);
+  if ((SECRET_KEYS as readonly string[]).includes(match[1])) {
+    throw new UsageError(`--config ${match[1]}: config secrets are not taken on the command line; the render uses a placeholder for them`);
+  }
+  return { [match[1]]: match[2] };
 }
 
 /**
@@ -79,7 +96,7 @@ export async function renderStack(options: RenderOptions): Promise<RenderResult>
   const directory = path.resolve(options.out, options.stack);
   assertReplaceable(directory);
   const secrets = configSecretPlaceholders(options.stack);
-  const config = loadConfig(options.stack, stackSettings(options.stack, secrets));
+  const config = loadConfig(options.stack, stackSettings(options.stack, secrets, options.config));
   const values = options.secrets === "generate" ? RANDOM_VALUES : PLACEHOLDER_VALUES;
   const run = await runOffline(PROJECT, options.stack, () => build(config), values);
   const manifests = manifestsOf(run.resources);
@@ -136,8 +153,11 @@ function summary(options: RenderOptions, r: RenderResult): string {
   const lines = [
     `# Offline render of stack \`${options.stack}\``,
     "",
-    `Written by \`npm run render -- --stack ${options.stack}${options.secrets === "generate" ? " --secrets generate" : ""}\` without the Pulumi CLI, a cluster or the network:`,
+    `Written by \`npm run render -- --stack ${options.stack}\` without the Pulumi CLI, a cluster or the network:`,
     `tier \`${r.tier}\`, deploy mode \`${r.deployMode}\`, ${r.manifests.length} objects, one file each (\`<namespace>/<kind>-<name>.yaml\`; cluster-scoped objects in \`_cluster/\`).`,
+    ...(Object.keys(options.config).length === 0
+      ? []
+      : [`Settings over the stack file: ${Object.entries(options.config).map(([k, v]) => `\`${k}=${v}\``).join(", ")}.`]),
     "",
     "## Secrets",
     options.secrets === "generate"
