@@ -88,6 +88,8 @@ cleanup() {
   (cd "$ROOT" && npx ts-node --transpile-only tools/bench/report.ts "$RESULTS") | tee "$WORK/bench.md"
 }
 trap cleanup EXIT
+# Stopped by a time budget (CI: timeout): still stop the cluster and print what was measured.
+trap 'exit 143' TERM INT
 
 for stack in "${STACKS[@]}"; do
   [[ -f "Pulumi.$stack.yaml" ]] || { log "no Pulumi.$stack.yaml: $stack skipped"; continue; }
