@@ -79,6 +79,15 @@ describe("offline render (npm run render)", function () {
     assert.deepEqual(read(`${gateway.inputs.metadata.namespace}/deployment-gateway.yaml`).spec, gateway.inputs.spec);
   });
 
+  it("writes YAML that reads the same under YAML 1.1 (kubectl) as under 1.2: MinIO's \"off\" stays a string", () => {
+    for (const file of files.filter((f) => f.endsWith(".yaml"))) {
+      const text = fs.readFileSync(path.join(out, STACK, file), "utf8");
+      assert.deepEqual(parse(text, { version: "1.1" }), parse(text), file);
+    }
+    const minio = read("voicehelper-storage/statefulset-minio.yaml").spec.template.spec.containers.find((c: any) => c.name === "minio");
+    assert.equal(minio.env.find((e: any) => e.name === "MINIO_BROWSER_REDIRECT").value, "off");
+  });
+
   it("keeps only cluster-scoped kinds out of the namespaces", () => {
     const kinds = new Set(files.filter((f) => f.startsWith(`${CLUSTER_SCOPED_DIR}/`)).map((f) => read(f).kind));
     assert.deepEqual([...kinds].sort(), ["ClusterIssuer", "ClusterRole", "ClusterRoleBinding", "Namespace", "PriorityClass"]);

@@ -100,7 +100,8 @@ export function manifestFiles(manifests: Manifest[]): Map<string, string> {
   for (const m of manifests) {
     const file = manifestPath(m);
     if (files.has(file)) throw new Error(`two objects render to ${file} (${m.apiVersion} ${m.kind} ${m.metadata.name})`);
-    files.set(file, stringify(m, { lineWidth: 0, aliasDuplicateObjects: false }));
+    // kubectl reads YAML 1.1, where a bare `off`, `yes` or `0777` is not a string: quote those too.
+    files.set(file, stringify(m, { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false }));
   }
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
