@@ -1,5 +1,5 @@
 /**
- * Hourly Redis RDB copy to the object store (seed 003: hourly RDB + AOF; the AOF stays on the Redis
+ * Hourly Redis RDB copy to the backup target (seed 003: hourly RDB + AOF; the AOF stays on the Redis
  * volume). `redis-cli --rdb` asks each primary for a fresh snapshot over the replication protocol, so
  * nothing is read from Redis' volume; `mc` uploads the files and prunes copies older than the retention.
  */
@@ -9,8 +9,8 @@ import { secretEnv } from "../../kit/container";
 import { BatchJob } from "../../kit/job";
 import { imageVersion } from "../../kit/labels";
 import { WorkloadContext } from "../../kit/workload";
-import { ObjectStore } from "../storage/object-store";
 import { RedisOutputs } from "../storage/redis";
+import { BackupTarget, targetPaths } from "./target";
 import { backupUpload } from "./upload";
 
 const UID = 1000;
@@ -23,7 +23,7 @@ export interface RedisBackupArgs {
   clientImage: string;
   size: ServiceSize;
   redis: RedisOutputs;
-  objectStore: ObjectStore;
+  target: BackupTarget;
   /** @default "0 * * * *" (hourly) */
   schedule?: string;
   /** Days a copy is kept. @default 7 */
@@ -31,7 +31,7 @@ export interface RedisBackupArgs {
 }
 
 export function redisBackup(args: RedisBackupArgs, ctx: WorkloadContext, parent: pulumi.Resource): void {
-  const store = args.objectStore;
+  const paths = targetPaths(args.target);
   new BatchJob(
     {
       id: { name: "redis-backup", component: "backup", version: imageVersion(args.redisImage) },
@@ -49,13 +49,14 @@ export function redisBackup(args: RedisBackupArgs, ctx: WorkloadContext, parent:
         },
       ],
       containers: [
-        backupUpload({ clientImage: args.clientImage, store, folder: "redis", source: { volume: "staging", path: STAGING }, retentionDays: args.retentionDays }, ctx.namespace),
+        backupUpload({ clientImage: args.clientImage, target: args.target, folder: "redis", source: { volume: "staging", path: STAGING }, retentionDays: args.retentionDays }, ctx.namespace),
       ],
       volumes: [{ name: "staging", emptyDir: {} }],
       dependencies: [
         { endpoint: args.redis.endpoint, ports: [Object.keys(args.redis.endpoint.ports)[0]] },
-        { endpoint: store.endpoint },
+        ...paths.dependencies,
       ],
+      egress: paths.egress,
     },
     ctx,
     { parent },
