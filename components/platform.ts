@@ -112,6 +112,7 @@ export class Platform extends pulumi.ComponentResource {
             backup: cfg.backup,
             stack: cfg.stack,
             restorePostgresql: cfg.restore.postgresql?.clusters.includes("postgresql") ? cfg.restore.postgresql : undefined,
+            restoreRedis: cfg.restore.redis,
           },
           after(),
         ) : undefined;

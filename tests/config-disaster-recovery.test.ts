@@ -100,12 +100,18 @@ describe("config: restore", () => {
     assert.deepEqual(cfg.restore.minio, {});
   });
 
+  it("restores a standalone Redis from one hourly copy; a Redis Cluster is refused with the way to do it by hand", () => {
+    assert.deepEqual(load("dev", { restore: { redis: { snapshot: "20261130T100000Z" } } }).restore.redis, { snapshot: "20261130T100000Z" });
+    expectProblem("prod", { restore: { redis: { snapshot: "20261130T100000Z" }, confirmStack: "prod" } }, /restore\.redis: restores a standalone Redis only; this stack runs a Redis Cluster of 6 nodes/);
+    expectProblem("dev", { restore: { redis: { snapshot: "20261130T250000Z" } } }, /restore\.redis\.snapshot: 20261130T250000Z is not a real time/);
+  });
+
   it("names the stores it can restore; others are unknown settings rather than silently ignored", () => {
-    expectProblem("dev", { restore: { redis: { snapshot: "20261130T020000Z" } } }, /voicehelper:restore\.redis: unknown setting/);
+    expectProblem("dev", { restore: { neo4j: { snapshot: "20261130T020000Z" } } }, /voicehelper:restore\.neo4j: unknown setting/);
     expectProblem("dev", { restore: { confirmStack: "dev" } }, /restore\.confirmStack: only applies with a store to restore/);
   });
 
   it("restores nothing by default", () => {
-    assert.deepEqual(load("prod", {}).restore, { postgresql: undefined, faiss: undefined, minio: undefined });
+    assert.deepEqual(load("prod", {}).restore, { postgresql: undefined, redis: undefined, faiss: undefined, minio: undefined });
   });
 });

@@ -65,6 +65,7 @@ export const restoreSchema = z
       })
       .strict()
       .optional(),
+    redis: z.object({ snapshot }).strict().optional(),
     faiss: z.object({ snapshot }).strict().optional(),
     minio: z.object({}).strict().optional(),
     /** The stack's name, typed back: required to restore on a stack that protects its data. */
@@ -84,6 +85,8 @@ export interface DisasterRecoveryInput {
   /** The resolved protectData. */
   protectData: boolean;
   services: readonly string[];
+  /** How many Redis servers the sizing runs (1: standalone). */
+  redisNodes: number;
   /** Which of the backup secrets are set. */
   hasSecret: (key: "backupTargetAccessKey" | "backupTargetSecretKey") => boolean;
   now: Date;
@@ -106,9 +109,9 @@ export function disasterRecoveryProblems(i: DisasterRecoveryInput): string[] {
     );
   }
 
-  const stores = (["postgresql", "faiss", "minio"] as const).filter((s) => restore[s] !== undefined);
+  const stores = (["postgresql", "redis", "faiss", "minio"] as const).filter((s) => restore[s] !== undefined);
   if (stores.length === 0) {
-    if (restore.confirmStack !== undefined) problems.push(`${key("restore.confirmStack")}: only applies with a store to restore (restore.postgresql, restore.faiss or restore.minio)`);
+    if (restore.confirmStack !== undefined) problems.push(`${key("restore.confirmStack")}: only applies with a store to restore (restore.postgresql, restore.redis, restore.faiss or restore.minio)`);
     return problems;
   }
   if (i.protectData && restore.confirmStack !== i.stack) {
@@ -128,13 +131,16 @@ export function disasterRecoveryProblems(i: DisasterRecoveryInput): string[] {
       problems.push(`${key("restore.postgresql.targetTime")}: ${at} ${when} (now ${i.now.toISOString()}); WAL only exists up to now, so name a past time or leave targetTime out to replay all of it`);
     }
   }
+  if (restore.redis !== undefined) {
+    if (!i.services.includes("redis")) problems.push(`${key("restore.redis")}: this stack does not deploy redis`);
+    else if (i.redisNodes > 1) {
+      problems.push(`${key("restore.redis")}: restores a standalone Redis only; this stack runs a Redis Cluster of ${i.redisNodes} nodes, whose slots live in each node's own file: restore it by hand (docs/disaster-recovery.md)`);
+    }
+    problems.push(...snapshotProblems(key("restore.redis.snapshot"), restore.redis.snapshot, i.now));
+  }
   if (restore.faiss !== undefined) {
     if (!i.services.includes("faiss-service")) problems.push(`${key("restore.faiss")}: this stack does not deploy faiss-service`);
-    const m = SNAPSHOT_ID.exec(restore.faiss.snapshot);
-    const when = m ? timeProblem(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]), i.now, [+m[2], +m[3], +m[4], +m[5], +m[6]]) : undefined;
-    if (when !== undefined) {
-      problems.push(`${key("restore.faiss.snapshot")}: ${restore.faiss.snapshot} ${when} (now ${i.now.toISOString()}); no backup run can have that name yet`);
-    }
+    problems.push(...snapshotProblems(key("restore.faiss.snapshot"), restore.faiss.snapshot, i.now));
   }
   if (restore.minio !== undefined && !(i.services.includes("minio") && i.services.includes("backup"))) {
     problems.push(`${key("restore.minio")}: the restore runs in the backup layer, and this stack does not deploy both minio and backup`);
@@ -143,6 +149,13 @@ export function disasterRecoveryProblems(i: DisasterRecoveryInput): string[] {
     problems.push(`${key("restore.minio")}: needs a copy to restore from, and this stack mirrors the object store nowhere; set backup.target (or backup.mirror) to the store that holds the mirror`);
   }
   return problems;
+}
+
+/** A backup run's name that cannot exist: not a real time, or not yet. */
+function snapshotProblems(setting: string, run: string, now: Date): string[] {
+  const m = SNAPSHOT_ID.exec(run);
+  const when = m ? timeProblem(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]), now, [+m[2], +m[3], +m[4], +m[5], +m[6]]) : undefined;
+  return when === undefined ? [] : [`${setting}: ${run} ${when} (now ${now.toISOString()}); no backup run can have that name yet`];
 }
 
 /** Why a time cannot name a backup: not a real time, or not yet. Parts are month, day, hour, minute, second, checked against their ranges. */

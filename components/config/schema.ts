@@ -148,6 +148,8 @@ export interface PlatformConfig {
   restore: {
     /** These clusters are recreated from their backups, up to targetTime (the end of the archived WAL when unset). */
     postgresql?: { clusters: readonly PostgresqlCluster[]; targetTime?: string };
+    /** Redis (standalone) starts on this hourly RDB copy. */
+    redis?: { snapshot: string };
     /** faiss-service's index volume is filled from this backup run before the service starts. */
     faiss?: { snapshot: string };
     /** The object store's buckets are mirrored back from the copy off the cluster. */
@@ -464,6 +466,7 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
       restore: s.restore,
       protectData: resolveProtectData(stack, s.protectData),
       services,
+      redisNodes: sizes.redis.replicas,
       hasSecret: (k) => secrets[k] !== undefined,
       now,
       key,
@@ -531,6 +534,7 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
     },
     restore: {
       postgresql: s.restore.postgresql && { clusters: s.restore.postgresql.clusters ?? POSTGRESQL_CLUSTERS.filter((c) => services.includes(c)), targetTime: s.restore.postgresql.targetTime },
+      redis: s.restore.redis,
       faiss: s.restore.faiss,
       minio: s.restore.minio && {},
     },

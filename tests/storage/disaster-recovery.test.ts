@@ -141,6 +141,30 @@ describe("disaster recovery: PostgreSQL point-in-time restore", () => {
   });
 });
 
+describe("disaster recovery: Redis restore (standalone)", () => {
+  let dev: Rendered;
+  before(async () => {
+    dev = await rendered("dev", { restore: { redis: { snapshot: SNAPSHOT } } });
+  });
+
+  it("starts Redis on the RDB the hourly backup wrote for this server, as the base of a new append-only file", () => {
+    const pod = dev.object(STS, "redis", STORAGE_NS).inputs.spec.template.spec;
+    const restore = pod.initContainers.find((c: any) => c.name === "restore");
+    assert.ok(restore, "a restore init container");
+    // The file name the backup job derives from the node it asks (first label of the host).
+    const nodes = envOf(dev.object(CRONJOB, "redis-backup", STORAGE_NS).inputs.spec.jobTemplate.spec.template.spec.initContainers[0], "REDIS_NODES").value.split(" ");
+    assert.strictEqual(nodes.length, 1);
+    assert.strictEqual(envOf(restore, "SOURCE").value, `backups/redis/${SNAPSHOT}/${nodes[0].split(".")[0]}.rdb`);
+    const script = restore.command.join(" ");
+    assert.match(script, /appendonlydir\/appendonly\.aof\.1\.base\.rdb/);
+    assert.match(script, /file appendonly\.aof\.1\.base\.rdb seq 1 type b/);
+    assert.match(script, new RegExp(`\\.restored-from-${SNAPSHOT}`), "runs once per volume");
+    assert.strictEqual(restore.volumeMounts.find((m: any) => m.name === "data")?.mountPath, "/data");
+    resolve(dev, STORAGE_NS, envOf(restore, "STORE_SECRET_KEY").valueFrom.secretKeyRef);
+    assert.ok(dev.object(NETPOL, "minio-from-redis"), "Redis may reach the object store it restores from");
+  });
+});
+
 describe("disaster recovery: FAISS and object store restores", () => {
   let dev: Rendered;
   let prod: Rendered;

@@ -34,6 +34,8 @@ export interface StorageLayerArgs extends LayerArgs {
   stack: string;
   /** Recreate the stack's PostgreSQL cluster from its backups (`restore.postgresql`). */
   restorePostgresql?: { targetTime?: string };
+  /** Start Redis on one hourly RDB copy (`restore.redis`). */
+  restoreRedis?: { snapshot: string };
 }
 
 export class StorageLayer extends pulumi.ComponentResource {
@@ -56,14 +58,6 @@ export class StorageLayer extends pulumi.ComponentResource {
 
   constructor(name: string, args: StorageLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:storage:StorageLayer", name, {}, opts);
-    if (isDeployed(args, "redis")) {
-      this.redis = redis(
-        { name: "redis", image: IMAGES.redis, size: args.sizes.redis, jobSize: args.sizes.backup, evictionPolicy: "allkeys-lru" },
-        contextFor(args, "redis", "data"),
-        this,
-      );
-      this.endpoints.redis = this.redis.endpoint;
-    }
     if (isDeployed(args, "minio")) {
       this.minio = minio(
         {
@@ -85,6 +79,22 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.backupTarget = offClusterTarget("backup-target", { ...args.backup.target, root: `${args.stack}/` }, NAMESPACES.storage, labels, this);
     } else if (this.objectStores) {
       this.backupTarget = inClusterTarget(this.objectStores.backup);
+    }
+    if (isDeployed(args, "redis")) {
+      if (args.restoreRedis && !this.backupTarget) throw new Error("redis: restore.redis needs a backup target to restore from");
+      this.redis = redis(
+        {
+          name: "redis",
+          image: IMAGES.redis,
+          size: args.sizes.redis,
+          jobSize: args.sizes.backup,
+          evictionPolicy: "allkeys-lru",
+          restore: args.restoreRedis && this.backupTarget && { clientImage: IMAGES.minioClient, target: this.backupTarget, snapshot: args.restoreRedis.snapshot },
+        },
+        contextFor(args, "redis", "data"),
+        this,
+      );
+      this.endpoints.redis = this.redis.endpoint;
     }
     if (isDeployed(args, "neo4j")) {
       this.neo4j = neo4j(
