@@ -57,7 +57,7 @@ describe("config: backup target", () => {
   it("dev may keep its backups in the cluster (the default), with the default retention per store", () => {
     const cfg = loadConfig("dev", stackSettings("dev"), NOW);
     assert.equal(cfg.backup.target, undefined);
-    assert.deepEqual(cfg.backup.retentionDays, { postgresql: 30, redis: 7, faiss: 7 });
+    assert.deepEqual(cfg.backup.retentionDays, { postgresql: 30, redis: 7, faiss: 7, nacosMysql: 30, milvusEtcd: 7 });
   });
 
   it("rejects a retention outside 1-3650 days and a target that is not an http(s) URL", () => {

@@ -12,7 +12,7 @@ export const POSTGRESQL_CLUSTERS = ["postgresql", "posthog-postgresql"] as const
 export type PostgresqlCluster = (typeof POSTGRESQL_CLUSTERS)[number];
 
 /** Days each store's copies are kept in the backup target, unless `backup.retentionDays` says otherwise. */
-export const BACKUP_RETENTION_DEFAULTS = { postgresql: 30, redis: 7, faiss: 7 } as const;
+export const BACKUP_RETENTION_DEFAULTS = { postgresql: 30, redis: 7, faiss: 7, nacosMysql: 30, milvusEtcd: 7 } as const;
 const RETENTION_BOUNDS = { min: 1, max: 3650 } as const;
 
 /** How backup jobs name each run's folder (UTC): `date -u +%Y%m%dT%H%M%SZ`. */
@@ -44,6 +44,8 @@ export const backupSchema = z
         postgresql: days().default(BACKUP_RETENTION_DEFAULTS.postgresql),
         redis: days().default(BACKUP_RETENTION_DEFAULTS.redis),
         faiss: days().default(BACKUP_RETENTION_DEFAULTS.faiss),
+        nacosMysql: days().default(BACKUP_RETENTION_DEFAULTS.nacosMysql),
+        milvusEtcd: days().default(BACKUP_RETENTION_DEFAULTS.milvusEtcd),
       })
       .strict()
       .default(BACKUP_RETENTION_DEFAULTS),

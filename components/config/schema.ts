@@ -142,7 +142,7 @@ export interface PlatformConfig {
     /** The S3-compatible store outside the cluster every backup writes to; none = the in-cluster object store's backups bucket. */
     target?: S3Target;
     /** Days each store's copies are kept. */
-    retentionDays: { postgresql: number; redis: number; faiss: number };
+    retentionDays: { postgresql: number; redis: number; faiss: number; nacosMysql: number; milvusEtcd: number };
   };
   /** What the next `pulumi up` brings back from the backups; nothing by default. */
   restore: {

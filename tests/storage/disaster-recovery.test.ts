@@ -83,6 +83,31 @@ describe("disaster recovery: backups off the cluster (prod)", () => {
     assert.strictEqual(envOf(mainContainer(out.object(CRONJOB, "faiss-service-backup", APPS_NS)), "RETENTION").value, "3d");
   });
 
+  it("dumps Nacos' MySQL (as its database's owner) and Milvus' etcd daily to the target, before the object store's mirror", () => {
+    const mysql = s.prod.object(CRONJOB, "nacos-mysql-backup", STORAGE_NS).inputs.spec;
+    const dump = mysql.jobTemplate.spec.template.spec.initContainers[0];
+    assert.strictEqual(dump.image, IMAGES.mysql);
+    assert.match(dump.command.join(" "), /mysqldump .*--single-transaction.*--databases "\$MYSQL_DATABASE" --result-file=/);
+    assert.strictEqual(envOf(dump, "MYSQL_DATABASE").value, "nacos");
+    const owner = envOf(mainContainer(s.prod.object(STS, "nacos-mysql", STORAGE_NS)), "MYSQL_PASSWORD").valueFrom.secretKeyRef;
+    assert.deepStrictEqual(envOf(dump, "MYSQL_PWD").valueFrom.secretKeyRef, owner, "the owner's password, from the server's own Secret");
+    assert.strictEqual(envOf(mysql.jobTemplate.spec.template.spec.containers[0], "TARGET").value, `${PROD_TARGET.bucket}/prod/nacos-mysql`);
+
+    const etcd = s.prod.object(CRONJOB, "milvus-etcd-backup", STORAGE_NS).inputs.spec;
+    const snap = etcd.jobTemplate.spec.template.spec.initContainers[0];
+    assert.strictEqual(snap.image, IMAGES.etcd);
+    assert.deepStrictEqual(snap.command.slice(0, 1).concat(snap.command.slice(2, 4)), ["etcdctl", "snapshot", "save"], "no shell: etcd's image has none");
+    const upload = etcd.jobTemplate.spec.template.spec.containers[0];
+    assert.strictEqual(envOf(upload, "TARGET").value, `${PROD_TARGET.bucket}/prod/milvus-etcd`);
+    assert.match(upload.command.join(" "), /date -u/, "the upload dates each run's folder");
+    const minute = (cron: string) => Number(cron.split(" ")[1]) * 60 + Number(cron.split(" ")[0]);
+    const mirror = s.prod.object(CRONJOB, "minio-mirror", STORAGE_NS).inputs.spec.schedule;
+    assert.ok(minute(etcd.schedule) < minute(mirror) && minute(mirror) - minute(etcd.schedule) <= 15, "etcd's snapshot just before Milvus' objects are mirrored");
+    for (const name of ["nacos-mysql-from-nacos-mysql-backup", "milvus-etcd-from-milvus-etcd-backup"]) {
+      assert.ok(s.prod.ofType(NETPOL).some((p) => p.inputs.metadata.name === name), `${name}: the store admits its backup job`);
+    }
+  });
+
   it("in dev, without a target, keeps everything in the in-cluster backups bucket and mirrors nothing", () => {
     for (const c of clusters(s.dev)) assert.match(c.inputs.spec.backup.barmanObjectStore.destinationPath, /^s3:\/\/backups\/[a-z-]+$/);
     assert.strictEqual(s.dev.ofType(CRONJOB).filter((c) => c.inputs.metadata.name === "minio-mirror").length, 0);

@@ -14,6 +14,9 @@ import { ObjectStore } from "../storage/object-store";
 import { RedisOutputs } from "../storage/redis";
 import { MirrorDestination, minioMirror, minioRestore } from "./minio-mirror";
 import { redisBackup } from "./redis";
+import { etcdBackup, mysqlBackup } from "./stores";
+import { EtcdOutputs } from "../storage/milvus-etcd";
+import { MysqlOutputs } from "../storage/mysql";
 import { BackupTarget, offClusterTarget } from "./target";
 
 export interface BackupLayerArgs extends LayerArgs {
@@ -22,8 +25,11 @@ export interface BackupLayerArgs extends LayerArgs {
   /** Where backups are written. */
   target: BackupTarget;
   redis?: RedisOutputs;
-  /** Days a Redis copy is kept. */
-  redisRetentionDays: number;
+  /** Nacos' MySQL and Milvus' etcd, when deployed: dumped daily. */
+  nacosMysql?: MysqlOutputs;
+  milvusEtcd?: EtcdOutputs;
+  /** Days each store's copies are kept. */
+  retentionDays: { redis: number; nacosMysql: number; milvusEtcd: number };
   /** A store of its own for the object store's daily mirror (`backup.mirror`); the target's `minio/` folder when undefined. */
   mirror?: S3Target;
   /** Mirror the object store back from its copy (`restore.minio`), with the store's administrator keys. */
@@ -40,16 +46,19 @@ export class BackupLayer extends pulumi.ComponentResource {
     }
     if (args.redis) {
       redisBackup(
-        { redisImage: IMAGES.redis, clientImage: IMAGES.minioClient, size: args.sizes.backup, redis: args.redis, target: args.target, retentionDays: args.redisRetentionDays },
+        { redisImage: IMAGES.redis, clientImage: IMAGES.minioClient, size: args.sizes.backup, redis: args.redis, target: args.target, retentionDays: args.retentionDays.redis },
         ctx,
         this,
       );
     }
+    const common = { clientImage: IMAGES.minioClient, size: args.sizes.backup, target: args.target };
+    if (args.nacosMysql) mysqlBackup({ ...common, name: "nacos-mysql", image: IMAGES.mysql, mysql: args.nacosMysql, retentionDays: args.retentionDays.nacosMysql }, ctx, this);
+    if (args.milvusEtcd) etcdBackup({ ...common, name: "milvus-etcd", image: IMAGES.etcd, etcd: args.milvusEtcd, retentionDays: args.retentionDays.milvusEtcd }, ctx, this);
     const destination = mirrorDestination(args, ctx.namespace, this);
     if (destination) {
-      const common = { clientImage: IMAGES.minioClient, size: args.sizes.backup, objectStore: args.objectStore, destination };
-      minioMirror(common, ctx, this);
-      if (args.restoreObjectStore) minioRestore({ ...common, admin: args.restoreObjectStore.admin }, ctx, this);
+      const mirror = { clientImage: IMAGES.minioClient, size: args.sizes.backup, objectStore: args.objectStore, destination };
+      minioMirror(mirror, ctx, this);
+      if (args.restoreObjectStore) minioRestore({ ...mirror, admin: args.restoreObjectStore.admin }, ctx, this);
     }
     this.registerOutputs({});
   }
