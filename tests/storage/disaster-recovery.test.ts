@@ -155,6 +155,13 @@ describe("disaster recovery: PostgreSQL point-in-time restore", () => {
     for (const h of hosts) assert.strictEqual(h, `postgresql-restored-rw.${STORAGE_NS}.svc.cluster.local`);
   });
 
+  it("puts the PgBouncer pooler in front of the restored cluster, and the pooler's clients follow it", async () => {
+    const staging = await rendered("staging", { restore: { postgresql: {}, confirmStack: "staging" } });
+    const pooler = staging.object("kubernetes:postgresql.cnpg.io/v1:Pooler", "postgresql-restored-pooler", STORAGE_NS);
+    assert.strictEqual(pooler.inputs.spec.cluster.name, "postgresql-restored");
+    assert.deepStrictEqual(clusters(staging).map((c) => c.inputs.metadata.name).sort(), ["posthog-postgresql-restored", "postgresql-restored"]);
+  });
+
   it("restores only the clusters named, from the off-cluster target, with the target's keys", () => {
     assert.ok(clusterNamed(prod, "postgresql", STORAGE_NS), "the platform's cluster stays");
     const spec = clusterNamed(prod, "posthog-postgresql-restored", POSTHOG_NS).inputs.spec;

@@ -239,7 +239,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
       { parent, dependsOn: [cluster] },
     );
     const poolerSelector = { "cnpg.io/poolerName": poolerName };
-    pooler = { service: poolerName, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
+    pooler = { service: `${origin}-pooler`, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
     workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [KUBERNETES_API_EGRESS], ambient: ctx.ambient }, parent);
   }
 
