@@ -159,7 +159,7 @@ describe("disaster recovery: PostgreSQL point-in-time restore", () => {
     const staging = await rendered("staging", { restore: { postgresql: {}, confirmStack: "staging" } });
     const pooler = staging.object("kubernetes:postgresql.cnpg.io/v1:Pooler", "postgresql-restored-pooler", STORAGE_NS);
     assert.strictEqual(pooler.inputs.spec.cluster.name, "postgresql-restored");
-    assert.deepStrictEqual(clusters(staging).map((c) => c.inputs.metadata.name).sort(), ["posthog-postgresql-restored", "postgresql-restored"]);
+    assert.deepStrictEqual(clusters(staging).map((c) => c.inputs.metadata.name).sort(), ["postgresql-restored", "posthog-postgresql-restored"]);
   });
 
   it("restores only the clusters named, from the off-cluster target, with the target's keys", () => {
