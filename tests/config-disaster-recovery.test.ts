@@ -7,6 +7,7 @@ import { ConfigError, PlatformConfig, loadConfig } from "../components/config/sc
 import { FAKE_SECRETS, stackSettings } from "./harness";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
+const SNAP = "20261130T023000Z";
 const TARGET = { url: "https://s3.example.com", bucket: "voicehelper-prod-backups" };
 const NO_TARGET_KEYS = Object.fromEntries(Object.entries(FAKE_SECRETS).filter(([k]) => !k.startsWith("backupTarget")));
 
@@ -92,6 +93,11 @@ describe("config: restore", () => {
     expectProblem("prod", { restore: { ...restore, confirmStack: "staging" } }, /restore\.confirmStack: .*got "staging"/);
     const cfg = load("prod", { restore: { ...restore, confirmStack: "prod" } });
     assert.deepEqual(cfg.restore.postgresql?.clusters, ["postgresql", "posthog-postgresql"]);
+  });
+
+  it("restores Redis only where its backups can be read: the target, or the in-cluster bucket", () => {
+    expectProblem("dev", { services: ["redis"], restore: { redis: { snapshot: SNAP } } }, /restore\.redis: needs the backups to restore from: set backup\.target, or deploy minio/);
+    assert.ok(load("dev", { services: ["redis"], backup: { target: TARGET }, restore: { redis: { snapshot: SNAP } } }).restore.redis);
   });
 
   it("restores the object store only from a copy off the cluster", () => {

@@ -140,6 +140,11 @@ export function disasterRecoveryProblems(i: DisasterRecoveryInput): string[] {
     }
     problems.push(...snapshotProblems(key("restore.redis.snapshot"), restore.redis.snapshot, i.now));
   }
+  for (const store of ["redis", "faiss"] as const) {
+    if (restore[store] !== undefined && backup.target === undefined && !i.services.includes("minio")) {
+      problems.push(`${key(`restore.${store}`)}: needs the backups to restore from: set backup.target, or deploy minio (its backups bucket)`);
+    }
+  }
   if (restore.faiss !== undefined) {
     if (!i.services.includes("faiss-service")) problems.push(`${key("restore.faiss")}: this stack does not deploy faiss-service`);
     problems.push(...snapshotProblems(key("restore.faiss.snapshot"), restore.faiss.snapshot, i.now));
