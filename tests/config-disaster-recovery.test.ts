@@ -78,6 +78,8 @@ describe("config: restore", () => {
     expectProblem("dev", { restore: { postgresql: { targetTime: "2026-12-01T12:05:00Z" } } }, /restore\.postgresql\.targetTime: 2026-12-01T12:05:00Z is in the future/);
     expectProblem("dev", { restore: { postgresql: { targetTime: "yesterday" } } }, /restore\.postgresql\.targetTime: must be an RFC 3339 time with its offset/);
     expectProblem("dev", { restore: { postgresql: { targetTime: "2026-13-40T09:00:00Z" } } }, /targetTime: 2026-13-40T09:00:00Z is not a real time/);
+    expectProblem("dev", { restore: { postgresql: { targetTime: "2026-02-30T09:00:00+01:00" } } }, /targetTime: 2026-02-30T09:00:00\+01:00 is not a real time/);
+    expectProblem("dev", { restore: { postgresql: { targetTime: "2026-11-30 09:55:00+02" } } }, /targetTime: must be an RFC 3339 time/);
   });
 
   it("refuses a cluster the stack does not run, and a backup run that cannot exist", () => {

@@ -17,8 +17,8 @@ const RETENTION_BOUNDS = { min: 1, max: 3650 } as const;
 
 /** How backup jobs name each run's folder (UTC): `date -u +%Y%m%dT%H%M%SZ`. */
 export const SNAPSHOT_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
-/** RFC 3339 with an explicit offset, as CloudNativePG's `recoveryTarget.targetTime` accepts it. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
+/** RFC 3339 with an explicit offset: what CloudNativePG documents for `recoveryTarget.targetTime`. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const days = () => {
   const allowed = `must be a whole number of days from ${RETENTION_BOUNDS.min} to ${RETENTION_BOUNDS.max}`;
@@ -128,7 +128,7 @@ export function disasterRecoveryProblems(i: DisasterRecoveryInput): string[] {
     }
     if (deployed.length === 0) problems.push(`${key("restore.postgresql")}: this stack deploys no PostgreSQL cluster to restore`);
     const at = restore.postgresql.targetTime;
-    const when = at === undefined ? undefined : timeProblem(Date.parse(at.replace(" ", "T")), i.now);
+    const when = at === undefined ? undefined : timeProblem(Date.parse(at), i.now, at.slice(0, 19).split(/[-T:]/).map(Number));
     if (at !== undefined && when !== undefined) {
       problems.push(`${key("restore.postgresql.targetTime")}: ${at} ${when} (now ${i.now.toISOString()}); WAL only exists up to now, so name a past time or leave targetTime out to replay all of it`);
     }
@@ -161,13 +161,14 @@ export function disasterRecoveryProblems(i: DisasterRecoveryInput): string[] {
 /** A backup run's name that cannot exist: not a real time, or not yet. */
 function snapshotProblems(setting: string, run: string, now: Date): string[] {
   const m = SNAPSHOT_ID.exec(run);
-  const when = m ? timeProblem(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]), now, [+m[2], +m[3], +m[4], +m[5], +m[6]]) : undefined;
+  const when = m ? timeProblem(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]), now, m.slice(1, 7).map(Number)) : undefined;
   return when === undefined ? [] : [`${setting}: ${run} ${when} (now ${now.toISOString()}); no backup run can have that name yet`];
 }
 
-/** Why a time cannot name a backup: not a real time, or not yet. Parts are month, day, hour, minute, second, checked against their ranges. */
-function timeProblem(ms: number, now: Date, parts?: number[]): string | undefined {
-  const [mo, d, h, mi, s] = parts ?? [1, 1, 0, 0, 0];
-  if (!Number.isFinite(ms) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return "is not a real time";
+/** Why a time cannot name a backup: not a real time (e.g. 30 February), or not yet. Parts are year, month, day, hour, minute, second. */
+function timeProblem(ms: number, now: Date, parts: number[]): string | undefined {
+  const [y, mo, d, h, mi, sec] = parts;
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (!Number.isFinite(ms) || mo < 1 || mo > 12 || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return "is not a real time";
   return ms > now.getTime() ? "is in the future" : undefined;
 }
