@@ -1,6 +1,7 @@
 /**
  * Daily dumps of the small stores whose own tools give a consistent copy while they run: Nacos' MySQL
- * (`mysqldump --single-transaction`, as the application user, which owns its database) and Milvus' etcd
+ * (`mysqldump --single-transaction`, as the application user, which owns its database; Nacos' schema has
+ * no routines, and dumping them would need a global privilege that user lacks) and Milvus' etcd
  * (`etcdctl snapshot save`, taken just before the object store's mirror so that Milvus' metadata and its
  * objects are copied close together).
  */
@@ -30,7 +31,7 @@ export function mysqlBackup(args: StoreBackupArgs & { name: string; mysql: Mysql
       image: args.image,
       // MYSQL_PWD keeps the password off the command line.
       dump: {
-        script: `mysqldump --host="$MYSQL_HOST" --port="$MYSQL_PORT" --user="$MYSQL_USER" --single-transaction --no-tablespaces --routines --databases "$MYSQL_DATABASE" --result-file=${STAGING}/$STAMP/${mysql.database}.sql
+        script: `mysqldump --host="$MYSQL_HOST" --port="$MYSQL_PORT" --user="$MYSQL_USER" --single-transaction --no-tablespaces --databases "$MYSQL_DATABASE" --result-file=${STAGING}/$STAMP/${mysql.database}.sql
 [ -s ${STAGING}/$STAMP/${mysql.database}.sql ]
 `,
       },
