@@ -103,7 +103,19 @@ export class Platform extends pulumi.ComponentResource {
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [prerequisites, ...deps] });
     const hasLayer = (layer: string) => this.deployed.some((s) => CATALOG[s].layer === layer);
 
-    const storage = hasLayer("storage") ? new StorageLayer("storage", { ...base, neo4j: cfg.neo4j, retention: cfg.retention }, after()) : undefined;
+    const storage = hasLayer("storage") ? new StorageLayer(
+          "storage",
+          {
+            ...base,
+            neo4j: cfg.neo4j,
+            retention: cfg.retention,
+            backup: cfg.backup,
+            stack: cfg.stack,
+            restorePostgresql: cfg.restore.postgresql?.clusters.includes("postgresql") ? cfg.restore.postgresql : undefined,
+            restoreRedis: cfg.restore.redis,
+          },
+          after(),
+        ) : undefined;
     Object.assign(this.endpoints, storage?.endpoints);
     const messaging = hasLayer("messaging") ? new MessagingLayer("messaging", base, after()) : undefined;
     Object.assign(this.endpoints, messaging?.endpoints);
@@ -117,7 +129,9 @@ export class Platform extends pulumi.ComponentResource {
           posthog: cfg.posthog,
           consumerNamespace: NAMESPACES[CATALOG["model-router"].namespace],
           objectStore: storage?.objectStores?.posthog,
-          backupStore: storage?.objectStores?.backup,
+          backupTarget: storage?.backupTarget,
+          postgresqlRetentionDays: cfg.backup.retentionDays.postgresql,
+          restorePostgresql: cfg.restore.postgresql?.clusters.includes("posthog-postgresql") ? cfg.restore.postgresql : undefined,
           cnpgOperator: storage?.cnpgOperator,
         },
         after(...[storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined)),
@@ -148,7 +162,7 @@ export class Platform extends pulumi.ComponentResource {
     const ai = hasLayer("ai")
       ? new AiLayer(
           "ai",
-          { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, backupStore: storage?.objectStores?.backup, posthog, llm: cfg.llm },
+          { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, backupTarget: storage?.backupTarget, faissRetentionDays: cfg.backup.retentionDays.faiss, restoreFaiss: cfg.restore.faiss, posthog, llm: cfg.llm },
           after(...below),
         )
       : undefined;
@@ -185,8 +199,22 @@ export class Platform extends pulumi.ComponentResource {
       this.planned = cfg.services.filter((s) => !this.deployed.includes(s));
     }
 
-    if (hasLayer("backup") && storage?.objectStores) {
-      new BackupLayer("backup", { ...base, objectStore: storage.objectStores.backup, redis: storage.redis, mirror: cfg.backup.mirror }, after(storage));
+    if (hasLayer("backup") && storage?.objectStores && storage.backupTarget) {
+      new BackupLayer(
+        "backup",
+        {
+          ...base,
+          objectStore: storage.objectStores.backup,
+          target: storage.backupTarget,
+          redis: storage.redis,
+          nacosMysql: storage.nacosMysql,
+          milvusEtcd: storage.milvusEtcd,
+          retentionDays: cfg.backup.retentionDays,
+          mirror: cfg.backup.mirror,
+          restoreObjectStore: cfg.restore.minio && storage.minio ? { admin: storage.minio.admin } : undefined,
+        },
+        after(storage),
+      );
     }
 
     // The edge comes last: it routes to whatever the layers below deployed.

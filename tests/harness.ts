@@ -18,6 +18,8 @@ export const FAKE_SECRETS: Readonly<Record<string, string>> = {
   openaiApiKey: "sk-test-not-a-real-openai-key-000000",
   anthropicApiKey: "sk-ant-test-not-a-real-anthropic-key-0000",
   posthogApiKey: "phc_test_not_a_real_project_key_000",
+  backupTargetAccessKey: "test-not-a-real-backup-access-key",
+  backupTargetSecretKey: "test-not-a-real-backup-secret-key-0000",
 };
 
 export type RenderedResource = RegisteredResource;

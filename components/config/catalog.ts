@@ -127,7 +127,7 @@ const entries = {
   "cert-manager": { layer: "edge", namespace: "certManager", description: "cert-manager issuing the public TLS certificates" },
 
   // backup
-  backup: { layer: "backup", namespace: "storage", description: "Backup jobs (Redis RDB, MinIO mirror, FAISS index) writing to the object store", batch: true, needs: ["minio"] },
+  backup: { layer: "backup", namespace: "storage", description: "Backup jobs (Redis RDB, MinIO mirror, FAISS index) writing to the backup target", batch: true, needs: ["minio"] },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ServiceName = keyof typeof entries;

@@ -17,7 +17,9 @@ export const POSTHOG_RELEASE = "a62d71f8979a1d3b0c46271e11143856ac5d0a0b";
 export const POSTHOG_RUST_TAG = `sha-${POSTHOG_RELEASE.slice(0, 7)}`;
 
 export const IMAGES = {
-  postgresql: "ghcr.io/cloudnative-pg/postgresql:18.1-standard-bookworm",
+  // The `system` flavour: `standard` plus the barman-cloud tools that barmanObjectStore backups run
+  // inside the instance (`minimal` and `standard` carry none; docs/disaster-recovery.md).
+  postgresql: "ghcr.io/cloudnative-pg/postgresql:18.1-system-bookworm",
   redis: "docker.io/library/redis:8.2.2-alpine",
   minio: "docker.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
   minioClient: "docker.io/minio/mc:RELEASE.2025-08-13T08-35-41Z",

@@ -12,11 +12,13 @@ import { CATALOG, DEPLOY_MODES, DeployMode, SERVICE_NAMES, ServiceName, closure,
 import { HPA_TARGETS, SIZING, TIERS, Tier, tierReplicas } from "./sizing";
 import { cpuCores, isQuantity, memoryBytes, parseQuantity } from "./quantity";
 import { REPLICA_CONSTRAINTS, ClusteringChoices } from "./constraints";
+import { NO_USERINFO, noUserinfo } from "./url";
+import { POSTGRESQL_CLUSTERS, PostgresqlCluster, backupSchema, disasterRecoveryProblems, restoreSchema } from "./disaster-recovery";
 
 export const PROJECT = "voicehelper";
 
 /** Settings Pulumi holds as config secrets; their values never appear in an error message. */
-export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "smtpPassword", "backupMirrorAccessKey", "backupMirrorSecretKey", "turnSharedSecret"] as const;
+export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "smtpPassword", "backupMirrorAccessKey", "backupMirrorSecretKey", "turnSharedSecret", "backupTargetAccessKey", "backupTargetSecretKey"] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const POSTHOG_MODES = ["cloud", "self-hosted", "disabled"] as const;
@@ -99,6 +101,14 @@ export interface ServiceSize {
   autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization: number; memoryUtilization: number };
 }
 
+/** An S3-compatible store outside the cluster and the keys to write to it (config secrets). */
+export interface S3Target {
+  url: string;
+  bucket: string;
+  accessKey: pulumi.Output<string>;
+  secretKey: pulumi.Output<string>;
+}
+
 export interface PlatformConfig {
   stack: string;
   tier: Tier;
@@ -142,7 +152,22 @@ export interface PlatformConfig {
   };
   backup: {
     /** An S3-compatible store outside the cluster that receives a daily mirror of the object store; none = no mirror. */
-    mirror?: { url: string; bucket: string; accessKey: pulumi.Output<string>; secretKey: pulumi.Output<string> };
+    mirror?: S3Target;
+    /** The S3-compatible store outside the cluster every backup writes to; none = the in-cluster object store's backups bucket. */
+    target?: S3Target;
+    /** Days each store's copies are kept. */
+    retentionDays: { postgresql: number; redis: number; faiss: number; nacosMysql: number; milvusEtcd: number };
+  };
+  /** What the next `pulumi up` brings back from the backups; nothing by default. */
+  restore: {
+    /** These clusters are recreated from their backups, up to targetTime (the end of the archived WAL when unset). */
+    postgresql?: { clusters: readonly PostgresqlCluster[]; targetTime?: string };
+    /** Redis (standalone) starts on this hourly RDB copy. */
+    redis?: { snapshot: string };
+    /** faiss-service's index volume is filled from this backup run before the service starts. */
+    faiss?: { snapshot: string };
+    /** The object store's buckets are mirrored back from the copy off the cluster. */
+    minio?: Record<string, never>;
   };
   cluster: {
     kubeconfig?: string;
@@ -204,8 +229,6 @@ const retentionDays = () => {
   return z.number({ error: allowed }).int(allowed).min(RETENTION_DAYS.min, allowed).max(RETENTION_DAYS.max, allowed);
 };
 
-const NO_USERINFO = "must not carry a user or password (user:password@host): credentials are config secrets, never part of a URL";
-const noUserinfo = (v: string) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(v);
 const PORT_RANGE = `the port must be from 1 to ${NUMBER_BOUNDS.maxPort}`;
 /** A `:port` (before an optional `?query`) is a TCP/UDP port. */
 const portInRange = (v: string) => {
@@ -305,18 +328,8 @@ const settingsSchema = z
       .object({ kubeletTls: z.enum(KUBELET_TLS_MODES, { error: `must be one of: ${KUBELET_TLS_MODES.join(", ")}` }).default("verify") })
       .strict()
       .default({ kubeletTls: "verify" }),
-    backup: z
-      .object({
-        mirror: z
-          .object({
-            url: z.url({ protocol: /^https?$/, error: "must be the http(s) URL of an S3-compatible endpoint such as https://s3.eu-central-1.amazonaws.com" }).refine(noUserinfo, `${NO_USERINFO}; the mirror's keys are the config secrets backupMirrorAccessKey and backupMirrorSecretKey`),
-            bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)"),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict()
-      .default({}),
+    backup: backupSchema,
+    restore: restoreSchema,
     retention: z
       .object({
         elasticsearchDays: retentionDays().default(RETENTION_DEFAULTS.elasticsearchDays),
@@ -406,8 +419,9 @@ const PLACEHOLDER = /^(<[^<>]*>|\[[^\]]*\]|\{\{.*\}\}|.*(\.\.\.|\u2026).*|your[-
  * Validates and resolves the stack's settings.
  * @param stack the Pulumi stack name (decides the dev and render conventions)
  * @param raw `voicehelper:*` settings without the prefix, as strings (Pulumi's storage form)
+ * @param now the time restore settings are checked against (a restore names a past time)
  */
-export function loadConfig(stack: string, raw: Record<string, string>): PlatformConfig {
+export function loadConfig(stack: string, raw: Record<string, string>, now: Date = new Date()): PlatformConfig {
   const problems: string[] = [];
   const key = (k: string) => `${PROJECT}:${k}`;
 
@@ -527,6 +541,21 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     );
   }
 
+  problems.push(
+    ...disasterRecoveryProblems({
+      stack,
+      tier: s.sizing,
+      backup: s.backup,
+      restore: s.restore,
+      protectData: resolveProtectData(stack, s.protectData),
+      services,
+      redisNodes: sizes.redis.replicas,
+      hasSecret: (k) => secrets[k] !== undefined,
+      now,
+      key,
+    }),
+  );
+
   if (s.sizing === "production") {
     const llmConsumers = services.filter((x) => x === "llm-proxy" || x === "model-router");
     if (llmConsumers.length > 0) {
@@ -552,7 +581,7 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     deployMode: s.deployMode,
     domain: s.domain,
     storageClass: s.storageClass,
-    protectData: s.protectData === "auto" ? !DEV_STACK.test(stack) : s.protectData,
+    protectData: resolveProtectData(stack, s.protectData),
     posthog: {
       mode: s.posthog.mode,
       host: s.posthog.host ?? (s.posthog.mode === "cloud" ? "https://us.i.posthog.com" : `https://posthog.${s.domain}`),
@@ -579,6 +608,18 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
         accessKey: pulumi.secret(secrets.backupMirrorAccessKey ?? ""),
         secretKey: pulumi.secret(secrets.backupMirrorSecretKey ?? ""),
       },
+      target: s.backup.target && {
+        ...s.backup.target,
+        accessKey: pulumi.secret(secrets.backupTargetAccessKey ?? ""),
+        secretKey: pulumi.secret(secrets.backupTargetSecretKey ?? ""),
+      },
+      retentionDays: s.backup.retentionDays,
+    },
+    restore: {
+      postgresql: s.restore.postgresql && { clusters: s.restore.postgresql.clusters ?? POSTGRESQL_CLUSTERS.filter((c) => services.includes(c)), targetTime: s.restore.postgresql.targetTime },
+      redis: s.restore.redis,
+      faiss: s.restore.faiss,
+      minio: s.restore.minio && {},
     },
     cluster: {
       kubeconfig: s.kubeconfig,
@@ -590,6 +631,11 @@ export function loadConfig(stack: string, raw: Record<string, string>): Platform
     services,
     sizes,
   };
+}
+
+/** `auto` protects every stack but the dev ones. */
+function resolveProtectData(stack: string, setting: boolean | "auto"): boolean {
+  return setting === "auto" ? !DEV_STACK.test(stack) : setting;
 }
 
 /** The deploy mode's services, minus what the other settings switch off. */

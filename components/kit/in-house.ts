@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../config/schema";
-import { ContainerPort, EnvVar, Volume, VolumeMount, httpProbe, startupAllowance } from "./container";
+import { ContainerPort, ContainerSpec, EnvVar, Volume, VolumeMount, httpProbe, startupAllowance } from "./container";
 import { imageVersion } from "./labels";
 import { Admission, Dependency, EgressRule } from "./network-policy";
 import { Workload, WorkloadContext } from "./workload";
@@ -42,6 +42,8 @@ export interface InHouseServiceArgs {
   writablePaths?: string[];
   volumes?: Volume[];
   volumeMounts?: VolumeMount[];
+  /** Run before the service, e.g. a restore that fills the data volume. @default none */
+  initContainers?: ContainerSpec[];
   podAnnotations?: Record<string, pulumi.Input<string>>;
   /** Minutes the first start may take (loading a model): the startup probe's allowance. @default 2 */
   startupMinutes?: number;
@@ -72,6 +74,7 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
           lifecycle: { preStop: { sleep: { seconds: 10 } } },
         },
       ],
+      initContainers: args.initContainers,
       clientPorts: args.clientPorts ?? ["http"],
       serviceOnlyPorts: args.serviceOnlyPorts,
       metrics: { port: "metrics", path: "/metrics" },

@@ -83,7 +83,7 @@ describe("ai: wiring", () => {
     }
   });
 
-  it("faiss keeps its index on a volume claim and copies it daily to the backups bucket from replica 0's volume", () => {
+  it("faiss keeps its index on a volume claim and copies it daily to the backup target (prod: off the cluster) from replica 0's volume", () => {
     const sts = prod.object("kubernetes:apps/v1:StatefulSet", "faiss-service", APPS).inputs.spec;
     assert.equal(sts.volumeClaimTemplates[0].spec.resources.requests.storage, "50Gi");
     const cron = prod.object("kubernetes:batch/v1:CronJob", "faiss-service-backup", APPS).inputs.spec;
@@ -91,8 +91,8 @@ describe("ai: wiring", () => {
     const pod = cron.jobTemplate.spec.template.spec;
     assert.equal(pod.volumes.find((v: any) => v.name === "index").persistentVolumeClaim.claimName, "data-faiss-service-0");
     assert.equal(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels["statefulset.kubernetes.io/pod-name"], "faiss-service-0");
-    assert.match(envOf(pod.containers[0]).TARGET.value, /^backups\/faiss$/);
-    assert.ok(prod.object(NP, "minio-from-faiss-service-backup"));
+    assert.match(envOf(pod.containers[0]).TARGET.value, /^voicehelper-prod-backups\/prod\/faiss$/);
+    assert.ok(prod.object(NP, "faiss-service-backup-egress").inputs.spec.egress.some((e: any) => e.ports?.some((p: any) => p.port === 443)), "reaches the target's HTTPS port");
   });
 
   it("a GPU override gives the model server a GPU, the GPU toleration and the CUDA device", async () => {

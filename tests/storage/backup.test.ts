@@ -9,8 +9,11 @@ const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 describe("backup: Redis RDB copies", () => {
   const s = stacks("dev", "prod");
 
-  it("copies Redis' RDB to the object store's backups bucket every hour, sized as a backup job", () => {
-    for (const out of [s.dev, s.prod]) {
+  it("copies Redis' RDB to the backup target every hour (dev: the backups bucket; prod: its stack's folder off the cluster), sized as a backup job", () => {
+    for (const [out, folder] of [
+      [s.dev, /^backups\/redis$/],
+      [s.prod, /^voicehelper-prod-backups\/prod\/redis$/],
+    ] as const) {
       const cron = out.object(CRONJOB, "redis-backup", STORAGE_NS);
       assert.strictEqual(cron.inputs.spec.schedule, "0 * * * *");
       assert.strictEqual(cron.inputs.spec.concurrencyPolicy, "Forbid");
@@ -20,7 +23,7 @@ describe("backup: Redis RDB copies", () => {
       assert.strictEqual(dump.image, IMAGES.redis);
       assert.match(dump.command.join(" "), /redis-cli .*--rdb/);
       assert.strictEqual(upload.image, IMAGES.minioClient);
-      assert.match(envOf(upload, "TARGET").value, /^backups\//);
+      assert.match(envOf(upload, "TARGET").value, folder);
       assert.deepStrictEqual(upload.resources, out.config.sizes.backup.resources);
       assertFromGeneratedSecret(out, STORAGE_NS, upload, "STORE_SECRET_KEY");
       const redisAuth = envOf(mainContainer(out.object(STS, "redis", STORAGE_NS)), "REDISCLI_AUTH").valueFrom;
@@ -34,27 +37,29 @@ describe("backup: Redis RDB copies", () => {
     assert.deepStrictEqual(envOf(dump, "REDIS_NODES").value.split(" "), podHostsOf(sts).map((h) => `${h}:6379`));
   });
 
-  it("is allowed to reach Redis and the object store, and nothing else it did not declare", () => {
-    const out = s.prod;
-    assert.ok(out.object(NETPOL, "redis-from-redis-backup", STORAGE_NS));
-    assert.ok(out.object(NETPOL, "minio-from-redis-backup", STORAGE_NS));
+  it("is allowed to reach Redis and where it writes: the object store in dev, the target's port in prod", () => {
+    assert.ok(s.dev.object(NETPOL, "redis-from-redis-backup", STORAGE_NS));
+    assert.ok(s.dev.object(NETPOL, "minio-from-redis-backup", STORAGE_NS));
+    assert.ok(s.prod.object(NETPOL, "redis-from-redis-backup", STORAGE_NS));
+    assert.strictEqual(s.prod.ofType(NETPOL).filter((p) => p.inputs.metadata.name === "minio-from-redis-backup").length, 0);
   });
 });
 
 describe("backup: MinIO daily mirror", () => {
-  const s = stacks("prod");
-  const mirror = { mirror: { url: "https://s3.eu-central-1.amazonaws.com", bucket: "voicehelper-offsite" } };
+  const s = stacks("dev");
+  const target = { target: { url: "https://s3.example.com", bucket: "voicehelper-prod-backups" } };
+  const mirror = { ...target, mirror: { url: "https://s3.eu-central-1.amazonaws.com", bucket: "voicehelper-offsite" } };
   const keys = { ...FAKE_SECRETS, backupMirrorAccessKey: "AKIATESTNOTAREALKEY01", backupMirrorSecretKey: "test-not-a-real-secret-key-0000000000000" };
   let mirrored: Rendered;
   before(async () => {
     mirrored = await render("prod", { backup: mirror }, keys);
   });
 
-  it("is skipped when no target is configured", () => {
-    assert.strictEqual(s.prod.ofType(CRONJOB).filter((c) => c.inputs.metadata.name === "minio-mirror").length, 0);
+  it("is skipped when nothing off the cluster is configured", () => {
+    assert.strictEqual(s.dev.ofType(CRONJOB).filter((c) => c.inputs.metadata.name === "minio-mirror").length, 0);
   });
 
-  it("mirrors every bucket daily to the configured target with the configured keys", () => {
+  it("mirrors every bucket daily to backup.mirror's store, each bucket at its top, with its own keys", () => {
     const cron = mirrored.object(CRONJOB, "minio-mirror", STORAGE_NS);
     assert.strictEqual(cron.inputs.spec.schedule.split(" ").length, 5);
     assert.match(cron.inputs.spec.schedule, /^\d+ \d+ \* \* \*$/, "once a day");
@@ -62,6 +67,7 @@ describe("backup: MinIO daily mirror", () => {
     assert.strictEqual(c.image, IMAGES.minioClient);
     assert.strictEqual(envOf(c, "TARGET_URL").value, mirror.mirror.url);
     assert.strictEqual(envOf(c, "TARGET_BUCKET").value, mirror.mirror.bucket);
+    assert.strictEqual(envOf(c, "TARGET_FOLDER").value, "");
     // prod runs PostHog self-hosted: its session-replay bucket is mirrored too.
     assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal", "posthog"]);
     const ref = envOf(c, "TARGET_SECRET_KEY").valueFrom.secretKeyRef;

@@ -71,8 +71,8 @@ describe("storage: PostgreSQL (CloudNativePG)", () => {
     }
   });
 
-  it("archives WAL and takes a daily base backup into the object store's backups bucket with its credentials", () => {
-    const out = s.prod;
+  it("in dev, archives WAL and takes a daily base backup into the object store's backups bucket with the backup client's keys", () => {
+    const out = s.dev;
     const store = clusterOf(out).inputs.spec.backup.barmanObjectStore;
     assert.match(store.destinationPath, /^s3:\/\/backups\//);
     assert.strictEqual(store.endpointURL, `http://minio.${STORAGE_NS}.svc.cluster.local:9000`);

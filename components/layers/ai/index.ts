@@ -12,12 +12,12 @@ import { PART_OF } from "../../kit/labels";
 import { GeneratedSecret } from "../../kit/secret";
 import { PosthogConnection } from "../analytics/connection";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { ObjectStore } from "../storage/object-store";
 import { Backends, dependencyEnv } from "../wiring";
 import { faiss } from "./faiss";
 import { llmProxy } from "./llm-proxy";
 import { modelRouter } from "./model-router";
 import { AiServiceArgs, MODEL_SERVERS, ModelServer, modelServer } from "./service";
+import { BackupTarget } from "../backup/target";
 
 export interface AiLayerArgs extends LayerArgs {
   /** Image reference of each in-house service. */
@@ -26,8 +26,12 @@ export interface AiLayerArgs extends LayerArgs {
   endpoints: Endpoints;
   /** Typed outputs of the storage and messaging layers. */
   backends: Backends;
-  /** The object store as the backup client sees it (FAISS index copies). */
-  backupStore?: ObjectStore;
+  /** Where FAISS index copies go; none without it. */
+  backupTarget?: BackupTarget;
+  /** Days a FAISS index copy is kept. @default 7 */
+  faissRetentionDays?: number;
+  /** Fill faiss-service's index volume from this backup run (`restore.faiss`). */
+  restoreFaiss?: { snapshot: string };
   /** How the Model Router reaches PostHog (cloud, self-hosted or disabled). */
   posthog: PosthogConnection;
   /** LLM provider keys from config secrets; unset keys are simply not referenced. */
@@ -53,7 +57,7 @@ export class AiLayer extends pulumi.ComponentResource {
     }
     if (isDeployed(args, "faiss-service")) {
       this.endpoints["faiss-service"] = faiss(
-        { ...base("faiss-service"), backupStore: args.backupStore, clientImage: IMAGES.minioClient, jobSize: args.sizes.backup },
+        { ...base("faiss-service"), backupTarget: args.backupTarget, retentionDays: args.faissRetentionDays, restore: args.restoreFaiss, clientImage: IMAGES.minioClient, jobSize: args.sizes.backup },
         contextFor(args, "faiss-service", "app"),
         this,
       );

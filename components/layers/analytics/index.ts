@@ -35,6 +35,7 @@ import { PosthogWiring, plannedEndpoint, urlOf } from "./posthog-app";
 import { posthogWeb } from "./web";
 import { posthogWorker } from "./worker";
 import { zookeeper } from "./zookeeper";
+import { BackupTarget } from "../backup/target";
 
 function missingPlaintextListener(): never {
   throw new Error("posthog-kafka: PostHog's ClickHouse and Rust services need the broker's plaintext listener");
@@ -49,8 +50,12 @@ export interface AnalyticsLayerArgs extends LayerArgs {
   consumerNamespace: string;
   /** Self-hosted: the object store as PostHog's client sees it (its own user and bucket). */
   objectStore?: ObjectStore;
-  /** Self-hosted: the object store as the backup client sees it (PostHog's database backups). */
-  backupStore?: ObjectStore;
+  /** Self-hosted: where PostHog's database backups go. */
+  backupTarget?: BackupTarget;
+  /** Days PostHog's database backups are kept. @default 30 */
+  postgresqlRetentionDays?: number;
+  /** Recreate PostHog's PostgreSQL cluster from its backups (`restore.postgresql`). */
+  restorePostgresql?: { targetTime?: string };
   /** Self-hosted: the CloudNativePG operator, when this stack installs it. */
   cnpgOperator?: CnpgOperatorOutputs;
 }
@@ -80,7 +85,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
 
   private selfHosted(args: AnalyticsLayerArgs): PosthogConnection {
     if (!isDeployed(args, "posthog-web")) return disabledConnection(args.posthog.host);
-    if (!args.objectStore || !args.backupStore) throw new Error("posthog-web needs the object store (session replay, database backups), which this stack does not deploy");
+    if (!args.objectStore || !args.backupTarget) throw new Error("posthog-web needs the object store (session replay, database backups), which this stack does not deploy");
     const ns = NAMESPACES.posthog;
     const s = args.sizes;
     const ctx = (service: Parameters<typeof contextFor>[1], role: "data" | "platform") => contextFor(args, service, role);
@@ -109,7 +114,9 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
         image: IMAGES.postgresql,
         size: s["posthog-postgresql"],
         operator: args.cnpgOperator,
-        objectStore: args.backupStore,
+        backupTarget: args.backupTarget,
+        retentionDays: args.postgresqlRetentionDays,
+        restore: args.restorePostgresql,
       },
       ctx("posthog-postgresql", "data"),
       this,

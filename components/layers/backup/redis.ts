@@ -1,20 +1,16 @@
 /**
- * Hourly Redis RDB copy to the object store (seed 003: hourly RDB + AOF; the AOF stays on the Redis
+ * Hourly Redis RDB copy to the backup target (seed 003: hourly RDB + AOF; the AOF stays on the Redis
  * volume). `redis-cli --rdb` asks each primary for a fresh snapshot over the replication protocol, so
- * nothing is read from Redis' volume; `mc` uploads the files and prunes copies older than the retention.
+ * nothing is read from Redis' volume. Each primary's file is named after the first label of its host
+ * (`redis.rdb` standalone, `redis-<n>.rdb` in a Redis Cluster): what `restore.redis` looks for.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { secretEnv } from "../../kit/container";
-import { BatchJob } from "../../kit/job";
-import { imageVersion } from "../../kit/labels";
 import { WorkloadContext } from "../../kit/workload";
-import { ObjectStore } from "../storage/object-store";
 import { RedisOutputs } from "../storage/redis";
-import { backupUpload } from "./upload";
-
-const UID = 1000;
-const STAGING = "/backup";
+import { STAGING, dumpJob } from "./dump";
+import { BackupTarget } from "./target";
 
 export interface RedisBackupArgs {
   /** The Redis image (its redis-cli matches the server). */
@@ -23,7 +19,7 @@ export interface RedisBackupArgs {
   clientImage: string;
   size: ServiceSize;
   redis: RedisOutputs;
-  objectStore: ObjectStore;
+  target: BackupTarget;
   /** @default "0 * * * *" (hourly) */
   schedule?: string;
   /** Days a copy is kept. @default 7 */
@@ -31,46 +27,31 @@ export interface RedisBackupArgs {
 }
 
 export function redisBackup(args: RedisBackupArgs, ctx: WorkloadContext, parent: pulumi.Resource): void {
-  const store = args.objectStore;
-  new BatchJob(
+  dumpJob(
     {
-      id: { name: "redis-backup", component: "backup", version: imageVersion(args.redisImage) },
+      name: "redis-backup",
+      image: args.redisImage,
+      dump: { script: DUMP_SCRIPT },
+      env: [secretEnv("REDISCLI_AUTH", args.redis.password.in(ctx.namespace)), { name: "REDIS_NODES", value: args.redis.nodes.join(" ") }],
+      store: { endpoint: args.redis.endpoint, ports: [Object.keys(args.redis.endpoint.ports)[0]] },
+      clientImage: args.clientImage,
       size: args.size,
-      runAsUser: UID,
+      target: args.target,
+      folder: "redis",
       schedule: args.schedule ?? "0 * * * *",
-      backoffLimit: 2,
-      initContainers: [
-        {
-          name: "dump",
-          image: args.redisImage,
-          command: ["sh", "-c", DUMP_SCRIPT],
-          env: [secretEnv("REDISCLI_AUTH", args.redis.password.in(ctx.namespace)), { name: "REDIS_NODES", value: args.redis.nodes.join(" ") }],
-          volumeMounts: [{ name: "staging", mountPath: STAGING }],
-        },
-      ],
-      containers: [
-        backupUpload({ clientImage: args.clientImage, store, folder: "redis", source: { volume: "staging", path: STAGING }, retentionDays: args.retentionDays }, ctx.namespace),
-      ],
-      volumes: [{ name: "staging", emptyDir: {} }],
-      dependencies: [
-        { endpoint: args.redis.endpoint, ports: [Object.keys(args.redis.endpoint.ports)[0]] },
-        { endpoint: store.endpoint },
-      ],
+      retentionDays: args.retentionDays ?? 7,
     },
     ctx,
-    { parent },
+    parent,
   );
 }
 
-/** Snapshots every primary (a standalone server is its own primary) into the staging volume. */
-const DUMP_SCRIPT = `set -eu
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p ${STAGING}/$stamp
-for node in $REDIS_NODES; do
+/** Snapshots every primary (a standalone server is its own primary) into the run's folder. */
+const DUMP_SCRIPT = `for node in $REDIS_NODES; do
   host=\${node%:*}; port=\${node##*:}
   if redis-cli -h "$host" -p "$port" role | head -n 1 | grep -q master; then
-    redis-cli -h "$host" -p "$port" --rdb "${STAGING}/$stamp/\${host%%.*}.rdb"
+    redis-cli -h "$host" -p "$port" --rdb "${STAGING}/$STAMP/\${host%%.*}.rdb"
   fi
 done
-ls ${STAGING}/$stamp/*.rdb >/dev/null
+ls ${STAGING}/$STAMP/*.rdb >/dev/null
 `;

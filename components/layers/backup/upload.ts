@@ -1,16 +1,17 @@
 /**
- * The upload step every backup job ends with: `mc` copies a directory into a folder of the backups
- * bucket and prunes copies older than the retention. Used by the Redis RDB backup and the FAISS index
- * copy; the store's keys are those of the object store's backup client.
+ * The upload step every backup job ends with: `mc` copies a directory into a folder of the backup
+ * target and prunes copies older than the retention. Used by the Redis RDB backup and the FAISS index
+ * copy.
  */
 import { ContainerSpec } from "../../kit/container";
-import { ObjectStore, mcAliases, objectStoreEnv } from "../storage/object-store";
+import { mcAliases, objectStoreEnv } from "../storage/object-store";
+import { BackupTarget, targetPath } from "./target";
 
 export interface BackupUploadArgs {
   /** The `mc` client image. */
   clientImage: string;
-  store: ObjectStore;
-  /** Folder inside the backups bucket, e.g. "redis". */
+  target: BackupTarget;
+  /** Folder inside the target's bucket, e.g. "redis". */
   folder: string;
   /** The volume holding what to upload, and where the container mounts it (read-only). */
   source: { volume: string; path: string };
@@ -34,8 +35,8 @@ mc rm --recursive --force --older-than "$RETENTION" "store/$TARGET/" || true
 `,
     ],
     env: [
-      ...objectStoreEnv("STORE", args.store, namespace),
-      { name: "TARGET", value: `${args.store.buckets.backups}/${args.folder}` },
+      ...objectStoreEnv("STORE", args.target, namespace),
+      { name: "TARGET", value: targetPath(args.target, args.folder) },
       { name: "RETENTION", value: `${args.retentionDays ?? 7}d` },
       { name: "MC_CONFIG_DIR", value: "/tmp/mc" },
     ],

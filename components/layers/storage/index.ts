@@ -4,6 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
 import { Neo4jSettings, PlatformConfig } from "../../config/schema";
+import { NAMESPACES } from "../../config/catalog";
+import { imageVersion, labels as labelsOf } from "../../kit/labels";
+import { BackupTarget, inClusterTarget, offClusterTarget } from "../backup/target";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ClickhouseOutputs, clickhouse } from "./clickhouse";
 import { clickhouseAnalyticsSchema, clickhouseRetentionConfig } from "./clickhouse-retention";
@@ -25,6 +28,14 @@ export interface StorageLayerArgs extends LayerArgs {
   neo4j: Neo4jSettings;
   /** How long the time-series stores keep data (seed 004). */
   retention: PlatformConfig["retention"];
+  /** Where backups go (`backup.target`; the object store's backups bucket when unset) and how long they stay. */
+  backup: Pick<PlatformConfig["backup"], "target" | "retentionDays">;
+  /** The stack's name: its folder in an off-cluster target, so stacks can share one bucket. */
+  stack: string;
+  /** Recreate the stack's PostgreSQL cluster from its backups (`restore.postgresql`). */
+  restorePostgresql?: { targetTime?: string };
+  /** Start Redis on one hourly RDB copy (`restore.redis`). */
+  restoreRedis?: { snapshot: string };
 }
 
 export class StorageLayer extends pulumi.ComponentResource {
@@ -41,18 +52,12 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly postgresql?: PostgresqlOutputs;
   /** The object store (MinIO today) as each of its clients sees it, with credentials limited to its buckets. */
   readonly objectStores?: ObjectStoreClients;
+  /** Where every backup of the platform is written. */
+  readonly backupTarget?: BackupTarget;
   readonly endpoints: Endpoints = {};
 
   constructor(name: string, args: StorageLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:storage:StorageLayer", name, {}, opts);
-    if (isDeployed(args, "redis")) {
-      this.redis = redis(
-        { name: "redis", image: IMAGES.redis, size: args.sizes.redis, jobSize: args.sizes.backup, evictionPolicy: "allkeys-lru" },
-        contextFor(args, "redis", "data"),
-        this,
-      );
-      this.endpoints.redis = this.redis.endpoint;
-    }
     if (isDeployed(args, "minio")) {
       this.minio = minio(
         {
@@ -68,6 +73,28 @@ export class StorageLayer extends pulumi.ComponentResource {
       );
       this.objectStores = this.minio.clients;
       this.endpoints.minio = this.minio.endpoint;
+    }
+    if (args.backup.target) {
+      const labels = labelsOf({ name: "backup-target", component: "backup", version: imageVersion(IMAGES.minioClient) });
+      this.backupTarget = offClusterTarget("backup-target", { ...args.backup.target, root: `${args.stack}/` }, NAMESPACES.storage, labels, this);
+    } else if (this.objectStores) {
+      this.backupTarget = inClusterTarget(this.objectStores.backup);
+    }
+    if (isDeployed(args, "redis")) {
+      if (args.restoreRedis && !this.backupTarget) throw new Error("redis: restore.redis needs a backup target to restore from");
+      this.redis = redis(
+        {
+          name: "redis",
+          image: IMAGES.redis,
+          size: args.sizes.redis,
+          jobSize: args.sizes.backup,
+          evictionPolicy: "allkeys-lru",
+          restore: args.restoreRedis && this.backupTarget && { clientImage: IMAGES.minioClient, target: this.backupTarget, snapshot: args.restoreRedis.snapshot },
+        },
+        contextFor(args, "redis", "data"),
+        this,
+      );
+      this.endpoints.redis = this.redis.endpoint;
     }
     if (isDeployed(args, "neo4j")) {
       this.neo4j = neo4j(
@@ -140,14 +167,16 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints["cnpg-operator"] = this.cnpgOperator.endpoint;
     }
     if (isDeployed(args, "postgresql")) {
-      if (!this.objectStores) throw new Error("postgresql needs the object store for its backups, which this stack does not deploy");
+      if (!this.backupTarget) throw new Error("postgresql needs a backup target: backup.target, or the object store, which this stack does not deploy");
       this.postgresql = postgresql(
         {
           image: IMAGES.postgresql,
           size: args.sizes.postgresql,
           poolerSize: isDeployed(args, "postgresql-pooler") ? args.sizes["postgresql-pooler"] : undefined,
           operator: this.cnpgOperator,
-          objectStore: this.objectStores.backup,
+          backupTarget: this.backupTarget,
+          retentionDays: args.backup.retentionDays.postgresql,
+          restore: args.restorePostgresql,
         },
         contextFor(args, "postgresql", "data"),
         this,

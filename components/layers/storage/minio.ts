@@ -9,7 +9,7 @@ import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
 import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { BatchJob } from "../../kit/job";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
-import { GeneratedSecret, password } from "../../kit/secret";
+import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { StatefulNames, Workload, WorkloadContext, statefulNames } from "../../kit/workload";
 import { BASE_CLIENTS, BucketRole, ObjectStore, ObjectStoreClient, ObjectStoreClients, bucketRolesOf, clientPolicy, mcAliases } from "./object-store";
 
@@ -44,6 +44,8 @@ export interface MinioOutputs {
   endpoint: ServiceEndpoint;
   /** Each client's view of the store, with credentials limited to its buckets. */
   clients: ObjectStoreClients;
+  /** The store's administrator (root) keys: only for a restore, which writes every bucket. */
+  admin: { accessKey: SharedCredential; secretKey: SharedCredential };
 }
 
 /** The drive argument of `minio server`: a local path, or the pool of every pod's drive. */
@@ -161,6 +163,7 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
     mode: distributed ? "distributed" : "standalone",
     endpoint,
     clients: Object.fromEntries(clientNames.map((c) => [c, view(c)])) as unknown as ObjectStoreClients,
+    admin: { accessKey: root.credential("rootUser"), secretKey: root.credential("rootPassword") },
   };
 }
 

@@ -1,8 +1,14 @@
 /**
  * PostgreSQL with CloudNativePG (its operator: cnpg-operator.ts): one `Cluster` with `instances` from the tier (1, or 3 with automatic failover), a
  * generated owner role per database (managed roles, `kubernetes.io/basic-auth` Secrets), a PgBouncer
- * `Pooler`, and barman backups to the object store: WAL archived continuously (at least every five
- * minutes: the seed's RPO) plus a daily base backup.
+ * `Pooler`, and barman backups to the backup target: WAL archived continuously (at least every five
+ * minutes: the seed's RPO) plus a daily base backup. A restore creates a new Cluster, `<name>-restored`,
+ * from the old one's backups (up to a point in time), and clients follow its Services; the old
+ * Cluster's archive is never written by the new one.
+ *
+ * Backups use CloudNativePG's in-tree Barman Cloud support (`barmanObjectStore`), which runs the
+ * barman-cloud tools inside the PostgreSQL image: the image must be of the `system` flavour (see
+ * docs/disaster-recovery.md, "Why barmanObjectStore and the system image").
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,8 +20,8 @@ import { KUBERNETES_API_EGRESS, workloadPolicies } from "../../kit/network-polic
 import { podScrapeAnnotations } from "../../kit/scrape";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { WorkloadContext, scraperAdmission } from "../../kit/workload";
+import { BackupTarget, targetPaths, targetPath } from "../backup/target";
 import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs } from "./cnpg-operator";
-import { ObjectStore } from "./object-store";
 
 const PORT = 5432;
 /** CloudNativePG's instance manager exports PostgreSQL's metrics (backends, settings, replication) here. */
@@ -49,11 +55,17 @@ export interface PostgresqlArgs<D extends string = DatabaseName> {
   poolerSize?: ServiceSize;
   /** The operator this stack installs; undefined when it is installed by other means. */
   operator?: CnpgOperatorOutputs;
-  objectStore: ObjectStore;
+  /** Where base backups and WAL are archived, under `<root><cluster name>/`. */
+  backupTarget: BackupTarget;
   /** Seconds-first cron (CloudNativePG's format) of the daily base backup. @default "0 0 2 * * *" */
   backupSchedule?: string;
-  /** How long base backups and WAL are kept. @default "30d" */
-  retention?: string;
+  /** Days base backups and WAL are kept. @default 30 */
+  retentionDays?: number;
+  /**
+   * Recreate the cluster from its backups as `<name>-restored`, replaying WAL up to targetTime (RFC
+   * 3339), or to the end of the archive when unset. Clients are given the restored cluster's Services.
+   */
+  restore?: { targetTime?: string };
 }
 
 export interface PostgresqlOutputs<D extends string = DatabaseName> {
@@ -66,7 +78,8 @@ export interface PostgresqlOutputs<D extends string = DatabaseName> {
 }
 
 export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs<D>, ctx: WorkloadContext, parent: pulumi.Resource): PostgresqlOutputs<D> {
-  const name = args.name ?? "postgresql";
+  const origin = args.name ?? "postgresql";
+  const name = args.restore ? `${origin}-restored` : origin;
   const databases = args.databases ?? (DATABASES as readonly string[] as readonly D[]);
   if (databases.length === 0) throw new Error(`${name}: needs at least one database`);
   const ns = ctx.namespace;
@@ -82,15 +95,22 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
   const roles = Object.fromEntries(
     databases.map((db) => [
       db,
+      // Named for the original cluster, so a restore keeps the passwords the restored database's roles have.
       new GeneratedSecret(
-        `${name}-${db.replace(/_/g, "-")}-owner`,
+        `${origin}-${db.replace(/_/g, "-")}-owner`,
         { namespace: ns, labels: { ...labels, "cnpg.io/reload": "true" }, type: "kubernetes.io/basic-auth", plain: { username: db }, generate: { password: password(32) } },
         { parent },
       ),
     ]),
   ) as Record<D, GeneratedSecret>;
 
-  const bucket = args.objectStore.buckets.backups;
+  const target = args.backupTarget;
+  const paths = targetPaths(target);
+  const barman = (server: string) => ({
+    destinationPath: `s3://${targetPath(target, server)}`,
+    endpointURL: target.url,
+    s3Credentials: { accessKeyId: target.accessKey.in(ns), secretAccessKey: target.secretKey.in(ns) },
+  });
   const cluster = new k8s.apiextensions.CustomResource(
     name,
     {
@@ -123,19 +143,23 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
             archive_timeout: "5min",
           },
         },
-        bootstrap: { initdb: { database: databases[0], owner: databases[0], secret: { name: roles[databases[0]].secretName } } },
+        bootstrap: args.restore
+          ? {
+              recovery: {
+                source: origin,
+                ...(args.restore.targetTime ? { recoveryTarget: { targetTime: args.restore.targetTime } } : {}),
+              },
+            }
+          : { initdb: { database: databases[0], owner: databases[0], secret: { name: roles[databases[0]].secretName } } },
+        // The archive the restore reads: the original cluster's, by its server name (never written here).
+        externalClusters: args.restore ? [{ name: origin, barmanObjectStore: { ...barman(origin), serverName: origin, wal: { maxParallel: 4 } } }] : undefined,
         managed: {
           roles: databases.map((db) => ({ name: db, ensure: "present", login: true, passwordSecret: { name: roles[db].secretName } })),
         },
         backup: {
-          retentionPolicy: args.retention ?? "30d",
+          retentionPolicy: `${args.retentionDays ?? 30}d`,
           barmanObjectStore: {
-            destinationPath: `s3://${bucket}/${name}`,
-            endpointURL: args.objectStore.url,
-            s3Credentials: {
-              accessKeyId: args.objectStore.accessKey.in(ns),
-              secretAccessKey: args.objectStore.secretKey.in(ns),
-            },
+            ...barman(name),
             wal: { compression: "gzip" },
             data: { compression: "gzip" },
           },
@@ -176,19 +200,20 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
       namespace: ns,
       selector: instanceSelector,
       labels,
-      dependencies: [{ endpoint: args.objectStore.endpoint }],
+      dependencies: paths.dependencies,
       admissions: [
         ...(instances > 1 ? [{ role: "peers", from: [self], ports: [PORT] }] : []),
         ...(args.operator ? [{ role: "operator", from: [args.operator.peer], ports: [...CNPG_INSTANCE_PORTS] }] : []),
         ...scraperAdmission(METRICS_PORT, ctx.scrapers),
       ],
-      egress: [KUBERNETES_API_EGRESS],
+      egress: [KUBERNETES_API_EGRESS, ...paths.egress],
       ambient: ctx.ambient,
     },
     parent,
   );
 
-  const endpoint: ServiceEndpoint = { service: name, namespace: ns, host: clusterHost(`${name}-rw`, ns), selector: instanceSelector, ports: { postgresql: PORT } };
+  // Named for the service clients declare (the catalog's), whichever Cluster serves it.
+  const endpoint: ServiceEndpoint = { service: origin, namespace: ns, host: clusterHost(`${name}-rw`, ns), selector: instanceSelector, ports: { postgresql: PORT } };
 
   let pooler: ServiceEndpoint | undefined;
   if (args.poolerSize) {
@@ -214,7 +239,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
       { parent, dependsOn: [cluster] },
     );
     const poolerSelector = { "cnpg.io/poolerName": poolerName };
-    pooler = { service: poolerName, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
+    pooler = { service: `${origin}-pooler`, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
     workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [KUBERNETES_API_EGRESS], ambient: ctx.ambient }, parent);
   }
 

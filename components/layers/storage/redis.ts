@@ -14,6 +14,8 @@ import { BatchJob } from "../../kit/job";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
+import { BackupTarget } from "../backup/target";
+import { redisRestore } from "../backup/redis-restore";
 
 const PORT = 6379;
 const BUS_PORT = 16379;
@@ -29,6 +31,8 @@ export interface RedisArgs {
   jobSize: ServiceSize;
   /** "allkeys-lru" for a cache (seed 003), "noeviction" where keys are data (queues, locks). */
   evictionPolicy: "allkeys-lru" | "noeviction";
+  /** Start a standalone server on one hourly RDB copy from the backup target (`restore.redis`). */
+  restore?: { clientImage: string; target: BackupTarget; snapshot: string };
 }
 
 export interface RedisOutputs {
@@ -87,10 +91,17 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
     ? execProbe(["sh", "-c", 'redis-cli -h 127.0.0.1 ping | grep -q PONG && redis-cli -h 127.0.0.1 cluster info | grep -q "cluster_state:ok"'])
     : execProbe(["sh", "-c", "redis-cli -h 127.0.0.1 ping | grep -q PONG"]);
 
+  if (args.restore && cluster) throw new Error(`${name}: restore.redis supports a standalone server; a Redis Cluster is restored by hand (docs/disaster-recovery.md)`);
+  // The backup job names each server's file after the first label of the host it asked: the Service, standalone.
+  const restore = args.restore && redisRestore({ ...args.restore, file: `${name}.rdb`, dataPath: "/data" }, ctx.namespace);
+
   const workload = new Workload(
     {
       id,
       size,
+      initContainers: restore && [restore.container],
+      dependencies: restore?.dependencies,
+      egress: restore?.egress,
       runAsUser: UID,
       state: { mountPath: "/data", podManagementPolicy: cluster ? "Parallel" : "OrderedReady" },
       containers: [
