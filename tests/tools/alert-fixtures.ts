@@ -190,4 +190,16 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
     ],
     firing: [{ namespace: "voicehelper-storage", pod: "postgresql-1", service: "postgresql" }],
   },
+  MessageBrokerAlarm: {
+    series: [
+      // rabbitmq_prometheus reports each alarm as 0 or 1 on every node; rabbitmq-0's memory alarm is raised.
+      ...(["memory_used_watermark", "free_disk_space_watermark", "file_descriptor_limit"] as const).flatMap((alarm) =>
+        (["rabbitmq-0", "rabbitmq-1"] as const).map((pod) => ({
+          series: `rabbitmq_alarms_${alarm}${labels(podTarget("voicehelper-storage", pod, "rabbitmq"))}`,
+          values: constant(pod === "rabbitmq-0" && alarm === "memory_used_watermark" ? 1 : 0),
+        })),
+      ),
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "rabbitmq", pod: "rabbitmq-0" }],
+  },
 };

@@ -79,6 +79,8 @@ export const SIGNALS = {
   ),
   /** Days until each certificate expires, `service` = the certificate's name. */
   certificateDaysLeft: serviceFrom(`(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400`, "name", "(.+)"),
+  /** 1 while a RabbitMQ node has a memory, disk or file-descriptor alarm (publishers are blocked), per pod. */
+  brokerAlarm: `max by (namespace, service, pod) ({__name__=~"rabbitmq_alarms_(memory_used_watermark|free_disk_space_watermark|file_descriptor_limit)"})`,
   dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
 } as const;
 
@@ -87,6 +89,7 @@ const FROM_KUBELET = { job: KUBELET_JOB, exporter: "the kubelets' volume statist
 const FROM_CADVISOR = { job: CADVISOR_JOB, exporter: "the kubelets' cAdvisor (container usage and limits)" } as const;
 const FROM_KSM = { job: EXPORTER_JOB, exporter: "kube-state-metrics" } as const;
 const FROM_CERT_MANAGER = { job: EXPORTER_JOB, exporter: "cert-manager's controller (its certificate metrics)" } as const;
+const FROM_RABBITMQ = { job: POD_JOB, exporter: "RabbitMQ's rabbitmq_prometheus plugin (port 15692, /metrics)" } as const;
 const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (port 9187) on every PostgreSQL pod" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
@@ -250,6 +253,17 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       summary: "{{ $labels.service }} uses more than " + pct(t.dbConnectionRatio) + " of max_connections",
       description: `{{ $labels.pod }} has {{ $value | humanizePercentage }} of its max_connections in use; new clients will be refused at 100%.`,
       source: FROM_PG,
+    },
+    {
+      alert: "MessageBrokerAlarm",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute): a RabbitMQ resource alarm blocks every publisher",
+      expr: `(${SIGNALS.brokerAlarm}) > 0`,
+      threshold: 0,
+      for: t.brokerAlarmFor,
+      summary: "{{ $labels.pod }} has a RabbitMQ resource alarm: publishers are blocked",
+      description: `{{ $labels.pod }} in {{ $labels.namespace }} has had a memory, free-disk or file-descriptor alarm for ${t.brokerAlarmFor}; RabbitMQ blocks every publishing connection until it clears (see rabbitmq-diagnostics alarms).`,
+      source: FROM_RABBITMQ,
     },
   ];
 }
