@@ -202,4 +202,14 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
     ],
     firing: [{ namespace: "voicehelper-storage", service: "rabbitmq", pod: "rabbitmq-0" }],
   },
+  ClickHouseQueryErrors: {
+    series: [
+      // 10 of 100 queries a minute fail on the platform's ClickHouse, 1 of 100 on PostHog's.
+      { series: `ClickHouseProfileEvents_Query${labels(podTarget("voicehelper-storage", "clickhouse-0", "clickhouse"))}`, values: counter(100) },
+      { series: `ClickHouseProfileEvents_FailedQuery${labels(podTarget("voicehelper-storage", "clickhouse-0", "clickhouse"))}`, values: counter(10) },
+      { series: `ClickHouseProfileEvents_Query${labels(podTarget("voicehelper-posthog", "posthog-clickhouse-0", "posthog-clickhouse"))}`, values: counter(100) },
+      { series: `ClickHouseProfileEvents_FailedQuery${labels(podTarget("voicehelper-posthog", "posthog-clickhouse-0", "posthog-clickhouse"))}`, values: counter(1) },
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "clickhouse" }],
+  },
 };

@@ -81,6 +81,9 @@ export const SIGNALS = {
   certificateDaysLeft: serviceFrom(`(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400`, "name", "(.+)"),
   /** 1 while a RabbitMQ node has a memory, disk or file-descriptor alarm (publishers are blocked), per pod. */
   brokerAlarm: `max by (namespace, service, pod) ({__name__=~"rabbitmq_alarms_(memory_used_watermark|free_disk_space_watermark|file_descriptor_limit)"})`,
+  /** Share of ClickHouse queries that failed (ProfileEvents counters from its own endpoint). */
+  clickhouseFailedQueryRatio:
+    `sum by (namespace, service) (rate(ClickHouseProfileEvents_FailedQuery[5m]))` + ` / sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m]))`,
   dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
 } as const;
 
@@ -90,6 +93,7 @@ const FROM_CADVISOR = { job: CADVISOR_JOB, exporter: "the kubelets' cAdvisor (co
 const FROM_KSM = { job: EXPORTER_JOB, exporter: "kube-state-metrics" } as const;
 const FROM_CERT_MANAGER = { job: EXPORTER_JOB, exporter: "cert-manager's controller (its certificate metrics)" } as const;
 const FROM_RABBITMQ = { job: POD_JOB, exporter: "RabbitMQ's rabbitmq_prometheus plugin (port 15692, /metrics)" } as const;
+const FROM_CLICKHOUSE = { job: POD_JOB, exporter: "ClickHouse's built-in Prometheus endpoint (port 9363, /metrics)" } as const;
 const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (port 9187) on every PostgreSQL pod" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
@@ -264,6 +268,17 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       summary: "{{ $labels.pod }} has a RabbitMQ resource alarm: publishers are blocked",
       description: `{{ $labels.pod }} in {{ $labels.namespace }} has had a memory, free-disk or file-descriptor alarm for ${t.brokerAlarmFor}; RabbitMQ blocks every publishing connection until it clears (see rabbitmq-diagnostics alarms).`,
       source: FROM_RABBITMQ,
+    },
+    {
+      alert: "ClickHouseQueryErrors",
+      severity: "critical",
+      seed: "error rate above 5% (> 5 minutes), for the analytics database",
+      expr: `(${SIGNALS.clickhouseFailedQueryRatio}) > ${t.errorRatio}`,
+      threshold: t.errorRatio,
+      for: t.errorFor,
+      summary: "{{ $labels.service }} fails more than " + pct(t.errorRatio) + " of its queries",
+      description: `{{ $value | humanizePercentage }} of the queries {{ $labels.service }} ran in the last 5 minutes failed (threshold ${pct(t.errorRatio)}); see system.query_log for the errors.`,
+      source: FROM_CLICKHOUSE,
     },
   ];
 }
