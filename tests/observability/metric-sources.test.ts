@@ -78,11 +78,12 @@ for (const stack of ["dev", "prod"] as const) {
     for (const [alert, store, port] of [
       ["MessageBrokerAlarm", "rabbitmq", 15692],
       ["ClickHouseQueryErrors", "clickhouse", 9363],
+      ["ObjectStoreNodeOffline", "minio", 9000],
     ] as const) {
-      it(`${store} (${alert}): its pods are annotated for ${port} /metrics and admit Prometheus there`, () => {
+      it(`${store} (${alert}): its pods are annotated for its metrics on ${port} and admit Prometheus there`, () => {
         const pod = scrapedPods(r).find((p) => p.name === store);
         assert.ok(pod, `${store} is not annotated for scraping`);
-        assert.deepStrictEqual([pod.annotations[SCRAPE_ANNOTATIONS.port], pod.annotations[SCRAPE_ANNOTATIONS.path]], [String(port), "/metrics"]);
+        assert.deepStrictEqual([pod.annotations[SCRAPE_ANNOTATIONS.port], pod.annotations[SCRAPE_ANNOTATIONS.path]], [String(port), store === "minio" ? "/minio/v2/metrics/cluster" : "/metrics"]);
         assert.ok(admitsPrometheus(r, STORAGE, { "app.kubernetes.io/name": store }, port), `Prometheus is not admitted to ${store}:${port}`);
       });
     }

@@ -212,4 +212,12 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
     ],
     firing: [{ namespace: "voicehelper-storage", service: "clickhouse" }],
   },
+  ObjectStoreNodeOffline: {
+    series: [
+      // A 4-node MinIO: minio-3 is down; the other three (each serving the cluster endpoint) report it.
+      ...(["minio-0", "minio-1", "minio-2"] as const).map((pod) => ({ series: `minio_cluster_nodes_offline_total${labels(podTarget("voicehelper-storage", pod, "minio"))}`, values: `0 0 1x${SAMPLES}` })),
+      { series: `minio_cluster_nodes_offline_total${labels(podTarget("voicehelper-posthog", "minio-0", "minio"))}`, values: constant(0) },
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "minio" }],
+  },
 };

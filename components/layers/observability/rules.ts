@@ -84,6 +84,8 @@ export const SIGNALS = {
   /** Share of ClickHouse queries that failed (ProfileEvents counters from its own endpoint). */
   clickhouseFailedQueryRatio:
     `sum by (namespace, service) (rate(ClickHouseProfileEvents_FailedQuery[5m]))` + ` / sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m]))`,
+  /** MinIO nodes its peers cannot reach; every MinIO pod reports the cluster's count, so the highest. */
+  objectStoreNodesOffline: `max by (namespace, service) (minio_cluster_nodes_offline_total)`,
   dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
 } as const;
 
@@ -94,6 +96,7 @@ const FROM_KSM = { job: EXPORTER_JOB, exporter: "kube-state-metrics" } as const;
 const FROM_CERT_MANAGER = { job: EXPORTER_JOB, exporter: "cert-manager's controller (its certificate metrics)" } as const;
 const FROM_RABBITMQ = { job: POD_JOB, exporter: "RabbitMQ's rabbitmq_prometheus plugin (port 15692, /metrics)" } as const;
 const FROM_CLICKHOUSE = { job: POD_JOB, exporter: "ClickHouse's built-in Prometheus endpoint (port 9363, /metrics)" } as const;
+const FROM_MINIO = { job: POD_JOB, exporter: "MinIO's cluster metrics (/minio/v2/metrics/cluster on its API port)" } as const;
 const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (port 9187) on every PostgreSQL pod" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
@@ -279,6 +282,17 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       summary: "{{ $labels.service }} fails more than " + pct(t.errorRatio) + " of its queries",
       description: `{{ $value | humanizePercentage }} of the queries {{ $labels.service }} ran in the last 5 minutes failed (threshold ${pct(t.errorRatio)}); see system.query_log for the errors.`,
       source: FROM_CLICKHOUSE,
+    },
+    {
+      alert: "ObjectStoreNodeOffline",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute), for a node of the object store",
+      expr: `(${SIGNALS.objectStoreNodesOffline}) > 0`,
+      threshold: 0,
+      for: t.downFor,
+      summary: "{{ $value }} MinIO node(s) of {{ $labels.service }} offline",
+      description: `MinIO in {{ $labels.namespace }} reports {{ $value }} node(s) offline for ${t.downFor}: its erasure sets are running without their redundancy, and writes stop when they lose their quorum.`,
+      source: FROM_MINIO,
     },
   ];
 }
