@@ -4,6 +4,7 @@
  * event delivery, per service. Its queries are the alert rules' signals (rules.ts), so what a panel
  * shows is what an alert fires on; its threshold lines are the rules' thresholds.
  */
+import { CATALOG, SERVICE_NAMES } from "../../config/catalog";
 import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
 import { SIGNALS } from "./rules";
 
@@ -47,6 +48,14 @@ function timeseries(p: PanelSpec, i: number, datasourceUid: string): Record<stri
 
 /** A quantile of every service's `*_request_duration_seconds` histograms, as the p95 signal computes it. */
 const latencyQuantile = (q: number) => SIGNALS.latencyP95.replace("histogram_quantile(0.95,", `histogram_quantile(${q},`);
+/** The AI services (BGE, FAISS, ASR, TTS, LLM proxy, Model Router), from the catalog. */
+const AI_SERVICES = SERVICE_NAMES.filter((s) => CATALOG[s].layer === "ai");
+/** p95 of the AI services alone; the gateway's is what a user waits for end to end. */
+const DURATION_BUCKETS = '{__name__=~".+_request_duration_seconds_bucket"}';
+/** The p95 signal narrowed to some services (a matcher on the `service` label). */
+const latencyP95Of = (serviceMatcher: string) => SIGNALS.latencyP95.replace(DURATION_BUCKETS, `${DURATION_BUCKETS.slice(0, -1)}, ${serviceMatcher}}`);
+const aiLatencyP95 = latencyP95Of(`service=~"${AI_SERVICES.join("|")}"`);
+const endToEndP95 = latencyP95Of('service="gateway"');
 /** Per pod, from cAdvisor's pod-level series (the kubelet's cadvisor job keeps the platform namespaces). */
 const perPodRate = (metric: string) => `sum by (namespace, pod) (rate(${metric}[5m]))`;
 
@@ -57,6 +66,8 @@ const perPodRate = (metric: string) => `sum by (namespace, pod) (rate(${metric}[
 const SEED_PLOTS: PanelSpec[] = [
   { title: "p50 latency", expr: latencyQuantile(0.5), legend: "{{namespace}}/{{service}}", unit: "s" },
   { title: "p99 latency", expr: latencyQuantile(0.99), legend: "{{namespace}}/{{service}}", unit: "s" },
+  { title: "AI services p95 latency (BGE, FAISS, ASR, TTS, LLM)", expr: aiLatencyP95, legend: "{{service}}", unit: "s" },
+  { title: "End-to-end p95 latency (gateway)", expr: endToEndP95, legend: "{{namespace}}/{{service}}", unit: "s" },
   { title: "Network received", expr: perPodRate("container_network_receive_bytes_total"), legend: "{{namespace}}/{{pod}}", unit: "Bps" },
   { title: "Network sent", expr: perPodRate("container_network_transmit_bytes_total"), legend: "{{namespace}}/{{pod}}", unit: "Bps" },
   { title: "Disk read", expr: perPodRate("container_fs_reads_bytes_total"), legend: "{{namespace}}/{{pod}}", unit: "Bps" },
