@@ -72,6 +72,13 @@ const SEED_PLOTS: PanelSpec[] = [
   { title: "Network sent", expr: perPodRate("container_network_transmit_bytes_total"), legend: "{{namespace}}/{{pod}}", unit: "Bps" },
   { title: "Disk read", expr: perPodRate("container_fs_reads_bytes_total"), legend: "{{namespace}}/{{pod}}", unit: "Bps" },
   { title: "Disk written", expr: perPodRate("container_fs_writes_bytes_total"), legend: "{{namespace}}/{{pod}}", unit: "Bps" },
+  // Milvus' proxy histogram is in milliseconds (docs/metrics-upstream.md).
+  {
+    title: "Milvus p95 request latency",
+    expr: "histogram_quantile(0.95, sum by (namespace, service, function_name, le) (rate(milvus_proxy_req_latency_bucket[5m]))) / 1000",
+    legend: "{{namespace}}/{{function_name}}",
+    unit: "s",
+  },
   { title: "Model Router A/B exposures", expr: "sum by (namespace, service) (rate(model_router_ab_test_exposures_total[5m]))", legend: "{{namespace}}/{{service}}", unit: "ops" },
   { title: "PostHog events sent", expr: "sum by (namespace, service) (rate(posthog_events_sent_total[5m]))", legend: "{{namespace}}/{{service}}", unit: "ops" },
 ];
@@ -88,6 +95,8 @@ export function platformDashboard(datasourceUid: string, t: AlertThresholds = OB
     { title: "Volume free", expr: SIGNALS.volumeFree, legend: "{{namespace}}/{{persistentvolumeclaim}}", unit: "percentunit", threshold: t.diskFreeRatio },
     { title: "PostgreSQL connections / max_connections", expr: SIGNALS.dbConnectionRatio, legend: "{{namespace}}/{{pod}}", unit: "percentunit", threshold: t.dbConnectionRatio },
     { title: "RabbitMQ resource alarms", expr: SIGNALS.brokerAlarm, legend: "{{namespace}}/{{pod}}", unit: "short", threshold: 1 },
+    { title: "ClickHouse failed queries", expr: SIGNALS.clickhouseFailedQueryRatio, legend: "{{namespace}}/{{service}}", unit: "percentunit", threshold: t.errorRatio },
+    { title: "MinIO nodes offline", expr: SIGNALS.objectStoreNodesOffline, legend: "{{namespace}}/{{service}}", unit: "short", threshold: 1 },
     ...SEED_PLOTS,
   ];
   return {
