@@ -10,6 +10,7 @@ import { AiLayer } from "./layers/ai";
 import { AnalyticsLayer } from "./layers/analytics";
 import { PosthogConnection, disabledConnection } from "./layers/analytics/connection";
 import { AppsLayer } from "./layers/apps";
+import { AppSettings } from "./layers/app-settings";
 import { BackupLayer } from "./layers/backup";
 import { Prerequisites } from "./layers/prerequisites";
 import { EdgeLayer } from "./layers/edge";
@@ -100,6 +101,10 @@ export class Platform extends pulumi.ComponentResource {
       scrapers: this.deployed.includes("prometheus") ? prometheusScrapers() : undefined,
       ambient,
     };
+    // The in-house services' shared settings, in their namespace once prerequisites created it.
+    if (this.deployed.some((s) => ["ai", "apps"].includes(CATALOG[s].layer))) {
+      base.appSettings = new AppSettings("app-settings", { stack: cfg.stack, app: cfg.app }, { parent: this, dependsOn: [prerequisites] }).settings;
+    }
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [prerequisites, ...deps] });
     const hasLayer = (layer: string) => this.deployed.some((s) => CATALOG[s].layer === layer);
 

@@ -42,6 +42,8 @@ export const VOICE_MEDIA_MODES = ["load-balancer", "turn"] as const;
  *                network where node addresses cannot be spoofed
  */
 export const KUBELET_TLS_MODES = ["verify", "skip-verify"] as const;
+/** `LOG_LEVEL` values of the in-house services (the shared application ConfigMap). */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** Neo4j Community runs one node; Enterprise (one node or a cluster) runs only under an accepted licence. */
 export const NEO4J_EDITIONS = ["community", "enterprise"] as const;
 export type Neo4jEdition = (typeof NEO4J_EDITIONS)[number];
@@ -144,6 +146,8 @@ export interface PlatformConfig {
     smtpPassword?: pulumi.Output<string>;
   };
   metrics: { kubeletTls: (typeof KUBELET_TLS_MODES)[number] };
+  /** The in-house services' shared settings (ConfigMap `voicehelper-config`). */
+  app: { logLevel: (typeof LOG_LEVELS)[number] };
   retention: {
     /** Days Elasticsearch keeps the log and trace indices (an ILM delete phase); search indices are never expired. */
     elasticsearchDays: number;
@@ -328,6 +332,10 @@ const settingsSchema = z
       .object({ kubeletTls: z.enum(KUBELET_TLS_MODES, { error: `must be one of: ${KUBELET_TLS_MODES.join(", ")}` }).default("verify") })
       .strict()
       .default({ kubeletTls: "verify" }),
+    app: z
+      .object({ logLevel: z.enum(LOG_LEVELS, { error: `must be one of: ${LOG_LEVELS.join(", ")}` }).default("info") })
+      .strict()
+      .default({ logLevel: "info" }),
     backup: backupSchema,
     restore: restoreSchema,
     retention: z
@@ -601,6 +609,7 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
     voiceMedia: { mode: s.voiceMedia.mode, turnUrls: s.voiceMedia.turnUrls, turnSharedSecret: wrap(secrets.turnSharedSecret) },
     alerting: { ...s.alerting, smtpPassword: wrap(secrets.smtpPassword) },
     metrics: s.metrics,
+    app: s.app,
     retention: s.retention,
     backup: {
       mirror: s.backup.mirror && {

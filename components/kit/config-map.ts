@@ -20,3 +20,13 @@ export function configFiles(name: string, namespace: string, labels: Labels, fil
   const keys = Object.keys(files).sort();
   return { name: cm.metadata.name, hash: configHash(...keys.flatMap((k) => [k, files[k]])) };
 }
+
+/** A ConfigMap of settings that workloads in `namespace` read as env (`envFrom`), with its digest. */
+export interface SharedSettings extends ConfigFiles {
+  namespace: string;
+}
+
+/** A ConfigMap named `name` whose keys are env var names. */
+export function sharedSettings(name: string, namespace: string, labels: Labels, env: Record<string, string>, parent: pulumi.Resource): SharedSettings {
+  return { ...configFiles(name, namespace, labels, env, parent), namespace };
+}

@@ -26,6 +26,8 @@ export interface ContainerSpec {
   command?: string[];
   args?: pulumi.Input<string>[];
   env?: EnvVar[];
+  /** Whole ConfigMaps as env (shared settings); `env` wins over a key of the same name. @default none */
+  envFrom?: k8s.types.input.core.v1.EnvFromSource[];
   ports?: ContainerPort[];
   /** Long-running containers need readiness and liveness; the kit refuses one without them. */
   probes?: { startup?: Probe; readiness?: Probe; liveness?: Probe };
@@ -75,6 +77,7 @@ export function secureContainer(spec: ContainerSpec, defaultResources: Resources
       command: spec.command,
       args: spec.args,
       env: spec.env,
+      envFrom: spec.envFrom,
       workingDir: spec.workingDir,
       ports: spec.ports?.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? "TCP" })),
       startupProbe: spec.probes?.startup,

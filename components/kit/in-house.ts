@@ -7,6 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../config/schema";
+import { CONFIG_HASH_ANNOTATION, configHash } from "./config-hash";
+import { SharedSettings } from "./config-map";
 import { ContainerPort, ContainerSpec, EnvVar, Volume, VolumeMount, httpProbe, startupAllowance } from "./container";
 import { imageVersion } from "./labels";
 import { Admission, Dependency, EgressRule } from "./network-policy";
@@ -49,8 +51,23 @@ export interface InHouseServiceArgs {
   startupMinutes?: number;
 }
 
+/**
+ * The pod annotations with the shared settings' digest folded into the config hash, so a changed
+ * setting rolls the service (env from a ConfigMap is read only when the container starts).
+ */
+function withSettingsHash(annotations: Record<string, pulumi.Input<string>> | undefined, settings: SharedSettings | undefined): Record<string, pulumi.Input<string>> | undefined {
+  if (!settings) return annotations;
+  const own = annotations?.[CONFIG_HASH_ANNOTATION];
+  const hash = own === undefined ? settings.hash : pulumi.output(own).apply((h) => configHash(h, settings.hash));
+  return { ...annotations, [CONFIG_HASH_ANNOTATION]: hash };
+}
+
 export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, parent: pulumi.Resource): Workload {
   const health = httpProbe("/health", "http");
+  const settings = ctx.appSettings;
+  if (settings && settings.namespace !== ctx.namespace) {
+    throw new Error(`${args.name} runs in ${ctx.namespace}, but the shared application settings are in ${settings.namespace}: a pod can only read a ConfigMap of its own namespace`);
+  }
   return new Workload(
     {
       id: { name: args.name, component: args.component, version: imageVersion(args.image) },
@@ -63,6 +80,7 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
           image: args.image,
           ports: [{ name: "http", containerPort: IN_HOUSE_HTTP_PORT }, { name: "metrics", containerPort: IN_HOUSE_METRICS_PORT }, ...(args.extraPorts ?? [])],
           env: [{ name: "HTTP_PORT", value: String(IN_HOUSE_HTTP_PORT) }, { name: "METRICS_PORT", value: String(IN_HOUSE_METRICS_PORT) }, ...(args.env ?? [])],
+          envFrom: settings ? [{ configMapRef: { name: settings.name } }] : undefined,
           writablePaths: ["/tmp", ...(args.writablePaths ?? [])],
           volumeMounts: [...(args.dataPath ? [{ name: "data", mountPath: args.dataPath }] : []), ...(args.volumeMounts ?? [])],
           probes: {
@@ -82,7 +100,7 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
       admissions: args.admissions,
       egress: args.egress,
       volumes: args.volumes,
-      podAnnotations: args.podAnnotations,
+      podAnnotations: withSettingsHash(args.podAnnotations, settings),
       terminationGracePeriodSeconds: 40,
     },
     ctx,

@@ -15,6 +15,7 @@ import { Admission, Dependency, EgressRule, PortSpec, workloadPolicies } from ".
 import { podOwner, podTemplate } from "./pod";
 import { podScrapeAnnotations } from "./scrape";
 import { Peer } from "./endpoint";
+import { SharedSettings } from "./config-map";
 
 /** What a layer gives each of its workloads. */
 export interface WorkloadContext {
@@ -30,6 +31,8 @@ export interface WorkloadContext {
   scrapers?: Peer;
   /** The namespace is in Istio's ambient mesh (NetworkPolicies must admit HBONE and probes). */
   ambient?: boolean;
+  /** The shared application settings the in-house services read (see inHouseService). @default none */
+  appSettings?: SharedSettings;
 }
 
 export interface WorkloadArgs {

@@ -5,6 +5,7 @@
 import { CATALOG, NAMESPACES, SERVICE_NAMES, ServiceName } from "../config/catalog";
 import { ServiceSize } from "../config/schema";
 import { Tier } from "../config/sizing";
+import { SharedSettings } from "../kit/config-map";
 import { Peer, ServiceEndpoint } from "../kit/endpoint";
 import { Dependency } from "../kit/network-policy";
 import { WorkloadContext } from "../kit/workload";
@@ -25,6 +26,8 @@ export interface LayerArgs {
   scrapers?: Peer;
   /** The platform namespaces are in Istio's ambient mesh. */
   ambient?: boolean;
+  /** The shared application ConfigMap, when the stack deploys in-house services. */
+  appSettings?: SharedSettings;
 }
 
 export function isDeployed(args: Pick<LayerArgs, "services">, service: ServiceName): boolean {
@@ -41,6 +44,7 @@ export function contextFor(args: LayerArgs, service: ServiceName, priority: Prio
     priorityClassName: args.priorityClasses[priority],
     scrapers: args.scrapers,
     ambient: args.ambient,
+    appSettings: args.appSettings,
   };
 }
 

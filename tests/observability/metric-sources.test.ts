@@ -74,6 +74,20 @@ for (const stack of ["dev", "prod"] as const) {
       assert.ok(!admitsPrometheus(r, STORAGE, { "cnpg.io/cluster": "postgresql" }, 5432), "but not to PostgreSQL itself");
     });
 
+    // The stores' own endpoints the store alerts read (docs/metrics-upstream.md): annotated for the pods job, Prometheus admitted.
+    for (const [alert, store, port] of [
+      ["MessageBrokerAlarm", "rabbitmq", 15692],
+      ["ClickHouseQueryErrors", "clickhouse", 9363],
+      ["ObjectStoreNodeOffline", "minio", 9000],
+    ] as const) {
+      it(`${store} (${alert}): its pods are annotated for its metrics on ${port} and admit Prometheus there`, () => {
+        const pod = scrapedPods(r).find((p) => p.name === store);
+        assert.ok(pod, `${store} is not annotated for scraping`);
+        assert.deepStrictEqual([pod.annotations[SCRAPE_ANNOTATIONS.port], pod.annotations[SCRAPE_ANNOTATIONS.path]], [String(port), store === "minio" ? "/minio/v2/metrics/cluster" : "/metrics"]);
+        assert.ok(admitsPrometheus(r, STORAGE, { "app.kubernetes.io/name": store }, port), `Prometheus is not admitted to ${store}:${port}`);
+      });
+    }
+
     it("the services' own metrics (error rate, latency, service down) come from annotated pods of the apps", () => {
       const apps = scrapedPods(r).map((p) => p.name);
       for (const s of ["gateway", "model-router"]) assert.ok(apps.includes(s), `${s} is scraped`);

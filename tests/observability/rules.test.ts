@@ -37,9 +37,15 @@ describe("observability: alert rules (seed 003)", () => {
   }
 
   it("beyond seed 003's alerts: when the disk, CPU and memory alerts are blind, when the seed's backups (WAL archiving, scheduled copies) stop, and before HTTPS breaks", () => {
-    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue", "CertificateExpiringSoon", "CertificateNotReady"].sort());
+    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue", "CertificateExpiringSoon", "CertificateNotReady", "MessageBrokerAlarm", "ClickHouseQueryErrors", "ObjectStoreNodeOffline"].sort());
     const by = (a: string) => alertRules().find((x) => x.alert === a)!;
     assert.strictEqual(by("WALArchivingFailing").severity, "critical");
+    // rabbitmq_prometheus' three alarm gauges (docs/metrics-upstream.md), any of them, per node.
+    assert.strictEqual(by("MessageBrokerAlarm").expr, '(max by (namespace, service, pod) ({__name__=~"rabbitmq_alarms_(memory_used_watermark|free_disk_space_watermark|file_descriptor_limit)"})) > 0');
+    assert.strictEqual(by("MessageBrokerAlarm").for, "1m");
+    assert.strictEqual(by("ObjectStoreNodeOffline").expr, "(max by (namespace, service) (minio_cluster_nodes_offline_total)) > 0");
+    // ClickHouse's own ProfileEvents counters, failed over all queries, per server.
+    assert.match(by("ClickHouseQueryErrors").expr, /rate\(ClickHouseProfileEvents_FailedQuery\[5m\]\)\) \/ sum by \(namespace, service\) \(rate\(ClickHouseProfileEvents_Query\[5m\]\)\)\) > 0\.05$/);
     assert.match(by("WALArchivingFailing").expr, /cnpg_pg_stat_archiver_last_failed_time - cnpg_pg_stat_archiver_last_archived_time/);
     assert.match(by("ScheduledJobOverdue").expr, /kube_cronjob_status_last_successful_time.*kube_cronjob_next_schedule_time - kube_cronjob_status_last_schedule_time.*> 2$/);
     const blind = alertRules().find((x) => x.alert === "MetricsSourceDown")!;

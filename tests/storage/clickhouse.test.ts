@@ -13,7 +13,7 @@ describe("storage: ClickHouse", () => {
       assert.strictEqual(sts.inputs.spec.template.spec.securityContext.runAsUser, 101);
       const c = mainContainer(sts);
       assert.strictEqual(c.image, IMAGES.clickhouse);
-      assert.deepStrictEqual(portsOf(c), { http: 8123, native: 9000, interserver: 9009 });
+      assert.deepStrictEqual(portsOf(c), { http: 8123, native: 9000, interserver: 9009, metrics: 9363 });
       for (const p of [c.readinessProbe, c.livenessProbe]) assert.deepStrictEqual(p.httpGet, { path: "/ping", port: "http" });
     }
   });
@@ -42,6 +42,8 @@ describe("storage: ClickHouse", () => {
     const volume = sts.inputs.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
     const cm = s.dev.object(CONFIGMAP, volume.configMap.name, STORAGE_NS);
     assert.match(cm.inputs.data[mount.subPath], /<max_server_memory_usage_to_ram_ratio>0\.8<\/max_server_memory_usage_to_ram_ratio>/);
+    // Its own Prometheus endpoint on the port the pod declares and Prometheus scrapes.
+    assert.match(cm.inputs.data[mount.subPath], /<prometheus>\s*<endpoint>\/metrics<\/endpoint>\s*<port>9363<\/port>\s*<metrics>true<\/metrics>\s*<events>true<\/events>/);
   });
 
   it("protects its data in prod and not in dev", () => {

@@ -190,4 +190,34 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
     ],
     firing: [{ namespace: "voicehelper-storage", pod: "postgresql-1", service: "postgresql" }],
   },
+  MessageBrokerAlarm: {
+    series: [
+      // rabbitmq_prometheus reports each alarm as 0 or 1 on every node; rabbitmq-0's memory alarm is raised.
+      ...(["memory_used_watermark", "free_disk_space_watermark", "file_descriptor_limit"] as const).flatMap((alarm) =>
+        (["rabbitmq-0", "rabbitmq-1"] as const).map((pod) => ({
+          series: `rabbitmq_alarms_${alarm}${labels(podTarget("voicehelper-storage", pod, "rabbitmq"))}`,
+          values: constant(pod === "rabbitmq-0" && alarm === "memory_used_watermark" ? 1 : 0),
+        })),
+      ),
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "rabbitmq", pod: "rabbitmq-0" }],
+  },
+  ClickHouseQueryErrors: {
+    series: [
+      // 10 of 100 queries a minute fail on the platform's ClickHouse, 1 of 100 on PostHog's.
+      { series: `ClickHouseProfileEvents_Query${labels(podTarget("voicehelper-storage", "clickhouse-0", "clickhouse"))}`, values: counter(100) },
+      { series: `ClickHouseProfileEvents_FailedQuery${labels(podTarget("voicehelper-storage", "clickhouse-0", "clickhouse"))}`, values: counter(10) },
+      { series: `ClickHouseProfileEvents_Query${labels(podTarget("voicehelper-posthog", "posthog-clickhouse-0", "posthog-clickhouse"))}`, values: counter(100) },
+      { series: `ClickHouseProfileEvents_FailedQuery${labels(podTarget("voicehelper-posthog", "posthog-clickhouse-0", "posthog-clickhouse"))}`, values: counter(1) },
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "clickhouse" }],
+  },
+  ObjectStoreNodeOffline: {
+    series: [
+      // A 4-node MinIO: minio-3 is down; the other three (each serving the cluster endpoint) report it.
+      ...(["minio-0", "minio-1", "minio-2"] as const).map((pod) => ({ series: `minio_cluster_nodes_offline_total${labels(podTarget("voicehelper-storage", pod, "minio"))}`, values: `0 0 1x${SAMPLES}` })),
+      { series: `minio_cluster_nodes_offline_total${labels(podTarget("voicehelper-posthog", "minio-0", "minio"))}`, values: constant(0) },
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "minio" }],
+  },
 };

@@ -51,6 +51,8 @@ export const OBSERVABILITY_DEFAULTS = {
     /** Share of PostgreSQL's max_connections in use (seed 003: > 80%). */
     dbConnectionRatio: 0.8,
     dbConnectionsFor: "5m",
+    /** A RabbitMQ resource alarm blocks every publisher: service unavailable, as for ServiceDown (seed 003: > 1 minute). */
+    brokerAlarmFor: "1m",
   },
   /** Trace sampling (seed 003): 10% of requests, 50% for the AI services. */
   sampling: { default: 0.1, ai: 0.5 },

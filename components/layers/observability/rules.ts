@@ -79,6 +79,13 @@ export const SIGNALS = {
   ),
   /** Days until each certificate expires, `service` = the certificate's name. */
   certificateDaysLeft: serviceFrom(`(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400`, "name", "(.+)"),
+  /** 1 while a RabbitMQ node has a memory, disk or file-descriptor alarm (publishers are blocked), per pod. */
+  brokerAlarm: `max by (namespace, service, pod) ({__name__=~"rabbitmq_alarms_(memory_used_watermark|free_disk_space_watermark|file_descriptor_limit)"})`,
+  /** Share of ClickHouse queries that failed (ProfileEvents counters from its own endpoint). */
+  clickhouseFailedQueryRatio:
+    `sum by (namespace, service) (rate(ClickHouseProfileEvents_FailedQuery[5m]))` + ` / sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m]))`,
+  /** MinIO nodes its peers cannot reach; every MinIO pod reports the cluster's count, so the highest. */
+  objectStoreNodesOffline: `max by (namespace, service) (minio_cluster_nodes_offline_total)`,
   dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
 } as const;
 
@@ -87,6 +94,9 @@ const FROM_KUBELET = { job: KUBELET_JOB, exporter: "the kubelets' volume statist
 const FROM_CADVISOR = { job: CADVISOR_JOB, exporter: "the kubelets' cAdvisor (container usage and limits)" } as const;
 const FROM_KSM = { job: EXPORTER_JOB, exporter: "kube-state-metrics" } as const;
 const FROM_CERT_MANAGER = { job: EXPORTER_JOB, exporter: "cert-manager's controller (its certificate metrics)" } as const;
+const FROM_RABBITMQ = { job: POD_JOB, exporter: "RabbitMQ's rabbitmq_prometheus plugin (port 15692, /metrics)" } as const;
+const FROM_CLICKHOUSE = { job: POD_JOB, exporter: "ClickHouse's built-in Prometheus endpoint (port 9363, /metrics)" } as const;
+const FROM_MINIO = { job: POD_JOB, exporter: "MinIO's cluster metrics (/minio/v2/metrics/cluster on its API port)" } as const;
 const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (port 9187) on every PostgreSQL pod" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
@@ -250,6 +260,39 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       summary: "{{ $labels.service }} uses more than " + pct(t.dbConnectionRatio) + " of max_connections",
       description: `{{ $labels.pod }} has {{ $value | humanizePercentage }} of its max_connections in use; new clients will be refused at 100%.`,
       source: FROM_PG,
+    },
+    {
+      alert: "MessageBrokerAlarm",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute): a RabbitMQ resource alarm blocks every publisher",
+      expr: `(${SIGNALS.brokerAlarm}) > 0`,
+      threshold: 0,
+      for: t.brokerAlarmFor,
+      summary: "{{ $labels.pod }} has a RabbitMQ resource alarm: publishers are blocked",
+      description: `{{ $labels.pod }} in {{ $labels.namespace }} has had a memory, free-disk or file-descriptor alarm for ${t.brokerAlarmFor}; RabbitMQ blocks every publishing connection until it clears (see rabbitmq-diagnostics alarms).`,
+      source: FROM_RABBITMQ,
+    },
+    {
+      alert: "ClickHouseQueryErrors",
+      severity: "critical",
+      seed: "error rate above 5% (> 5 minutes), for the analytics database",
+      expr: `(${SIGNALS.clickhouseFailedQueryRatio}) > ${t.errorRatio}`,
+      threshold: t.errorRatio,
+      for: t.errorFor,
+      summary: "{{ $labels.service }} fails more than " + pct(t.errorRatio) + " of its queries",
+      description: `{{ $value | humanizePercentage }} of the queries {{ $labels.service }} ran in the last 5 minutes failed (threshold ${pct(t.errorRatio)}); see system.query_log for the errors.`,
+      source: FROM_CLICKHOUSE,
+    },
+    {
+      alert: "ObjectStoreNodeOffline",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute), for a node of the object store",
+      expr: `(${SIGNALS.objectStoreNodesOffline}) > 0`,
+      threshold: 0,
+      for: t.downFor,
+      summary: "{{ $value }} MinIO node(s) of {{ $labels.service }} offline",
+      description: `MinIO in {{ $labels.namespace }} reports {{ $value }} node(s) offline for ${t.downFor}: its erasure sets are running without their redundancy, and writes stop when they lose their quorum.`,
+      source: FROM_MINIO,
     },
   ];
 }

@@ -54,10 +54,20 @@ export interface ClickhouseOutputs {
   password: SharedCredential;
 }
 
+/** ClickHouse's own Prometheus endpoint (docs/metrics-upstream.md): system.metrics, events, asynchronous metrics. */
+export const CLICKHOUSE_METRICS_PORT = 9363;
+
 /** Server settings added to the image's config (config.d merges over config.xml). */
 export function clickhouseServerConfig(extra = ""): string {
   return `<clickhouse>
     <max_server_memory_usage_to_ram_ratio>0.8</max_server_memory_usage_to_ram_ratio>
+    <prometheus>
+        <endpoint>/metrics</endpoint>
+        <port>${CLICKHOUSE_METRICS_PORT}</port>
+        <metrics>true</metrics>
+        <events>true</events>
+        <asynchronous_metrics>true</asynchronous_metrics>
+    </prometheus>
 ${extra}</clickhouse>
 `;
 }
@@ -97,6 +107,7 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
             { name: "http", containerPort: HTTP },
             { name: "native", containerPort: NATIVE },
             { name: "interserver", containerPort: INTERSERVER },
+            { name: "metrics", containerPort: CLICKHOUSE_METRICS_PORT },
           ],
           volumeMounts: [
             { name: "data", mountPath: "/var/lib/clickhouse" },
@@ -114,6 +125,7 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
       initContainers: args.extension?.initContainers,
       volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...(args.extension?.volumes ?? [])],
       clientPorts: ["http", "native"],
+      metrics: { port: "metrics", path: "/metrics" },
       podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(serverConfig + (usersConfig ?? "")) },
       dependencies: args.dependencies,
       terminationGracePeriodSeconds: 60,

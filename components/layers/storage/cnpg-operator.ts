@@ -24,10 +24,13 @@ export interface CnpgOperatorOutputs {
   ready: pulumi.Resource[];
 }
 
+/** The labels the chart puts on the operator's pods (with `fullnameOverride: cnpg-operator`). */
+export const CNPG_OPERATOR_POD_LABELS = { "app.kubernetes.io/name": "cloudnative-pg", "app.kubernetes.io/instance": "cnpg-operator" } as const;
+
 export function cnpgOperator(args: { size: ServiceSize }, ctx: WorkloadContext, parent: pulumi.Resource): CnpgOperatorOutputs {
   const name = "cnpg-operator";
   const ns = ctx.namespace;
-  const selector = { "app.kubernetes.io/name": "cloudnative-pg", "app.kubernetes.io/instance": name };
+  const selector = { ...CNPG_OPERATOR_POD_LABELS };
   const chart = new k8s.helm.v4.Chart(
     name,
     {
