@@ -335,3 +335,10 @@ export const LIMIT_RANGES: Record<Tier, { defaultRequest: { cpu: string; memory:
 
 /** Headroom of a namespace's ResourceQuota over the sum of its services at their maximum scale (rolling updates surge). */
 export const QUOTA_HEADROOM = 1.5;
+
+/**
+ * One-off Job pods (bootstrap Jobs at `pulumi up`, CronJob runs) a namespace's quota admits at once on
+ * top of its services, each at the `backup` row's size (the Jobs' size). Without them a namespace whose
+ * services fill the quota refuses its own bootstrap Jobs (seen live with shrunk requests).
+ */
+export const QUOTA_JOB_SLOTS = 3;

@@ -30,6 +30,17 @@ describe("prerequisites layer", () => {
     assert.equal(dev["services.nodeports"], "3", "the load balancers' node ports only (see below)");
   });
 
+  it("a namespace's quota leaves room for its one-off Jobs even when its services' requests fill the rest", async () => {
+    // Shrunk requests (as on a small node): 20m per storage service; the MinIO bucket Job asks for the backup row's 50m.
+    const services = ["redis", "minio", "nats", "milvus-etcd"];
+    const r = await render("dev", { services, overrides: Object.fromEntries(services.map((s) => [s, { requests: { cpu: "20m" } }])) });
+    const hard = r.ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === NAMESPACES.storage)!.inputs.spec.hard;
+    const milli = (q: string) => Number(q.replace(/m$/, ""));
+    const jobCpu = r.ofType("kubernetes:batch/v1:Job").find((j) => j.inputs.metadata.name === "minio-buckets")!.inputs.spec.template.spec.containers[0].resources.requests.cpu;
+    const servicesCpu = 4 * 20;
+    assert.ok(milli(hard["requests.cpu"]) >= servicesCpu + 3 * milli(jobCpu), `quota ${hard["requests.cpu"]} admits the services (${servicesCpu}m) but not three Jobs of ${jobCpu}`);
+  });
+
   it("data stores outrank stateless apps", async () => {
     const r = await render("dev");
     const pcs = Object.fromEntries(r.ofType("kubernetes:scheduling.k8s.io/v1:PriorityClass").map((p) => [p.inputs.metadata.name, p.inputs.value]));

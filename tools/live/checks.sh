@@ -3,7 +3,11 @@
 # Every wait is bounded; every probe pod lives at most PROBE_SECONDS and is deleted after its checks.
 
 PROBE_SECONDS=300
-OUTSIDER_NS=live-outsider
+# Unique per run: a previous run's probes may still be terminating.
+RUN_ID="$(date +%s)"
+OUTSIDER_NS="live-outsider-$RUN_ID"
+APPS_NS=voicehelper
+STORAGE_NS=voicehelper-storage
 
 # Pods of the stack's namespaces: every one Running and Ready, or Succeeded (a Job's).
 all_pods_ready() {
@@ -30,11 +34,11 @@ sys.exit(1 if bad else 0)'
 }
 
 # A stand-in is Ready only when every dependency in its env answered; its log names each one.
-standin_proves() { # deployment in apps
+standin_proves() { # deployment in the apps namespace
   local svc="$1" logs
-  logs="$(k -n apps logs "deployment/$svc" --tail=200 2>/dev/null)"
+  logs="$(k -n "$APPS_NS" logs "$svc" --tail=200 2>/dev/null)"
   local deps; deps="$(printf '%s\n' "$logs" | sed -n 's/.*dependencies from the environment: //p' | head -1)"
-  if ! k -n apps wait --for=condition=Available "deployment/$svc" --timeout=5s >/dev/null 2>&1; then
+  if ! k -n "$APPS_NS" rollout status "$svc" --timeout=5s >/dev/null 2>&1; then
     printf '%s\n' "$logs" | grep FAILED | tail -5; return 1
   fi
   echo "[live] $svc: Ready with ${deps:-no dependencies}"
@@ -61,6 +65,7 @@ metadata:
   name: $name
   namespace: $ns
   labels:
+    live-probe: "$RUN_ID"
 $yaml_labels
 spec:
   automountServiceAccountToken: false
@@ -82,9 +87,11 @@ EOF
 }
 
 in_probe() { local ns="$1" name="$2"; shift 2; k -n "$ns" exec "$name" -- "$@"; }
+in_probe_stdin() { local ns="$1" name="$2"; shift 2; k -n "$ns" exec -i "$name" -- "$@"; }
 
-tcp_open() { in_probe "$1" "$2" nc -z -w 3 "$3" "$4" 2>/dev/null; }
-tcp_refused() { ! tcp_open "$@"; }
+tcp_open() { in_probe "$1" "$2" sh -c "nc -w 3 $3 $4 </dev/null >/dev/null 2>&1"; }
+# Refused only counts when the probe itself runs: a probe pod that never started refuses nothing.
+tcp_refused() { in_probe "$1" "$2" true && ! tcp_open "$@"; }
 
 # The live servers refuse their vendors' default logins.
 redis_refuses_no_auth() { # ns pod ip
@@ -111,8 +118,8 @@ sys.exit(1)' "$3")" || return 1
 
 redis_accepts_generated() { # ns pod ip
   local pw out
-  pw="$(wired_value apps deployment/llm-proxy REDIS_PASSWORD)" || return 1
-  out="$(in_probe "$1" "$2" sh -c 'printf "AUTH %s\r\nPING\r\n" "$(cat)" | nc -w 3 '"$3"' 6379' <<< "$pw" 2>&1)"
+  pw="$(wired_value "$APPS_NS" deployment/llm-proxy REDIS_PASSWORD)" || return 1
+  out="$(in_probe_stdin "$1" "$2" sh -c 'printf "AUTH %s\r\nPING\r\n" "$(cat)" | nc -w 3 '"$3"' 6379' <<< "$pw" 2>&1)"
   [[ "$out" == *PONG* ]]
 }
 nats_refuses_anonymous() { # ns pod ip
@@ -120,42 +127,57 @@ nats_refuses_anonymous() { # ns pod ip
   echo "[live] nats without credentials: $(printf '%s' "$out" | tr -d '\r' | grep -o -- '-ERR.*' | head -1)"
   [[ "$out" == *"Authorization Violation"* ]]
 }
+# mc's MC_HOST_<alias> form; the keys pass through the probe's stdin, never kubectl's arguments.
+mc_ls_as() { # ns pod ip access secret
+  printf '%s\n%s\n' "$4" "$5" | in_probe_stdin "$1" "$2" sh -c \
+    'read -r a; read -r s; MC_CONFIG_DIR=/tmp/mc MC_HOST_live="http://$a:$s@'"$3"':9000" mc ls live 2>&1'
+}
+minio_accepts_wired_keys() { # ns pod ip (the client's own keys, as the program wired them)
+  local a s
+  a="$(wired_value "$APPS_NS" statefulset/faiss-service S3_ACCESS_KEY)" && s="$(wired_value "$APPS_NS" statefulset/faiss-service S3_SECRET_KEY)" || return 1
+  mc_ls_as "$1" "$2" "$3" "$a" "$s" >/dev/null
+}
 minio_refuses_minioadmin() { # ns pod ip
   local out
-  out="$(in_probe "$1" "$2" env MC_CONFIG_DIR=/tmp/mc "MC_HOST_vendor=http://minioadmin:minioadmin@$3:9000" mc ls vendor 2>&1)"
+  out="$(mc_ls_as "$1" "$2" "$3" minioadmin minioadmin)" && { echo "[live] minio accepted minioadmin"; return 1; }
   echo "[live] minio as minioadmin: $(printf '%s' "$out" | tail -1)"
-  ! in_probe "$1" "$2" env MC_CONFIG_DIR=/tmp/mc "MC_HOST_vendor=http://minioadmin:minioadmin@$3:9000" mc ls vendor >/dev/null 2>&1
+  [[ "$out" == *"Access Key Id you provided does not exist"* || "$out" == *InvalidAccessKeyId* ]]
 }
 
 live_checks() {
   check "every pod of the stack Ready (or its Job Succeeded)" all_pods_ready
   check "every Job complete (bootstrap: MinIO buckets and users, ...)" all_jobs_complete
   local s
-  for s in $(k -n apps get deployments -o jsonpath='{.items[*].metadata.name}'); do
-    check "stand-in $s reached every dependency with the credentials it was wired" standin_proves "$s"
+  for s in $(k -n "$APPS_NS" get deployments,statefulsets -o name); do
+    check "stand-in ${s#*/} reached every dependency with the credentials it was wired" standin_proves "$s"
   done
 
   k create namespace "$OUTSIDER_NS" >/dev/null 2>&1
-  probe_pod "$OUTSIDER_NS" outsider app.kubernetes.io/name=live-probe || log "outsider probe not ready"
-  probe_pod apps stranger app.kubernetes.io/name=live-probe || log "stranger probe not ready"
+  probe_pod "$OUTSIDER_NS" outsider-"$RUN_ID" app.kubernetes.io/name=live-probe || log "outsider probe not ready"
+  probe_pod "$APPS_NS" stranger-"$RUN_ID" app.kubernetes.io/name=live-probe || log "stranger probe not ready"
   # store client-workload port
-  local paths=("redis llm-proxy deployment/llm-proxy 6379" "minio faiss-service deployment/faiss-service 9000"
+  local paths=("redis llm-proxy deployment/llm-proxy 6379" "minio faiss-service statefulset/faiss-service 9000"
     "nats voice-service deployment/voice-service 4222")
   local p store client workload port ip
   for p in "${paths[@]}"; do
     read -r store client workload port <<< "$p"
-    ip="$(svc_ip storage "$store")"
-    probe_pod apps "as-$client" "$(selector_of apps "$workload")" || log "probe as $client not ready"
-    check "$store: a declared client ($client's labels) connects" tcp_open apps "as-$client" "$ip" "$port"
-    check "$store: a pod in another namespace is refused" tcp_refused "$OUTSIDER_NS" outsider "$ip" "$port"
-    check "$store: a pod with other labels in the client's namespace is refused" tcp_refused apps stranger "$ip" "$port"
+    ip="$(svc_ip "$STORAGE_NS" "$store")"
+    probe_pod "$APPS_NS" "as-$client-$RUN_ID" "$(selector_of "$APPS_NS" "$workload")" || log "probe as $client not ready"
+    check "$store: a declared client ($client's labels) connects" tcp_open "$APPS_NS" "as-$client-$RUN_ID" "$ip" "$port"
+    check "$store: a pod in another namespace is refused" tcp_refused "$OUTSIDER_NS" outsider-"$RUN_ID" "$ip" "$port"
+    check "$store: a pod with other labels in the client's namespace is refused" tcp_refused "$APPS_NS" stranger-"$RUN_ID" "$ip" "$port"
   done
-  check "redis refuses a client without AUTH" redis_refuses_no_auth apps as-llm-proxy "$(svc_ip storage redis)"
-  check "redis accepts the generated password" redis_accepts_generated apps as-llm-proxy "$(svc_ip storage redis)"
-  check "nats refuses a client without credentials" nats_refuses_anonymous apps as-voice-service "$(svc_ip storage nats)"
-  probe_pod apps mc-as-faiss "$(selector_of apps deployment/faiss-service)" "$(image_tag minioClient)" || log "mc probe not ready"
-  check "minio refuses minioadmin:minioadmin" minio_refuses_minioadmin apps mc-as-faiss "$(svc_ip storage minio)"
-  k -n apps delete pod stranger as-llm-proxy as-faiss-service as-voice-service mc-as-faiss --wait=false >/dev/null 2>&1
+  # Milvus' etcd has no client deployed here (Milvus is not built): only its refusals.
+  ip="$(svc_ip "$STORAGE_NS" milvus-etcd)"
+  check "milvus-etcd: a pod in another namespace is refused" tcp_refused "$OUTSIDER_NS" outsider-"$RUN_ID" "$ip" 2379
+  check "milvus-etcd: a pod with other labels in the apps namespace is refused" tcp_refused "$APPS_NS" stranger-"$RUN_ID" "$ip" 2379
+  check "redis refuses a client without AUTH" redis_refuses_no_auth "$APPS_NS" as-llm-proxy-"$RUN_ID" "$(svc_ip "$STORAGE_NS" redis)"
+  check "redis accepts the generated password" redis_accepts_generated "$APPS_NS" as-llm-proxy-"$RUN_ID" "$(svc_ip "$STORAGE_NS" redis)"
+  check "nats refuses a client without credentials" nats_refuses_anonymous "$APPS_NS" as-voice-service-"$RUN_ID" "$(svc_ip "$STORAGE_NS" nats)"
+  probe_pod "$APPS_NS" mc-as-faiss-"$RUN_ID" "$(selector_of "$APPS_NS" statefulset/faiss-service)" "$(image_tag minioClient)" || log "mc probe not ready"
+  check "minio accepts a client's own generated keys" minio_accepts_wired_keys "$APPS_NS" mc-as-faiss-"$RUN_ID" "$(svc_ip "$STORAGE_NS" minio)"
+  check "minio refuses minioadmin:minioadmin" minio_refuses_minioadmin "$APPS_NS" mc-as-faiss-"$RUN_ID" "$(svc_ip "$STORAGE_NS" minio)"
+  k -n "$APPS_NS" delete pod -l live-probe="$RUN_ID" --wait=false >/dev/null 2>&1
   k delete namespace "$OUTSIDER_NS" --wait=false >/dev/null 2>&1
 }
 
@@ -167,7 +189,7 @@ destroy_all() {
   left="$(pl stack --stack "$STACK" --show-urns | grep -c 'URN:' || true)"
   [[ "$left" == 0 ]] || { echo "[live] $left resources left in state"; return 1; }
   local ns
-  for ns in apps storage monitoring; do
+  for ns in "$APPS_NS" "$STORAGE_NS"; do
     if k get namespace "$ns" >/dev/null 2>&1; then
       k wait --for=delete "namespace/$ns" --timeout=120s >/dev/null 2>&1 || { echo "[live] namespace $ns still there"; return 1; }
     fi

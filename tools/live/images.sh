@@ -214,6 +214,7 @@ recipe_tag() {
     probe) echo "$PROBE_IMAGE" ;;
     coredns) echo "$COREDNS_IMAGE" ;;
     localPath) echo "$LOCAL_PATH_IMAGE" ;;
+    standin) echo "$LIVE_REGISTRY/gateway:$LIVE_TAG (and the other in-house services)" ;;
     helper) echo "$HELPER_IMAGE" ;;
     *) image_ref "$1" ;;
   esac

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "../../config/catalog";
 import { NamedException, exceptionsAnnotation } from "../../kit/exceptions";
 import { ServiceSize } from "../../config/schema";
-import { LIMIT_RANGES, QUOTA_HEADROOM, TIER_CLUSTERS, Tier } from "../../config/sizing";
+import { LIMIT_RANGES, QUOTA_HEADROOM, QUOTA_JOB_SLOTS, TIER_CLUSTERS, Tier } from "../../config/sizing";
 import { cpuCores, memoryBytes, parseQuantity } from "../../config/quantity";
 import { PART_OF } from "../../kit/labels";
 
@@ -52,7 +52,7 @@ export interface NamespaceQuota {
   pods: number;
 }
 
-/** The quota a namespace needs: its services at their maximum scale, plus headroom for surges. */
+/** The quota a namespace needs: its services at their maximum scale and its one-off Jobs, plus headroom for surges. */
 export function namespaceQuota(tier: Tier, services: ServiceName[], sizes: Record<ServiceName, ServiceSize>): NamespaceQuota {
   const q: NamespaceQuota = { cpuRequests: 0, memoryRequests: 0, cpuLimits: 0, memoryLimits: 0, storage: 0, pods: 0 };
   for (const s of services) {
@@ -64,6 +64,14 @@ export function namespaceQuota(tier: Tier, services: ServiceName[], sizes: Recor
     q.memoryLimits += memoryBytes(size.resources.limits.memory) * pods;
     q.storage += size.storage ? (parseQuantity(size.storage) ?? 0) * pods : 0;
     q.pods += pods;
+  }
+  if (services.length > 0) {
+    const job = sizes.backup.resources;
+    q.cpuRequests += cpuCores(job.requests.cpu) * QUOTA_JOB_SLOTS;
+    q.memoryRequests += memoryBytes(job.requests.memory) * QUOTA_JOB_SLOTS;
+    q.cpuLimits += cpuCores(job.limits.cpu) * QUOTA_JOB_SLOTS;
+    q.memoryLimits += memoryBytes(job.limits.memory) * QUOTA_JOB_SLOTS;
+    q.pods += QUOTA_JOB_SLOTS;
   }
   return q;
 }
