@@ -26,7 +26,9 @@ source "$HERE/lib.sh"
 COMPONENTS=(kube-router kube-proxy kubelet containerd kube-scheduler kube-controller-manager kube-apiserver etcd) # stop order
 TIMEOUT="${LIVE_READY_TIMEOUT:-180}"
 
-alive() { local f="$RUN/$1.pid"; [[ -f "$f" ]] && kill -0 "$(cat "$f")" 2>/dev/null; }
+# A pid that exists and is not a zombie waiting to be reaped (our daemons' parent has exited).
+running() { kill -0 "$1" 2>/dev/null && [[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != Z ]]; }
+alive() { local f="$RUN/$1.pid"; [[ -f "$f" ]] && running "$(cat "$f")"; }
 
 start_bg() { # name cmd... (inside the namespace, own process group, pid file is the handle)
   local name="$1"; shift
@@ -50,10 +52,10 @@ stop_one() {
   local name="$1" f="$RUN/$1.pid" pid
   [[ -f "$f" ]] || return 0
   pid="$(cat "$f")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if running "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { log "$name (pid $pid) ignored TERM; killing"; kill -KILL "$pid" 2>/dev/null || true; }
+    for _ in $(seq 1 50); do running "$pid" || break; sleep 0.2; done
+    running "$pid" && { log "$name (pid $pid) ignored TERM; killing"; kill -KILL "$pid" 2>/dev/null || true; }
     log "stopped $name (pid $pid)"
   fi
   rm -f "$f"
@@ -76,8 +78,10 @@ cmd_stop() {
   for c in "${COMPONENTS[@]}"; do stop_one "$c"; done
   stop_shims
   unmount_all
-  if ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$NETNS"; then
-    ip netns delete "$NETNS" && log "removed network namespace $NETNS"
+  if [[ -e "$NETNS_PATH" ]] || ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$NETNS"; then
+    ip netns delete "$NETNS" 2>/dev/null || umount -l "$NETNS_PATH" 2>/dev/null || true
+    rm -f "$NETNS_PATH" 2>/dev/null || true
+    log "removed network namespace $NETNS"
   fi
 }
 
@@ -289,9 +293,11 @@ start_node() {
   start_bg kubelet "$BIN/kubelet" --config "$RUN/kubelet/config.yaml" --kubeconfig "$RUN/kubelet.kubeconfig" \
     --root-dir "$RUN/kubelet/root" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --v=1
   start_bg kube-proxy "$BIN/kube-proxy" --config "$RUN/kube-proxy.yaml"
+  wait_for "node $NODE_NAME Ready" kubelet node_ready
+  # kube-router finds its node object at start and exits without it: start it once the node is registered.
   start_bg kube-router "$BIN/kube-router" --kubeconfig "$RUN/kube-router.kubeconfig" --hostname-override "$NODE_NAME" \
     --run-firewall=true --run-router=false --run-service-proxy=false --metrics-port 0 --health-port 0 --v=1
-  wait_for "node $NODE_NAME Ready" kubelet node_ready
+  wait_for "NetworkPolicy enforcement (kube-router's chains)" kube-router in_ns iptables -n -L KUBE-ROUTER-FORWARD
   sed -e "s|@DNS_SVC_IP@|$DNS_SVC_IP|g" -e "s|@COREDNS_IMAGE@|$COREDNS_IMAGE|g" "$HERE/coredns.yaml" | kctl apply -f - >/dev/null
   wait_for "cluster DNS (CoreDNS pod)" kubelet kctl -n kube-system wait --for=condition=Available deployment/coredns --timeout=5s
   start_volume_provisioner

@@ -22,7 +22,7 @@ results=()
 check() { # name cmd... : one line per check, counted
   local name="$1"; shift
   if "$@"; then passed=$((passed + 1)); results+=("PASS  $name"); echo "[live] PASS $name"
-  else failed=$((failed + 1)); results+=("FAIL  $name"); echo "[live] FAIL $name"; fi
+  else failed=$((failed + 1)); results+=("FAIL  $name"); echo "[live] FAIL $name"; return 1; fi
 }
 finish() {
   printf '\n[live] results:\n'; printf '  %s\n' "${results[@]}"
@@ -39,8 +39,14 @@ pl() { "$HERE/node.sh" exec env PULUMI_HOME="$PULUMI_HOME" PULUMI_BACKEND_URL="$
 
 rm -rf "$WORK"; mkdir -p "$WORK"
 e2e_env "$WORK"
-timed "node start (control plane, containerd, kubelet, kube-proxy, kube-router, CoreDNS)" "$HERE/node.sh" start || exit 1
-timed "prerequisite CRDs" "$HERE/node.sh" exec bash -c "source '$HERE/../e2e/lib.sh'; install_prereq_crds '$WORK/crds'" || exit 1
+check "node up: control plane, containerd, kubelet, kube-proxy, kube-router enforcing policy, CoreDNS, volumes" \
+  timed "node start" "$HERE/node.sh" start || exit 1
+# The CRD sources are Go modules: fetched here (the cluster's namespace has no route out), applied inside.
+(mkdir -p "$WORK/crds" && cd "$WORK/crds" && for m in "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" \
+  "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION"; do
+  GOFLAGS= go mod download "$m" || exit 1; done) || exit 1
+check "prerequisite CRDs (Gateway API, cert-manager, CloudNativePG) installed" \
+  timed "prerequisite CRDs" "$HERE/node.sh" exec env GOPROXY=off bash -c "source '$HERE/../e2e/lib.sh'; install_prereq_crds '$WORK/crds'" || exit 1
 
 copy_program "$ROOT" "$WORK/program"
 cp "$HERE/Pulumi.$STACK.yaml" "$WORK/program/"
