@@ -120,6 +120,19 @@ describe("offline render (npm run render)", function () {
     }
   });
 
+  it("renders every stack of the repository, feeding placeholders for the keys its backup stores need", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "render-stacks-"));
+    try {
+      for (const stack of ["staging", "prod"]) {
+        const result = await renderStack({ stack, out: tmp, secrets: "placeholder", config: {} });
+        const target = fs.readFileSync(path.join(result.directory, "voicehelper", "secret-backup-target.yaml"), "utf8");
+        assert.match(target, /placeholder-not-a-secret-backupTargetAccessKey/, `${stack}: the backup target's key`);
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it("writes the same bytes on every run, replacing the earlier render (stale files too)", async () => {
     const first = new Map(files.map((f) => [f, fs.readFileSync(path.join(out, STACK, f), "utf8")]));
     fs.writeFileSync(path.join(out, STACK, "voicehelper", "deployment-removed-since.yaml"), "kind: Deployment\n");

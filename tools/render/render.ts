@@ -80,8 +80,15 @@ function configSetting(arg: string): Record<string, string> {
  * and every other config secret the stack file sets (as ciphertext only the CLI can read).
  */
 function configSecretPlaceholders(stack: string): Record<string, string> {
-  const inFile = Object.keys(stackFileEntries(stack)).filter((k) => (SECRET_KEYS as readonly string[]).includes(k));
-  const keys = [...new Set(["openaiApiKey", "anthropicApiKey", "posthogApiKey", ...inFile])];
+  const entries = stackFileEntries(stack);
+  const inFile = Object.keys(entries).filter((k) => (SECRET_KEYS as readonly string[]).includes(k));
+  // The keys of the S3 stores the stack file names (backup.target, backup.mirror) are required with them.
+  const backup = (entries.backup ?? {}) as { target?: unknown; mirror?: unknown };
+  const storeKeys = [
+    ...(backup.target ? ["backupTargetAccessKey", "backupTargetSecretKey"] : []),
+    ...(backup.mirror ? ["backupMirrorAccessKey", "backupMirrorSecretKey"] : []),
+  ];
+  const keys = [...new Set(["openaiApiKey", "anthropicApiKey", "posthogApiKey", ...storeKeys, ...inFile])];
   return Object.fromEntries(
     keys.map((k) => [k, k === "posthogApiKey" ? `phc_${PLACEHOLDER_WORD}_not_a_secret` : `${PLACEHOLDER_WORD}-not-a-secret-${k}`]),
   );
