@@ -1,6 +1,6 @@
 /**
  * Every third-party image the platform runs, pinned to an exact version, in one place.
- * Upstream images only (SERVICES.md: Bitnami's free images are gone). Review a change here like an
+ * Upstream images only (Bitnami's free images are gone). Review a change here like an
  * API change: it upgrades a data store in every environment.
  *
  * In-house images (gateway, model-router, ...) are not here: their registry and tag come from stack

@@ -1,4 +1,4 @@
-// The known default credentials of every product the platform deploys (SERVICES.md, "Defaults that
+// The known default credentials of every product the platform deploys ("Defaults that
 // must never ship"), the switches that turn authentication off, and the placeholders the seeds use.
 //
 // Messages built from this table name the product and what the value is ("MinIO's root password"),

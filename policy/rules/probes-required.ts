@@ -18,7 +18,7 @@ export const probesRequired = resourceRule({
     name: "probes-required",
     description:
         "Containers of Deployments, StatefulSets and DaemonSets must have a livenessProbe and a readinessProbe, and a probe's named or numbered port must be one the container declares.",
-    remediationSteps: "Add livenessProbe and readinessProbe (the service file states them; see SERVICES.md for each product's health endpoints).",
+    remediationSteps: "Add livenessProbe and readinessProbe (the service file states them, from the product's own health endpoints).",
     check: (obj) => {
         if (!LONG_RUNNING_KINDS.has(obj.kind) || obj.group !== "apps") {
             return [];
