@@ -82,6 +82,9 @@ fake_provider_keys() { # stack: obviously fake values, only to satisfy prod's re
   pulumi config set --stack "$1" --secret voicehelper:openaiApiKey "sk-e2e-fake-openai-key"
   pulumi config set --stack "$1" --secret voicehelper:anthropicApiKey "sk-ant-e2e-fake-anthropic-key"
   pulumi config set --stack "$1" --secret voicehelper:posthogApiKey "phc_e2e_fake_posthog_key"
+  # prod writes its backups off the cluster (backup.target in Pulumi.prod.yaml) and needs that store's keys.
+  pulumi config set --stack "$1" --secret voicehelper:backupTargetAccessKey "e2e-fake-backup-access-key"
+  pulumi config set --stack "$1" --secret voicehelper:backupTargetSecretKey "e2e-fake-backup-secret-key"
 }
 
 run_dev() {
