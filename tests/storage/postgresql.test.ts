@@ -99,6 +99,12 @@ describe("storage: PostgreSQL (CloudNativePG)", () => {
     const offline = await rendered("dev", { externalCharts: false });
     assert.strictEqual(offline.ofType(CHART).length, 0);
     assert.ok(clusterOf(offline), "the Cluster is still declared for a pre-installed operator");
+    // The release manifest's operator (namespace cnpg-system) must still reach the instances' status port.
+    const fromOperator = offline.object(NETPOL, "postgresql-from-operator", STORAGE_NS).inputs.spec.ingress[0];
+    assert.deepStrictEqual(fromOperator.from, [
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "cloudnative-pg" } } },
+    ]);
+    assert.deepStrictEqual(fromOperator.ports.map((p: any) => p.port), [5432, 8000]);
   });
 
   it("lets the instances reach the object store and admits the operator and the pooler (dev: no mesh, so no HBONE port)", () => {

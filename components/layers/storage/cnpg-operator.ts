@@ -27,6 +27,13 @@ export interface CnpgOperatorOutputs {
 /** The labels the chart puts on the operator's pods (with `fullnameOverride: cnpg-operator`). */
 export const CNPG_OPERATOR_POD_LABELS = { "app.kubernetes.io/name": "cloudnative-pg", "app.kubernetes.io/instance": "cnpg-operator" } as const;
 
+/**
+ * Without remote charts (`externalCharts: false`) the operator is installed by other means: CloudNativePG's
+ * release manifest (`releases/cnpg-<version>.yaml`) puts it in `cnpg-system` with this label, and the
+ * instances must still admit it (it reads every instance's status on port 8000).
+ */
+export const PREINSTALLED_CNPG_OPERATOR: Peer = { namespace: "cnpg-system", selector: { "app.kubernetes.io/name": "cloudnative-pg" } };
+
 export function cnpgOperator(args: { size: ServiceSize }, ctx: WorkloadContext, parent: pulumi.Resource): CnpgOperatorOutputs {
   const name = "cnpg-operator";
   const ns = ctx.namespace;

@@ -21,7 +21,7 @@ import { podScrapeAnnotations } from "../../kit/scrape";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { WorkloadContext, scraperAdmission } from "../../kit/workload";
 import { BackupTarget, targetPaths, targetPath } from "../backup/target";
-import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs } from "./cnpg-operator";
+import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs, PREINSTALLED_CNPG_OPERATOR } from "./cnpg-operator";
 
 const PORT = 5432;
 /** CloudNativePG's instance manager exports PostgreSQL's metrics (backends, settings, replication) here. */
@@ -203,7 +203,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
       dependencies: paths.dependencies,
       admissions: [
         ...(instances > 1 ? [{ role: "peers", from: [self], ports: [PORT] }] : []),
-        ...(args.operator ? [{ role: "operator", from: [args.operator.peer], ports: [...CNPG_INSTANCE_PORTS] }] : []),
+        { role: "operator", from: [args.operator?.peer ?? PREINSTALLED_CNPG_OPERATOR], ports: [...CNPG_INSTANCE_PORTS] },
         ...scraperAdmission(METRICS_PORT, ctx.scrapers),
       ],
       egress: [KUBERNETES_API_EGRESS, ...paths.egress],
