@@ -144,6 +144,75 @@ minio_refuses_minioadmin() { # ns pod ip
   [[ "$out" == *"Access Key Id you provided does not exist"* || "$out" == *InvalidAccessKeyId* ]]
 }
 
+# psql from a probe pod of the PostgreSQL image; the password passes through stdin, never kubectl's arguments.
+psql_as() { # ns pod ip user database password(stdin) -> psql's output
+  in_probe_stdin "$1" "$2" sh -c 'read -r pw; PGPASSWORD="$pw" PGCONNECT_TIMEOUT=5 psql -w -X -At \
+    "host='"$3"' user='"$4"' dbname='"$5"' sslmode=require" -c "select current_user" 2>&1'
+}
+postgres_refuses_default_login() { # ns pod ip
+  local out; out="$(printf 'postgres\n' | psql_as "$1" "$2" "$3" postgres postgres)" && { echo "[live] postgresql accepted postgres:postgres"; return 1; }
+  echo "[live] postgresql as postgres/postgres: $(printf '%s' "$out" | tail -1)"
+  [[ "$out" == *"password authentication failed"* ]]
+}
+postgres_accepts_wired_login() { # ns pod ip (model-router's own role, as the program wired it)
+  local user db pw out
+  user="$(wired_value "$APPS_NS" deployment/model-router DATABASE_USER)" && db="$(wired_value "$APPS_NS" deployment/model-router DATABASE_NAME)" &&
+    pw="$(wired_value "$APPS_NS" deployment/model-router DATABASE_PASSWORD)" || return 1
+  out="$(printf '%s\n' "$pw" | psql_as "$1" "$2" "$3" "$user" "$db")"
+  echo "[live] postgresql as $user: $out"; [[ "$out" == "$user" ]]
+}
+
+MONITORING_NS=voicehelper-monitoring
+# Prometheus' HTTP API from inside its own pod (its busybox wget on loopback: no NetworkPolicy involved).
+prom_api() { # path-and-query
+  local pod; pod="$(k -n "$MONITORING_NS" get pods -l app.kubernetes.io/name=prometheus -o name | head -1)"
+  [[ -n "$pod" ]] || return 1
+  k -n "$MONITORING_NS" exec "${pod#pod/}" -c prometheus -- wget -qO- "http://127.0.0.1:9090$1"
+}
+# Every target Prometheus discovered is up; bounded wait for the first scrapes (interval plus slack).
+prom_targets_up() {
+  local i out
+  for i in $(seq 1 18); do
+    out="$(prom_api '/api/v1/targets?state=active' | python3 -c '
+import json, sys
+t = json.load(sys.stdin)["data"]["activeTargets"]
+down = ["%s %s (%s)" % (x["labels"].get("job"), x["scrapeUrl"], x.get("lastError") or x["health"]) for x in t if x["health"] != "up"]
+jobs = sorted({x["labels"].get("job") for x in t})
+print("%d targets in jobs %s; %d not up%s" % (len(t), ",".join(jobs), len(down), (": " + "; ".join(down)) if down else ""))
+sys.exit(0 if t and not down else 1)' 2>&1)" && { echo "[live] prometheus: $out"; return 0; }
+    sleep 10
+  done
+  echo "[live] prometheus: $out"; return 1
+}
+prom_has_series() { # promql (must return at least one series)
+  local out; out="$(prom_api "/api/v1/query?query=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1")" |
+    python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(len(r)); sys.exit(0 if r else 1)')" || { echo "[live] no series for $1"; return 1; }
+  echo "[live] $1: $out series"
+}
+prom_rules_healthy() {
+  prom_api /api/v1/rules | python3 -c '
+import json, sys
+g = json.load(sys.stdin)["data"]["groups"]
+rules = [r for x in g for r in x["rules"]]
+bad = ["%s: %s" % (r["name"], r.get("lastError")) for r in rules if r.get("health") not in ("ok", "unknown")]
+print("[live] prometheus: %d rule groups, %d rules, %d unhealthy%s" % (len(g), len(rules), len(bad), (": " + "; ".join(bad)) if bad else ""))
+sys.exit(0 if rules and not bad else 1)'
+}
+prom_sees_alertmanager() {
+  prom_api /api/v1/alertmanagers | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["data"]["activeAlertmanagers"]
+print("[live] prometheus sends alerts to: %s" % ", ".join(x["url"] for x in a)); sys.exit(0 if a else 1)'
+}
+monitoring_checks() {
+  check "prometheus: every discovered scrape target is up" prom_targets_up
+  check "prometheus: kube-state-metrics' object state is scraped" prom_has_series 'kube_pod_status_ready{condition="true"}'
+  check "prometheus: CloudNativePG's instance metrics are scraped" prom_has_series 'cnpg_collector_up'
+  check "prometheus: the in-house services' /metrics are scraped" prom_has_series 'up{namespace="voicehelper"} == 1'
+  check "prometheus: the alert rules load and evaluate" prom_rules_healthy
+  check "prometheus: alertmanager discovered" prom_sees_alertmanager
+}
+
 live_checks() {
   check "every pod of the stack Ready (or its Job Succeeded)" all_pods_ready
   check "every Job complete (bootstrap: MinIO buckets and users, ...)" all_jobs_complete
@@ -157,7 +226,7 @@ live_checks() {
   probe_pod "$APPS_NS" stranger-"$RUN_ID" app.kubernetes.io/name=live-probe || log "stranger probe not ready"
   # store client-workload port
   local paths=("redis llm-proxy deployment/llm-proxy 6379" "minio faiss-service statefulset/faiss-service 9000"
-    "nats voice-service deployment/voice-service 4222")
+    "nats voice-service deployment/voice-service 4222" "postgresql-rw model-router deployment/model-router 5432")
   local p store client workload port ip
   for p in "${paths[@]}"; do
     read -r store client workload port <<< "$p"
@@ -177,6 +246,10 @@ live_checks() {
   probe_pod "$APPS_NS" mc-as-faiss-"$RUN_ID" "$(selector_of "$APPS_NS" statefulset/faiss-service)" "$(image_tag minioClient)" || log "mc probe not ready"
   check "minio accepts a client's own generated keys" minio_accepts_wired_keys "$APPS_NS" mc-as-faiss-"$RUN_ID" "$(svc_ip "$STORAGE_NS" minio)"
   check "minio refuses minioadmin:minioadmin" minio_refuses_minioadmin "$APPS_NS" mc-as-faiss-"$RUN_ID" "$(svc_ip "$STORAGE_NS" minio)"
+  probe_pod "$APPS_NS" psql-as-model-router-"$RUN_ID" "$(selector_of "$APPS_NS" deployment/model-router)" "$(image_tag postgresql)" || log "psql probe not ready"
+  check "postgresql refuses the default login postgres/postgres" postgres_refuses_default_login "$APPS_NS" psql-as-model-router-"$RUN_ID" "$(svc_ip "$STORAGE_NS" postgresql-rw)"
+  check "postgresql accepts a client's generated role" postgres_accepts_wired_login "$APPS_NS" psql-as-model-router-"$RUN_ID" "$(svc_ip "$STORAGE_NS" postgresql-rw)"
+  monitoring_checks
   k -n "$APPS_NS" delete pod -l live-probe="$RUN_ID" --wait=false >/dev/null 2>&1
   k delete namespace "$OUTSIDER_NS" --wait=false >/dev/null 2>&1
 }

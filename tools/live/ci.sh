@@ -20,7 +20,7 @@ if ((${#missing[@]})); then
 fi
 
 "$ROOT/tools/e2e/build-tools.sh" etcd kube pulumi language-nodejs kubernetes-provider random-provider \
-  node-kube containerd runc kube-router coredns image-servers || fail "toolchain build failed"
+  node-kube containerd runc kube-router coredns image-servers monitoring-servers cnpg || fail "toolchain build failed"
 (cd "$HERE/standin" && go test ./...) || fail "stand-in unit tests failed"
 "$HERE/images.sh" build || fail "image build failed"
 exec "$HERE/run.sh" "$ROOT"

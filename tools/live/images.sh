@@ -169,7 +169,8 @@ go_server_image() {
   [[ -x "$BIN/$bin" ]] || die "$BIN/$bin missing: run tools/e2e/build-tools.sh image-servers"
   local h; h="$(inputs_hash "$BIN/$bin")"
   stamp_ok "$name" "$h" && return 0
-  local r="$WORK/$name"; base_rootfs "$r" "$shell" "$@"
+  local r="$WORK/$name" d; base_rootfs "$r" "$shell" "$@"
+  for d in ${IMAGE_DIRS:-}; do mkdir -p "$r$d"; done
   mkdir -p "$r$(dirname "$path")"
   cp "$BIN/$bin" "$r$path"
   pack "$name" "$h" --rootfs "$r" --tag "$(image_ref "$key")" "${PACK_ARGS[@]}"
@@ -181,6 +182,62 @@ recipe_etcd() { PACK_ARGS=(--entrypoint '["/usr/local/bin/etcd"]'); go_server_im
 # minio/minio and minio/mc: /usr/bin/minio and /usr/bin/mc on a small base with a shell.
 recipe_minio() { PACK_ARGS=(--entrypoint '["minio"]'); go_server_image minio minio minio /usr/bin/minio yes; }
 recipe_minioClient() { PACK_ARGS=(--entrypoint '["mc"]'); go_server_image minioClient minioClient mc /usr/bin/mc yes; }
+
+# quay.io/prometheus/{prometheus,alertmanager}: busybox base, /bin/<binary>, user nobody owning the data
+# and config directories, upstream's default command. Built without the `builtinassets` tag: the web UI's
+# files are not embedded (the API, /-/ready and /metrics are all the program and the checks use).
+recipe_prometheus() {
+  IMAGE_DIRS="/prometheus /etc/prometheus"
+  PACK_ARGS=(--entrypoint '["/bin/prometheus"]' --cmd '["--config.file=/etc/prometheus/prometheus.yml","--storage.tsdb.path=/prometheus"]'
+    --user 65534:65534 --workdir /prometheus --chown prometheus=65534:65534 --chown etc/prometheus=65534:65534)
+  go_server_image prometheus prometheus prometheus /bin/prometheus yes
+}
+recipe_alertmanager() {
+  IMAGE_DIRS="/alertmanager /etc/alertmanager"
+  PACK_ARGS=(--entrypoint '["/bin/alertmanager"]' --cmd '["--config.file=/etc/alertmanager/alertmanager.yml","--storage.path=/alertmanager"]'
+    --user 65534:65534 --workdir /alertmanager --chown alertmanager=65534:65534 --chown etc/alertmanager=65534:65534)
+  go_server_image alertmanager alertmanager alertmanager /bin/alertmanager yes
+}
+# registry.k8s.io/kube-state-metrics: distroless, /kube-state-metrics, user nobody, upstream's entrypoint.
+recipe_kubeStateMetrics() {
+  IMAGE_DIRS=""
+  PACK_ARGS=(--entrypoint '["/kube-state-metrics","--port=8080","--telemetry-port=8081"]' --user 65534:65534)
+  go_server_image kubeStateMetrics kubeStateMetrics kube-state-metrics /kube-state-metrics no
+}
+
+# CloudNativePG's operator image (the release manifest's tag, the version of tools/live/cnpg), laid out as
+# upstream's: the binary at /operator/manager_amd64 (the operator finds the instance-manager builds it can
+# hand out by the glob operator/manager_* from WORKDIR /), /manager a link to it, user 65532. Its
+# PostgreSQL pods copy /manager into each instance (the bootstrap-controller init container).
+cnpg_operator_image() {
+  echo "ghcr.io/cloudnative-pg/cloudnative-pg:$(cd "$HERE/cnpg" && go list -m -f '{{.Version}}' github.com/cloudnative-pg/cloudnative-pg | sed 's/^v//')"
+}
+recipe_cnpgOperator() {
+  [[ -x "$BIN/cnpg-manager" ]] || die "$BIN/cnpg-manager missing: run tools/e2e/build-tools.sh cnpg"
+  local h; h="$(inputs_hash "$BIN/cnpg-manager")"
+  stamp_ok cnpgOperator "$h" && return 0
+  local r="$WORK/cnpgOperator"; base_rootfs "$r" no nonroot:65532:65532
+  mkdir -p "$r/operator"; cp "$BIN/cnpg-manager" "$r/operator/manager_amd64"; ln -s operator/manager_amd64 "$r/manager"
+  pack cnpgOperator "$h" --rootfs "$r" --tag "$(cnpg_operator_image)" --entrypoint '["/manager"]' --user 65532:65532 --workdir /
+}
+
+# CloudNativePG's `system` PostgreSQL image: Debian's PostgreSQL of the pinned major (sid: the only suite
+# with it), its binaries on PATH as upstream adds /usr/lib/postgresql/<major>/bin, user postgres with
+# UID 26, and barman-cloud from Debian's barman-cli-cloud (upstream installs the same tools with pip).
+# No locales-all: the program's clusters use initdb's defaults (C locale, UTF8).
+recipe_postgresql() {
+  local ref major; ref="$(image_ref postgresql)"; major="${ref##*:}"; major="${major%%.*}"
+  local h; h="$(inputs_hash)-$major"
+  stamp_ok postgresql "$h" && return 0
+  local r="$WORK/postgresql"; base_rootfs "$r" no postgres:26:26
+  sed -i 's#^postgres:\(.*\):/home/postgres:#postgres:\1:/var/lib/postgresql:#' "$r/etc/passwd"
+  debian_rootfs "$r" sid "postgresql-$major" barman-cli-cloud python3-boto3
+  merged_usr_with_busybox "$r"
+  mkdir -p "$r/var/lib/postgresql" "$r/var/run/postgresql"
+  pack postgresql "$h" --rootfs "$r" --tag "$ref" --user 26:26 \
+    --chown var/lib/postgresql=26:26 --chown var/run/postgresql=26:26 \
+    --env "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/postgresql/$major/bin"
+}
 
 # The cluster's DNS (not a program image): /coredns as in upstream's image.
 recipe_coredns() {
@@ -207,7 +264,7 @@ recipe_helper() {
   pack helper "$h" --rootfs "$r" --tag "$HELPER_IMAGE" --entrypoint '["/bin/sh"]'
 }
 
-RECIPES=(pause probe coredns localPath helper standin redis nats etcd minio minioClient)
+RECIPES=(pause probe coredns localPath helper standin redis nats etcd minio minioClient prometheus alertmanager kubeStateMetrics cnpgOperator postgresql)
 recipe_tag() {
   case "$1" in
     pause) echo "$PAUSE_IMAGE" ;;
@@ -216,6 +273,7 @@ recipe_tag() {
     localPath) echo "$LOCAL_PATH_IMAGE" ;;
     standin) echo "$LIVE_REGISTRY/gateway:$LIVE_TAG (and the other in-house services)" ;;
     helper) echo "$HELPER_IMAGE" ;;
+    cnpgOperator) cnpg_operator_image ;;
     *) image_ref "$1" ;;
   esac
 }

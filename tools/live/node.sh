@@ -143,6 +143,10 @@ netns_up() {
     sysctl -qw net.ipv4.ip_forward=1
     sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
     sysctl -qw net.ipv4.conf.all.route_localnet=1
+    # The node's own processes (the API server calling admission webhooks, kubectl port-forward) reach
+    # Service addresses through kube-proxy's OUTPUT rules, which only apply once a route exists. On lo:
+    # the namespace still has no route out.
+    ip route add $SERVICE_CIDR dev lo src $NODE_IP
   "
   # Nothing leaves the namespace: no route but the node's own subnet, the pod bridge and the Services.
   if nsenter --net="$NETNS_PATH" -- ip route show default | grep -q .; then die "unexpected default route in $NETNS"; fi
