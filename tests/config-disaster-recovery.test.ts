@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { ConfigError, PlatformConfig, loadConfig } from "../components/config/schema";
+import { postgresRecoveryTime } from "../components/config/disaster-recovery";
 import { FAKE_SECRETS, stackSettings } from "./harness";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
@@ -76,6 +77,8 @@ describe("config: restore", () => {
 
   it("refuses a point in time that has not happened yet, or is no time at all", () => {
     expectProblem("dev", { restore: { postgresql: { targetTime: "2026-12-01T12:05:00Z" } } }, /restore\.postgresql\.targetTime: 2026-12-01T12:05:00Z is in the future/);
+    assert.strictEqual(postgresRecoveryTime("2026-11-30T09:55:00Z"), "2026-11-30 09:55:00+00:00");
+    assert.strictEqual(postgresRecoveryTime("2026-11-30T10:55:00.25+01:00"), "2026-11-30 10:55:00.25+01:00");
     expectProblem("dev", { restore: { postgresql: { targetTime: "yesterday" } } }, /restore\.postgresql\.targetTime: must be an RFC 3339 time with its offset/);
     expectProblem("dev", { restore: { postgresql: { targetTime: "2026-13-40T09:00:00Z" } } }, /targetTime: 2026-13-40T09:00:00Z is not a real time/);
     expectProblem("dev", { restore: { postgresql: { targetTime: "2026-02-30T09:00:00+01:00" } } }, /targetTime: 2026-02-30T09:00:00\+01:00 is not a real time/);

@@ -21,6 +21,19 @@ export const SNAPSHOT_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** RFC 3339 with an explicit offset: what CloudNativePG documents for `recoveryTarget.targetTime`. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * An RFC 3339 time (validated above) in the form PostgreSQL reads for `recovery_target_time`, with a space
+ * and a numeric offset: `2026-11-30T09:55:00Z` -> `2026-11-30 09:55:00+00:00`. CloudNativePG 1.27 rewrites
+ * any RFC 3339 `targetTime` with Go's `Z07:00` layout, so every UTC time reaches PostgreSQL as
+ * `... 09:55:00.000000Z`, which PostgreSQL refuses and the restore never starts (found by the live tier;
+ * cloudnative-pg issue #10819). Its webhook accepts this form and passes it through unchanged
+ * (docs/disaster-recovery.md, "targetTime as PostgreSQL reads it").
+ */
+export function postgresRecoveryTime(rfc3339: string): string {
+  if (!RFC3339.test(rfc3339)) throw new Error(`not an RFC 3339 time: ${rfc3339}`);
+  return rfc3339.replace("T", " ").replace(/Z$/, "+00:00");
+}
+
 const days = () => {
   const allowed = `must be a whole number of days from ${RETENTION_BOUNDS.min} to ${RETENTION_BOUNDS.max}`;
   return z.number({ error: allowed }).int(allowed).min(RETENTION_BOUNDS.min, allowed).max(RETENTION_BOUNDS.max, allowed);

@@ -21,6 +21,7 @@ import { podScrapeAnnotations } from "../../kit/scrape";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { WorkloadContext, scraperAdmission } from "../../kit/workload";
 import { BackupTarget, targetPaths, targetPath } from "../backup/target";
+import { postgresRecoveryTime } from "../../config/disaster-recovery";
 import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs, PREINSTALLED_CNPG_OPERATOR } from "./cnpg-operator";
 
 const PORT = 5432;
@@ -147,7 +148,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
           ? {
               recovery: {
                 source: origin,
-                ...(args.restore.targetTime ? { recoveryTarget: { targetTime: args.restore.targetTime } } : {}),
+                ...(args.restore.targetTime ? { recoveryTarget: { targetTime: postgresRecoveryTime(args.restore.targetTime) } } : {}),
               },
             }
           : { initdb: { database: databases[0], owner: databases[0], secret: { name: roles[databases[0]].secretName } } },
