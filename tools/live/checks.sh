@@ -169,20 +169,23 @@ prom_api() { # path-and-query
   [[ -n "$pod" ]] || return 1
   k -n "$MONITORING_NS" exec "${pod#pod/}" -c prometheus -- wget -qO- "http://127.0.0.1:9090$1"
 }
-# Every target Prometheus discovered is up; bounded wait for the first scrapes (interval plus slack).
+# Every target Prometheus discovered is up. Waits (bounded) only while some target has not been scraped
+# yet; a target that was scraped and is down fails at once.
 prom_targets_up() {
-  local i out
-  for i in $(seq 1 18); do
+  local i out rc
+  for i in $(seq 1 12); do
     out="$(prom_api '/api/v1/targets?state=active' | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["data"]["activeTargets"]
 down = ["%s %s (%s)" % (x["labels"].get("job"), x["scrapeUrl"], x.get("lastError") or x["health"]) for x in t if x["health"] != "up"]
 jobs = sorted({x["labels"].get("job") for x in t})
 print("%d targets in jobs %s; %d not up%s" % (len(t), ",".join(jobs), len(down), (": " + "; ".join(down)) if down else ""))
-sys.exit(0 if t and not down else 1)' 2>&1)" && { echo "[live] prometheus: $out"; return 0; }
+sys.exit(0 if t and not down else 2 if t and all(x["health"] == "down" for x in t if x["health"] != "up") else 1)' 2>&1)"
+    rc=$?
+    (( rc == 1 )) || break
     sleep 10
   done
-  echo "[live] prometheus: $out"; return 1
+  echo "[live] prometheus: $out"; return "$rc"
 }
 prom_has_series() { # promql (must return at least one series)
   local out; out="$(prom_api "/api/v1/query?query=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1")" |

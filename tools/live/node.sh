@@ -204,11 +204,13 @@ port: 10250
 readOnlyPort: 0
 tlsCertFile: $PKI/kubelet-serving.crt
 tlsPrivateKeyFile: $PKI/kubelet-serving.key
+# As kubeadm sets it up: bearer tokens (Prometheus' ServiceAccount scraping /metrics and /metrics/cadvisor)
+# are checked with the API server (TokenReview), every request authorized by it (SubjectAccessReview).
 authentication:
   anonymous: {enabled: false}
-  webhook: {enabled: false}
+  webhook: {enabled: true}
   x509: {clientCAFile: $PKI/ca.crt}
-authorization: {mode: AlwaysAllow}
+authorization: {mode: Webhook}
 containerRuntimeEndpoint: unix://$RUN/containerd/containerd.sock
 cgroupDriver: cgroupfs
 # The machines of this project mount cgroup v1 controllers (cgroup2 holds none of them).
