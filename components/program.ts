@@ -3,7 +3,7 @@
  * different configurations. `index.ts` reads the stack config and calls `build`.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { NAMESPACES } from "./config/catalog";
+import { FROM_REMOTE_CHARTS, NAMESPACES } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
 import { Platform } from "./platform";
 
@@ -34,7 +34,7 @@ export function build(cfg: PlatformConfig): ProgramOutputs {
     tier: cfg.tier,
     deployMode: cfg.deployMode,
     namespaces: { ...NAMESPACES },
-    deployed: platform.deployed,
+    deployed: platform.deployed.filter((s) => cfg.cluster.externalCharts || !FROM_REMOTE_CHARTS.has(s)),
     planned: platform.planned,
     endpoints: Object.fromEntries(Object.entries(platform.endpoints).map(([k, e]) => [k, `${e!.host}:${Object.values(e!.ports)[0]}`])),
     urls: platform.urls as Record<string, string>,

@@ -169,3 +169,9 @@ export function closure(roots: Iterable<ServiceName>, excluded: ReadonlySet<Serv
   for (const r of roots) visit(r);
   return SERVICE_NAMES.filter((s) => seen.has(s));
 }
+
+/**
+ * Services installed only from remote Helm charts: with `externalCharts: false` the stack creates nothing
+ * of theirs (they are installed by other means), so its `deployed` output does not list them.
+ */
+export const FROM_REMOTE_CHARTS: ReadonlySet<ServiceName> = new Set<ServiceName>(["cnpg-operator", "cert-manager", "istiod", "ztunnel", "istio-cni"]);

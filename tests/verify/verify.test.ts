@@ -108,6 +108,26 @@ describe("npm run verify (offline)", () => {
     assert.equal(exitCode(results), 1);
   });
 
+  it("passes a one-instance PostgreSQL whose replicas-only Service is empty, fails an empty primary Service (seen live)", () => {
+    const cluster = healthyCluster(r);
+    const labels = { "app.kubernetes.io/name": "postgresql", "cnpg.io/cluster": "postgresql" };
+    const svc = (name: string) => ({ kind: "Service", metadata: { name, namespace: "voicehelper-storage", labels }, spec: { clusterIP: "10.96.0.20", ports: [{ port: 5432 }] } }) as K8sObject;
+    const slice = (name: string, ready: boolean) =>
+      ({ kind: "EndpointSlice", metadata: { name: `${name}-x`, namespace: "voicehelper-storage", labels: { "kubernetes.io/service-name": name } }, endpoints: ready ? [{ addresses: ["10.88.0.9"], conditions: { ready: true } }] : [] }) as K8sObject;
+    cluster.services.push(svc("postgresql-rw"), svc("postgresql-ro"));
+    cluster.endpointSlices.push(slice("postgresql-rw", true), slice("postgresql-ro", false));
+    assert.equal(row(decide(outputs, cluster), "postgresql", "endpoints")?.outcome, "pass");
+    (cluster.endpointSlices.find((e) => e.metadata.name === "postgresql-rw-x") as any).endpoints = [];
+    assert.equal(row(decide(outputs, cluster), "postgresql", "endpoints")?.outcome, "fail");
+  });
+
+  it("does not list operators a stack without remote charts leaves to other means (seen live: verify failed the operator)", async () => {
+    const offline = await render("dev", { externalCharts: false });
+    assert.ok(!offline.outputs.deployed.includes("cnpg-operator"));
+    assert.ok(offline.outputs.deployed.includes("postgresql"));
+    assert.ok(outputs.deployed.includes("cnpg-operator"), "with remote charts the stack installs it");
+  });
+
   it("reports each of the program's Jobs, and fails one that did not succeed", () => {
     const cluster = healthyCluster(r);
     const users = cluster.workloads.find((w) => w.kind === "Job" && w.metadata.name === "rabbitmq-users")!;

@@ -150,8 +150,11 @@ function readyAddresses(svc: K8sObject, snapshot: ClusterSnapshot): number {
     .filter((ep: any) => ep.conditions?.ready !== false).length;
 }
 
+/** CloudNativePG's `<cluster>-ro` selects replicas only: a one-instance cluster rightly has no address there. */
+const replicasOnly = (s: K8sObject) => s.metadata.labels?.["cnpg.io/cluster"] !== undefined && s.metadata.name.endsWith("-ro");
+
 function endpointsCheck(service: string, snapshot: ClusterSnapshot): CheckResult | undefined {
-  const services = clientServices(service, snapshot);
+  const services = clientServices(service, snapshot).filter((s) => !replicasOnly(s));
   if (services.length === 0) return undefined;
   const empty = services.filter((s) => readyAddresses(s, snapshot) === 0);
   return empty.length === 0
