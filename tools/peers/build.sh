@@ -12,7 +12,7 @@ command -v go >/dev/null || { echo "go is required to build kube-score and trivy
 build() { # name dir package [env...]
   local name="$1" dir="$HERE/$2" pkg="$3"; shift 3
   local stamp
-  stamp="$(cd "$dir" && cat go.mod go.sum ./*.go 2>/dev/null | sha256sum | cut -c1-16)"
+  stamp="$(cd "$dir" && find . -maxdepth 1 -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)"
   if [[ -x "$CACHE/bin/$name" && "$(cat "$CACHE/bin/.$name.stamp" 2>/dev/null)" == "$stamp" ]]; then return; fi
   local t0=$SECONDS
   echo "building $name ..." >&2
