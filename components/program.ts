@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { FROM_REMOTE_CHARTS, NAMESPACES } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
+import { imageDigestTransformation } from "./kit/image-pinning";
 import { Platform } from "./platform";
 
 export interface ProgramOutputs {
@@ -29,7 +30,8 @@ export function build(cfg: PlatformConfig): ProgramOutputs {
     context: cfg.cluster.context,
     renderYamlToDirectory: cfg.cluster.renderTo,
   });
-  const platform = new Platform("voicehelper", cfg, { providers: [provider] });
+  const pinDigests = imageDigestTransformation(cfg.imageDigests);
+  const platform = new Platform("voicehelper", cfg, { providers: [provider], transformations: pinDigests ? [pinDigests] : undefined });
   return {
     tier: cfg.tier,
     deployMode: cfg.deployMode,

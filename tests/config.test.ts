@@ -183,7 +183,7 @@ describe("config: good settings resolve to one concrete size per service", () =>
   it("Pulumi.yaml declares every setting, and its defaults are loadConfig's defaults", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const declared = Object.keys(project.config);
-    const known = ["sizing", "deployMode", "services", "domain", "storageClass", "protectData", "posthog", "images", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "restore", "voiceMedia", "neo4j", "retention", "app", ...SECRET_KEYS];
+    const known = ["sizing", "deployMode", "services", "domain", "storageClass", "protectData", "posthog", "images", "imageDigests", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "restore", "voiceMedia", "neo4j", "retention", "app", ...SECRET_KEYS];
     // Config secrets stay undeclared: the engine requires a declared secret without a default and refuses a plain default.
     assert.deepEqual([...declared].sort(), known.filter((k) => !(SECRET_KEYS as readonly string[]).includes(k)).sort());
     const header = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");

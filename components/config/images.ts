@@ -18,14 +18,20 @@ export const POSTHOG_RUST_TAG = `sha-${POSTHOG_RELEASE.slice(0, 7)}`;
 
 export const IMAGES = {
   // The `system` flavour: `standard` plus the barman-cloud tools that barmanObjectStore backups run
-  // inside the instance (`minimal` and `standard` carry none; docs/disaster-recovery.md).
-  postgresql: "ghcr.io/cloudnative-pg/postgresql:18.1-system-bookworm",
+  // inside the instance (`minimal` and `standard` carry none; docs/disaster-recovery.md). On Debian
+  // trixie (stable): the `bookworm` images follow Debian oldstable (docs/images.md).
+  postgresql: "ghcr.io/cloudnative-pg/postgresql:18.1-system-trixie",
   redis: "docker.io/library/redis:8.2.2-alpine",
-  minio: "docker.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
-  minioClient: "docker.io/minio/mc:RELEASE.2025-08-13T08-35-41Z",
+  // The object store: Silo, the maintained community fork of the MinIO server (MinIO's own images are
+  // gone and its repository is archived; docs/object-storage.md). Same S3 and admin APIs, `MINIO_*`
+  // settings, `/minio/*` routes and on-disk format; the executable is `silo` (OBJECT_STORE_SERVER).
+  minio: "docker.io/pgsty/silo:RELEASE.2026-08-06T00-00-00Z",
+  // The fork's `mc` (the release the Silo image bundles): `/usr/bin/mc`, entrypoint `mc`, as MinIO's.
+  minioClient: "docker.io/pgsty/mc:RELEASE.2026-09-01T00-00-00Z",
   neo4j: "docker.io/library/neo4j:2025.10.1-community",
   neo4jEnterprise: "docker.io/library/neo4j:2025.10.1-enterprise",
-  elasticsearch: "docker.elastic.co/elasticsearch/elasticsearch:8.19.7",
+  // 8.19 is the last 8.x minor, supported until 2027-07-15 (docs/images.md).
+  elasticsearch: "docker.elastic.co/elasticsearch/elasticsearch:8.19.14",
   milvus: "docker.io/milvusdb/milvus:v2.6.4",
   etcd: "quay.io/coreos/etcd:v3.5.24",
   clickhouse: "docker.io/clickhouse/clickhouse-server:25.8.11",
@@ -34,7 +40,8 @@ export const IMAGES = {
   kafka: "docker.io/apache/kafka:4.1.1",
   kafkaUi: "ghcr.io/kafbat/kafka-ui:v1.4.2",
   nats: "docker.io/library/nats:2.12.1-alpine",
-  rabbitmq: "docker.io/library/rabbitmq:4.1.6-management-alpine",
+  // 4.3 is the series with community support (only the newest minor series gets patches).
+  rabbitmq: "docker.io/library/rabbitmq:4.3.4-management-alpine",
   // For bootstrap Jobs that call an HTTP API from an image without curl (RabbitMQ's has none).
   curl: "docker.io/curlimages/curl:8.17.0",
   prometheus: "quay.io/prometheus/prometheus:v3.7.3",
@@ -45,8 +52,8 @@ export const IMAGES = {
   jaeger: "docker.io/jaegertracing/jaeger:2.12.0",
   fluentd: "docker.io/fluent/fluentd-kubernetes-daemonset:v1.19.1-debian-elasticsearch8-1.0",
   // PostHog pins its own store versions: its own instances. ClickHouse is the version PostHog's compose
-  // runs at POSTHOG_RELEASE; Redis the newest 7.2 patch of its `redis:7.2-alpine`.
-  posthogRedis: "docker.io/library/redis:7.2.11-alpine",
+  // runs at POSTHOG_RELEASE; Redis the newest 7.2 patch of its `redis:7.2-alpine` (7.2.12, Nov 2025).
+  posthogRedis: "docker.io/library/redis:7.2.12-alpine",
   posthogClickhouse: "docker.io/clickhouse/clickhouse-server:25.6.13.41",
   posthogZookeeper: "docker.io/library/zookeeper:3.8.4",
   // One PostHog release for every PostHog image (PostHog tags each image with the monorepo commit it
@@ -58,6 +65,9 @@ export const IMAGES = {
   posthogPropertyDefs: `ghcr.io/posthog/posthog/property-defs-rs:${POSTHOG_RUST_TAG}`,
 } as const;
 export type ImageKey = keyof typeof IMAGES;
+
+/** The server executable in IMAGES.minio (Silo renamed MinIO's `minio` binary; nothing else changed). */
+export const OBJECT_STORE_SERVER = "silo";
 
 /** Helm charts the platform installs, pinned. They need the chart repository at deploy time. */
 export const CHARTS = {

@@ -13,6 +13,7 @@ import { HPA_TARGETS, SIZING, TIERS, Tier, tierReplicas } from "./sizing";
 import { cpuCores, isQuantity, memoryBytes, parseQuantity } from "./quantity";
 import { REPLICA_CONSTRAINTS, ClusteringChoices } from "./constraints";
 import { NO_USERINFO, noUserinfo } from "./url";
+import { ImageDigests, imageDigestsSchema } from "./image-digests";
 import { POSTGRESQL_CLUSTERS, PostgresqlCluster, backupSchema, disasterRecoveryProblems, restoreSchema } from "./disaster-recovery";
 
 export const PROJECT = "voicehelper";
@@ -124,6 +125,8 @@ export interface PlatformConfig {
   posthog: { mode: (typeof POSTHOG_MODES)[number]; host: string; apiKey?: pulumi.Output<string> };
   llm: { openaiApiKey?: pulumi.Output<string>; anthropicApiKey?: pulumi.Output<string> };
   images: { registry: string; tag: string };
+  /** Digests that pin third-party images (IMAGES keys); empty = tags only. */
+  imageDigests: ImageDigests;
   tls: { issuer: (typeof TLS_ISSUERS)[number]; email?: string };
   edge: {
     mode: (typeof EDGE_MODES)[number];
@@ -269,6 +272,7 @@ const settingsSchema = z
           .refine((t) => t !== "latest", "must be an exact release, not latest"),
       })
       .strict(),
+    imageDigests: imageDigestsSchema.default({}),
     tls: z
       .object({
         issuer: z.enum(TLS_ISSUERS, { error: `must be one of: ${TLS_ISSUERS.join(", ")}` }).default("self-signed"),
@@ -597,6 +601,7 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
     },
     llm: { openaiApiKey: wrap(secrets.openaiApiKey), anthropicApiKey: wrap(secrets.anthropicApiKey) },
     images: s.images,
+    imageDigests: s.imageDigests as ImageDigests,
     tls: s.tls,
     edge: {
       mode: s.edge.mode,

@@ -25,6 +25,8 @@ describe("storage: MinIO", () => {
     assert.strictEqual(claimSize(sts), s.dev.config.sizes.minio.storage);
     const c = mainContainer(sts);
     assert.strictEqual(c.image, IMAGES.minio);
+    // The pinned image is Silo, MinIO's maintained fork: its executable is `silo`, there is no `minio`.
+    assert.deepStrictEqual(c.command, ["silo"]);
     assert.deepStrictEqual(c.args.slice(0, 2), ["server", "/data"]);
     assert.ok(c.volumeMounts.some((m: any) => m.name === "data" && m.mountPath === "/data"));
   });

@@ -1,9 +1,10 @@
 /**
- * MinIO: the S3-compatible object store. One node (standalone, single drive) in small tiers;
+ * MinIO (run as Silo, its maintained fork: docs/object-storage.md): the S3-compatible object store. One node (standalone, single drive) in small tiers;
  * 4+ nodes in distributed erasure-coded mode, every node started in parallel with the pool's URL
  * naming exactly the StatefulSet's pods. Root credentials are generated; a Job creates the buckets.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { OBJECT_STORE_SERVER } from "../../config/images";
 import { ServiceSize } from "../../config/schema";
 import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
 import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
@@ -91,7 +92,7 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
         {
           name: "minio",
           image: args.image,
-          command: ["minio"],
+          command: [OBJECT_STORE_SERVER],
           args: ["server", minioVolumes(names, DATA), "--address", `:${API}`, "--console-address", `:${CONSOLE}`, "--certs-dir", "/etc/minio/certs"],
           env: [
             secretEnv("MINIO_ROOT_USER", root.ref("rootUser")),
