@@ -86,6 +86,7 @@ export class StorageLayer extends pulumi.ComponentResource {
         {
           name: "redis",
           image: IMAGES.redis,
+          exporterImage: IMAGES.redisExporter,
           size: args.sizes.redis,
           jobSize: args.sizes.backup,
           evictionPolicy: "allkeys-lru",
