@@ -111,6 +111,21 @@ describe("observability: dashboards", () => {
     assert.equal(metricsOf('histogram_quantile(0.5, sum by (le) (rate({__name__=~".+_request_duration_seconds_bucket", service=~"x"}[5m])))').patterns.length, 1);
   });
 
+  it("docs/operations.md lists every dashboard Grafana gets, and its exporter port-forwards reach ports those pods have", async () => {
+    const doc = fs.readFileSync(path.join(__dirname, "../../docs/operations.md"), "utf8");
+    const full = await renderOnce("prod", { posthog: { mode: "self-hosted" } });
+    const data = full.object("kubernetes:core/v1:ConfigMap", "grafana-dashboards", "voicehelper-monitoring").inputs.data as Record<string, string>;
+    const uids = Object.values(data).map((text) => JSON.parse(text).uid as string);
+    const documented = [...doc.matchAll(/\| `(voicehelper-[a-z-]+)` \|/g)].map((m) => m[1]);
+    assert.deepEqual([...documented].sort(), [...uids].sort());
+    const forwards = [...doc.matchAll(/kubectl -n (\S+) port-forward pod\/(\S+)-\d+ (\d+):(\d+)/g)];
+    assert.ok(forwards.length >= 2);
+    for (const [, ns, sts, , port] of forwards) {
+      const ports = full.object("kubernetes:apps/v1:StatefulSet", sts, ns).inputs.spec.template.spec.containers.flatMap((c: any) => c.ports.map((p: any) => p.containerPort));
+      assert.ok(ports.includes(Number(port)), `${ns}/${sts} has no port ${port}`);
+    }
+  });
+
   it("layer dashboards are built from the catalog: a layer with nothing deployed gets none", () => {
     assert.deepEqual(Object.keys(layerDashboards(["redis"], "prometheus")), ["storage.json"]);
     assert.ok(JSON.stringify(platformDashboard("prometheus")).length > 0);
