@@ -23,6 +23,7 @@ export const POSTHOG_RUST_TAG = `sha-${POSTHOG_RELEASE.slice(0, 7)}`;
 const EXPORTER_IMAGES = {
   redisExporter: "docker.io/oliver006/redis_exporter:v1.91.1",
   natsExporter: "docker.io/natsio/prometheus-nats-exporter:0.20.2",
+  elasticsearchExporter: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.11.0",
 } as const;
 
 export const IMAGES = {

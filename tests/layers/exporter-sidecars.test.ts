@@ -40,6 +40,7 @@ describe("exporter sidecars (Redis, NATS)", () => {
     ["redis", STORAGE, "redis-exporter", IMAGES.redisExporter, 9121],
     ["posthog-redis", POSTHOG, "redis-exporter", IMAGES.redisExporter, 9121],
     ["nats", STORAGE, "nats-exporter", IMAGES.natsExporter, 7777],
+    ["elasticsearch", STORAGE, "elasticsearch-exporter", IMAGES.elasticsearchExporter, 9114],
   ] as const) {
     it(`${service}: every pod runs ${sidecar} (${image}) at the fixed exporter size, scraped on ${port}, Prometheus admitted there only`, () => {
       const c = container(prod, service, ns, sidecar);
@@ -62,6 +63,18 @@ describe("exporter sidecars (Redis, NATS)", () => {
     assert.deepEqual(env.REDIS_PASSWORD.valueFrom.secretKeyRef, main.env.find((e: any) => e.name === "REDISCLI_AUTH").valueFrom.secretKeyRef);
     assert.equal(c.args, undefined);
     assert.equal(c.command, undefined);
+  });
+
+  it("elasticsearch_exporter reads its own node as metrics-exporter (cluster monitor, no index), the password spliced into ES_URI from its Secret, none in its arguments", () => {
+    const c = container(prod, "elasticsearch", STORAGE, "elasticsearch-exporter");
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
+    assert.equal(env.ES_URI.value, "http://metrics-exporter:$(ES_PASSWORD)@127.0.0.1:9200");
+    assert.ok(c.env.findIndex((e: any) => e.name === "ES_PASSWORD") < c.env.findIndex((e: any) => e.name === "ES_URI"), "Kubernetes expands $(VAR) only from variables defined before");
+    assert.deepEqual(env.ES_PASSWORD.valueFrom.secretKeyRef, { name: "elasticsearch-metrics-exporter", key: "password" });
+    assert.ok(!c.args.some((a: string) => /password|@/i.test(a)));
+    const job = prod.object("kubernetes:batch/v1:Job", "elasticsearch-users", STORAGE).inputs.spec.template.spec.containers[0];
+    const role = JSON.parse(job.env.find((e: any) => e.name === "ROLE_METRICS").value);
+    assert.deepEqual([role.cluster, role.indices], [["monitor"], []]);
   });
 
   it("prometheus-nats-exporter polls its own server's /varz over localhost on the port and path the scrape annotations name", () => {

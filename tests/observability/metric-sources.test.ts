@@ -82,6 +82,7 @@ for (const stack of ["dev", "prod"] as const) {
       ["RedisDown", "redis", 9121],
       ["MessagingSlowConsumers", "nats", 7777],
       ["VectorSearchSlow", "milvus", 9091],
+      ["SearchClusterRed", "elasticsearch", 9114],
     ] as const) {
       it(`${store} (${alert}): its pods are annotated for its metrics on ${port} and admit Prometheus there`, () => {
         const pod = scrapedPods(r).find((p) => p.name === store);

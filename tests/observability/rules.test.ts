@@ -37,7 +37,7 @@ describe("observability: alert rules (seed 003)", () => {
   }
 
   it("beyond seed 003's alerts: when the disk, CPU and memory alerts are blind, when the seed's backups (WAL archiving, scheduled copies) stop, and before HTTPS breaks", () => {
-    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue", "CertificateExpiringSoon", "CertificateNotReady", "MessageBrokerAlarm", "ClickHouseQueryErrors", "ObjectStoreNodeOffline", "DatabaseSlowTransaction", "RedisDown", "RedisMemoryNearMax", "MessagingSlowConsumers", "VectorSearchSlow"].sort());
+    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue", "CertificateExpiringSoon", "CertificateNotReady", "MessageBrokerAlarm", "ClickHouseQueryErrors", "ObjectStoreNodeOffline", "DatabaseSlowTransaction", "RedisDown", "RedisMemoryNearMax", "MessagingSlowConsumers", "SearchClusterRed", "VectorSearchSlow"].sort());
     const by = (a: string) => alertRules().find((x) => x.alert === a)!;
     assert.strictEqual(by("WALArchivingFailing").severity, "critical");
     // rabbitmq_prometheus' three alarm gauges (docs/metrics-upstream.md), any of them, per node.
@@ -56,6 +56,8 @@ describe("observability: alert rules (seed 003)", () => {
     assert.strictEqual(by("MessagingSlowConsumers").expr, "(max by (namespace, service, pod) (delta(gnatsd_varz_slow_consumers[5m]))) > 0");
     assert.match(by("VectorSearchSlow").expr, /milvus_proxy_req_latency_bucket\{function_name="Search"\}.*\/ 1000\) > 2$/);
     assert.strictEqual(by("VectorSearchSlow").severity, by("HighLatency").severity);
+    assert.strictEqual(by("SearchClusterRed").expr, '(max by (namespace, service, cluster) (elasticsearch_cluster_health_status{color="red"})) > 0');
+    assert.strictEqual(by("SearchClusterRed").for, "1m");
     const blind = alertRules().find((x) => x.alert === "MetricsSourceDown")!;
     assert.strictEqual(blind.expr, 'up{job=~"kubelet|kubelet-cadvisor"} == 0');
     const fed = alertRules().filter((x) => x.source.job === "kubelet" || x.source.job === "kubelet-cadvisor").map((x) => x.alert);

@@ -268,6 +268,22 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
     ],
     firing: [{ namespace: "voicehelper-storage", service: "nats", pod: "nats-0" }],
   },
+  SearchClusterRed: {
+    series: [
+      // Every node's exporter reports its cluster's health, one series per color; the platform's cluster is red, another is yellow.
+      ...(["elasticsearch-0", "elasticsearch-1", "elasticsearch-2"] as const).flatMap((pod) =>
+        (["green", "yellow", "red"] as const).map((color) => ({
+          series: `elasticsearch_cluster_health_status${labels({ ...podTarget("voicehelper-storage", pod, "elasticsearch"), cluster: "voicehelper", color })}`,
+          values: color === "red" ? `0 0 1x${SAMPLES}` : constant(0),
+        })),
+      ),
+      ...(["green", "yellow", "red"] as const).map((color) => ({
+        series: `elasticsearch_cluster_health_status${labels({ ...podTarget("voicehelper-staging-storage", "elasticsearch-0", "elasticsearch"), cluster: "voicehelper", color })}`,
+        values: constant(color === "yellow" ? 1 : 0),
+      })),
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "elasticsearch", cluster: "voicehelper" }],
+  },
   VectorSearchSlow: {
     series: [
       // Milliseconds. Searches take 1-5 s in one Milvus (p95 about 4.8 s); in the other only loading a collection is slow.

@@ -125,6 +125,9 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
               { title: "Redis up", expr: "redis_up", legend: "{{namespace}}/{{pod}}", unit: "short" },
             ]
           : []),
+        ...(has("elasticsearch")
+          ? [{ title: "Elasticsearch cluster status (1 = current color)", expr: "max by (namespace, cluster, color) (elasticsearch_cluster_health_status)", legend: "{{namespace}}/{{cluster}} {{color}}", unit: "short" }]
+          : []),
         ...(has("milvus") ? [{ title: "Milvus p95 vector search latency", expr: SIGNALS.vectorSearchP95, legend: svc, unit: "s", threshold: t.latencyP95Seconds }] : []),
         ...(has("clickhouse")
           ? [

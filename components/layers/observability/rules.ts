@@ -99,6 +99,8 @@ export const SIGNALS = {
     ` / (sum by (namespace, service) (rate(redis_keyspace_hits_total[5m])) + sum by (namespace, service) (rate(redis_keyspace_misses_total[5m])))`,
   /** Clients each NATS server cut off in the last 5 minutes because they could not keep up (their messages are lost). */
   natsSlowConsumers: `max by (namespace, service, pod) (delta(gnatsd_varz_slow_consumers[5m]))`,
+  /** 1 while an Elasticsearch cluster is red (a primary shard unassigned: its data unreadable), as every node's exporter sees it. */
+  searchClusterRed: `max by (namespace, service, cluster) (elasticsearch_cluster_health_status{color="red"})`,
   /** p95 of Milvus' vector searches in seconds (its proxy histogram is in milliseconds). */
   vectorSearchP95:
     `histogram_quantile(0.95, sum by (namespace, service, le) (rate(milvus_proxy_req_latency_bucket{function_name="Search"}[5m]))) / 1000`,
@@ -115,6 +117,7 @@ const FROM_MINIO = { job: POD_JOB, exporter: "MinIO's cluster metrics (/minio/v2
 const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (port 9187) on every PostgreSQL pod" } as const;
 const FROM_REDIS = { job: POD_JOB, exporter: "redis_exporter beside every Redis node (port 9121)" } as const;
 const FROM_NATS = { job: POD_JOB, exporter: "prometheus-nats-exporter beside every NATS server (port 7777)" } as const;
+const FROM_ELASTICSEARCH = { job: POD_JOB, exporter: "elasticsearch_exporter beside every Elasticsearch node (port 9114)" } as const;
 const FROM_MILVUS = { job: POD_JOB, exporter: "Milvus' own /metrics (its proxy's request histogram)" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
@@ -355,6 +358,17 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       summary: "{{ $labels.pod }} cut off slow consumers",
       description: `NATS server {{ $labels.pod }} disconnected {{ $value }} client(s) in the last 5 minutes that could not keep up with their subscriptions; the messages queued for them were dropped.`,
       source: FROM_NATS,
+    },
+    {
+      alert: "SearchClusterRed",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute), for Elasticsearch: a red cluster cannot serve some of its data",
+      expr: `(${SIGNALS.searchClusterRed}) > 0`,
+      threshold: 0,
+      for: t.downFor,
+      summary: "Elasticsearch cluster {{ $labels.cluster }} is red",
+      description: `Elasticsearch in {{ $labels.namespace }} has had an unassigned primary shard for ${t.downFor}: searches and writes on that index fail (GET _cluster/allocation/explain says why).`,
+      source: FROM_ELASTICSEARCH,
     },
     {
       alert: "VectorSearchSlow",
