@@ -26,16 +26,18 @@ const TITLES: Record<DashboardLayer, string> = {
   backup: "Backups",
 };
 
-/** The services of one layer as PromQL matchers: by service label, by container, by pod name. */
+/**
+ * The services of one layer as PromQL matchers: by the scrape's service label, and by pod name (pods are
+ * named after their workload, whatever their containers are called: CloudNativePG's is `postgres`).
+ */
 interface Scope {
   service: string;
-  container: string;
   pod: string;
 }
 
 function scopeOf(services: readonly string[]): Scope {
   const names = services.join("|");
-  return { service: `service=~"${names}"`, container: `container=~"(${names})(-.+)?"`, pod: `pod=~"(${names})-.+"` };
+  return { service: `service=~"${names}"`, pod: `pod=~"(${names})-.+"` };
 }
 
 const DURATION_BUCKETS = '__name__=~".+_request_duration_seconds_bucket"';
@@ -66,8 +68,8 @@ function commonPanels(s: Scope, t: AlertThresholds): PanelSpec[] {
     {
       title: "CPU used / limit",
       expr:
-        `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{${s.container}}[5m]))` +
-        ` / sum by (namespace, pod, container) (container_spec_cpu_quota{${s.container}} / container_spec_cpu_period{${s.container}})`,
+        `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{${s.pod}, container!=""}[5m]))` +
+        ` / sum by (namespace, pod, container) (container_spec_cpu_quota{${s.pod}, container!=""} / container_spec_cpu_period{${s.pod}, container!=""})`,
       legend: container,
       unit: "percentunit",
       threshold: t.cpuOfLimit,
@@ -75,8 +77,8 @@ function commonPanels(s: Scope, t: AlertThresholds): PanelSpec[] {
     {
       title: "Memory used / limit",
       expr:
-        `max by (namespace, pod, container) (container_memory_working_set_bytes{${s.container}})` +
-        ` / max by (namespace, pod, container) (container_spec_memory_limit_bytes{${s.container}} > 0)`,
+        `max by (namespace, pod, container) (container_memory_working_set_bytes{${s.pod}, container!=""})` +
+        ` / max by (namespace, pod, container) (container_spec_memory_limit_bytes{${s.pod}, container!=""} > 0)`,
       legend: container,
       unit: "percentunit",
       threshold: t.memoryOfLimit,
@@ -85,7 +87,7 @@ function commonPanels(s: Scope, t: AlertThresholds): PanelSpec[] {
     { title: "Network sent", expr: perPod("container_network_transmit_bytes_total", s), legend: pod, unit: "Bps" },
     { title: "Disk read", expr: perPod("container_fs_reads_bytes_total", s), legend: pod, unit: "Bps" },
     { title: "Disk written", expr: perPod("container_fs_writes_bytes_total", s), legend: pod, unit: "Bps" },
-    { title: "Container restarts (last hour)", expr: `increase(kube_pod_container_status_restarts_total{${s.container}}[1h])`, legend: container, unit: "short", threshold: t.restartsPerHour },
+    { title: "Container restarts (last hour)", expr: `increase(kube_pod_container_status_restarts_total{${s.pod}}[1h])`, legend: container, unit: "short", threshold: t.restartsPerHour },
   ];
 }
 
