@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { CATALOG, SERVICE_NAMES } from "../components/config/catalog";
 import { loadConfig } from "../components/config/schema";
-import { CAPACITY_BUDGET, LIMIT_RANGES, TIERS, TIER_CLUSTERS, Tier } from "../components/config/sizing";
+import { CAPACITY_BUDGET, EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, LIMIT_RANGES, TIERS, TIER_CLUSTERS, Tier } from "../components/config/sizing";
 import { cpuCores, memoryBytes } from "../components/config/quantity";
 import { stackSettings } from "./harness";
 
@@ -28,6 +28,10 @@ function totals(tier: Tier, scale: "steady" | "max") {
     const pods = CATALOG[s].daemon ? TIER_CLUSTERS[tier].workers : scale === "max" ? (size.autoscaling?.maxReplicas ?? size.replicas) : size.replicas;
     cpu += cpuCores(size.resources.requests.cpu) * pods;
     memory += memoryBytes(size.resources.requests.memory) * pods;
+    if (EXPORTER_SIDECARS.includes(s)) {
+      cpu += cpuCores(EXPORTER_SIDECAR_SIZE.requests.cpu) * pods;
+      memory += memoryBytes(EXPORTER_SIDECAR_SIZE.requests.memory) * pods;
+    }
   }
   return { cpu, memoryGi: memory / GiB };
 }

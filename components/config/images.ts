@@ -16,6 +16,16 @@ export const POSTHOG_RELEASE = "a62d71f8979a1d3b0c46271e11143856ac5d0a0b";
 /** The tag PostHog's Rust image workflow gives an image built from POSTHOG_RELEASE. */
 export const POSTHOG_RUST_TAG = `sha-${POSTHOG_RELEASE.slice(0, 7)}`;
 
+/**
+ * Metrics exporters that run beside a store (docs/metrics-upstream.md has the release each tag was
+ * confirmed from and the source its metric names were read in). A block of their own, spread into IMAGES.
+ */
+const EXPORTER_IMAGES = {
+  redisExporter: "docker.io/oliver006/redis_exporter:v1.91.1",
+  natsExporter: "docker.io/natsio/prometheus-nats-exporter:0.20.2",
+  elasticsearchExporter: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.11.0",
+} as const;
+
 export const IMAGES = {
   // The `system` flavour: `standard` plus the barman-cloud tools that barmanObjectStore backups run
   // inside the instance (`minimal` and `standard` carry none; docs/disaster-recovery.md). On Debian
@@ -63,6 +73,7 @@ export const IMAGES = {
   posthogCapture: `ghcr.io/posthog/posthog/capture:${POSTHOG_RUST_TAG}`,
   posthogFeatureFlags: `ghcr.io/posthog/posthog/feature-flags:${POSTHOG_RUST_TAG}`,
   posthogPropertyDefs: `ghcr.io/posthog/posthog/property-defs-rs:${POSTHOG_RUST_TAG}`,
+  ...EXPORTER_IMAGES,
 } as const;
 export type ImageKey = keyof typeof IMAGES;
 

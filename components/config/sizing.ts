@@ -314,6 +314,15 @@ export const SIZING: Record<ServiceName, Rows> = {
 };
 
 /**
+ * The metrics exporter that runs beside a store in the store's own pod (one per node, reading it over
+ * localhost). It does the same small amount of work in every tier, so one size; the quota and the
+ * capacity check add it to every pod of the services listed in EXPORTER_SIDECARS.
+ */
+export const EXPORTER_SIDECAR_SIZE = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } } as const;
+/** The services whose pods carry an exporter sidecar (their builders refuse to add one otherwise). */
+export const EXPORTER_SIDECARS: readonly ServiceName[] = ["redis", "posthog-redis", "nats", "elasticsearch"];
+
+/**
  * Neo4j Enterprise members per tier, used instead of the neo4j row's replicas (which is Community's
  * one node) when the stack chose Enterprise: the seed's 3-node cluster from the recommended tier up,
  * one node in the minimal tier. Each member gets the row's resources and storage.

@@ -84,7 +84,8 @@ describe("redis", () => {
         .map((p) => p.inputs.metadata.name)
         .sort();
     assert.ok(clients(dev).includes("redis-from-gateway") && clients(dev).includes("redis-from-model-router"));
-    assert.deepEqual(admitted(dev), [...clients(dev), "redis-from-redis-backup"].sort());
-    assert.deepEqual(admitted(prod), [...clients(prod), "redis-from-peers", "redis-from-redis-backup", "redis-from-redis-cluster-bootstrap"].sort());
+    // redis-from-metrics: Prometheus, to the exporter sidecar's port only (tests/layers/exporter-sidecars.test.ts).
+    assert.deepEqual(admitted(dev), [...clients(dev), "redis-from-metrics", "redis-from-redis-backup"].sort());
+    assert.deepEqual(admitted(prod), [...clients(prod), "redis-from-metrics", "redis-from-peers", "redis-from-redis-backup", "redis-from-redis-cluster-bootstrap"].sort());
   });
 });

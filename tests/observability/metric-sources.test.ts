@@ -79,6 +79,10 @@ for (const stack of ["dev", "prod"] as const) {
       ["MessageBrokerAlarm", "rabbitmq", 15692],
       ["ClickHouseQueryErrors", "clickhouse", 9363],
       ["ObjectStoreNodeOffline", "minio", 9000],
+      ["RedisDown", "redis", 9121],
+      ["MessagingSlowConsumers", "nats", 7777],
+      ["VectorSearchSlow", "milvus", 9091],
+      ["SearchClusterRed", "elasticsearch", 9114],
     ] as const) {
       it(`${store} (${alert}): its pods are annotated for its metrics on ${port} and admit Prometheus there`, () => {
         const pod = scrapedPods(r).find((p) => p.name === store);

@@ -37,7 +37,7 @@ describe("observability: alert rules (seed 003)", () => {
   }
 
   it("beyond seed 003's alerts: when the disk, CPU and memory alerts are blind, when the seed's backups (WAL archiving, scheduled copies) stop, and before HTTPS breaks", () => {
-    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue", "CertificateExpiringSoon", "CertificateNotReady", "MessageBrokerAlarm", "ClickHouseQueryErrors", "ObjectStoreNodeOffline"].sort());
+    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue", "CertificateExpiringSoon", "CertificateNotReady", "MessageBrokerAlarm", "ClickHouseQueryErrors", "ObjectStoreNodeOffline", "DatabaseSlowTransaction", "RedisDown", "RedisMemoryNearMax", "MessagingSlowConsumers", "SearchClusterRed", "VectorSearchSlow"].sort());
     const by = (a: string) => alertRules().find((x) => x.alert === a)!;
     assert.strictEqual(by("WALArchivingFailing").severity, "critical");
     // rabbitmq_prometheus' three alarm gauges (docs/metrics-upstream.md), any of them, per node.
@@ -48,6 +48,16 @@ describe("observability: alert rules (seed 003)", () => {
     assert.match(by("ClickHouseQueryErrors").expr, /rate\(ClickHouseProfileEvents_FailedQuery\[5m\]\)\) \/ sum by \(namespace, service\) \(rate\(ClickHouseProfileEvents_Query\[5m\]\)\)\) > 0\.05$/);
     assert.match(by("WALArchivingFailing").expr, /cnpg_pg_stat_archiver_last_failed_time - cnpg_pg_stat_archiver_last_archived_time/);
     assert.match(by("ScheduledJobOverdue").expr, /kube_cronjob_status_last_successful_time.*kube_cronjob_next_schedule_time - kube_cronjob_status_last_schedule_time.*> 2$/);
+    // Seed 004's store metrics (docs/metrics-upstream.md): slow transactions, Redis availability and memory, NATS slow consumers, Milvus search latency.
+    assert.strictEqual(by("DatabaseSlowTransaction").expr, "(max by (namespace, service, pod, datname) (cnpg_backends_max_tx_duration_seconds)) > 60");
+    assert.strictEqual(by("RedisDown").expr, "redis_up == 0");
+    assert.strictEqual(by("RedisDown").for, "1m");
+    assert.match(by("RedisMemoryNearMax").expr, /redis_memory_used_bytes.*redis_memory_max_bytes > 0.*redis_instance_info\{maxmemory_policy="noeviction"\}\)\) > 0\.85$/);
+    assert.strictEqual(by("MessagingSlowConsumers").expr, "(max by (namespace, service, pod) (delta(gnatsd_varz_slow_consumers[5m]))) > 0");
+    assert.match(by("VectorSearchSlow").expr, /milvus_proxy_req_latency_bucket\{function_name="Search"\}.*\/ 1000\) > 2$/);
+    assert.strictEqual(by("VectorSearchSlow").severity, by("HighLatency").severity);
+    assert.strictEqual(by("SearchClusterRed").expr, '(max by (namespace, service, cluster) (elasticsearch_cluster_health_status{color="red"})) > 0');
+    assert.strictEqual(by("SearchClusterRed").for, "1m");
     const blind = alertRules().find((x) => x.alert === "MetricsSourceDown")!;
     assert.strictEqual(blind.expr, 'up{job=~"kubelet|kubelet-cadvisor"} == 0');
     const fed = alertRules().filter((x) => x.source.job === "kubelet" || x.source.job === "kubelet-cadvisor").map((x) => x.alert);

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { IMAGES } from "../../components/config/images";
 import { ProgramOutputs } from "../../components/program";
 import { ElasticsearchIndices, PLATFORM_INDICES, indexPatterns } from "../../components/layers/storage/elasticsearch-indices";
-import { elasticsearchUsers } from "../../components/layers/storage/elasticsearch-users";
+import { elasticsearchUserSecrets, elasticsearchUsers } from "../../components/layers/storage/elasticsearch-users";
 import { Rendered, RenderedResource, containersOf, renderConfig } from "../harness";
 import { ELASTICSEARCH } from "../observability/helpers";
 import { MONITORING, covered, fluentdIndex, jaegerIndices } from "./elasticsearch-indices";
@@ -55,6 +55,7 @@ function logins(out: Rendered): Login[] {
   const retention = mainContainer(out.object(JOB, "elasticsearch-retention", STORAGE_NS));
   const grafana = mainContainer(out.object("kubernetes:apps/v1:StatefulSet", "grafana", MONITORING));
   const logsSource = parse(out.object(CONFIGMAP, "grafana-provisioning", MONITORING).inputs.data["datasources.yaml"]).datasources.find((d: any) => d.type === "elasticsearch");
+  const exporter = out.object("kubernetes:apps/v1:StatefulSet", "elasticsearch", STORAGE_NS).inputs.spec.template.spec.containers.find((c: any) => c.name === "elasticsearch-exporter");
   const ref = (c: any, env: string) => envOf(c, env).valueFrom.secretKeyRef;
   return [
     { client: "fluentd", namespace: MONITORING, user: envOf(fluentd, "ES_USER").value, password: ref(fluentd, "ES_PASSWORD") },
@@ -63,6 +64,8 @@ function logins(out: Rendered): Login[] {
     { client: "retention", namespace: STORAGE_NS, user: envOf(retention, "ES_USER").value, password: ref(retention, "ES_PASSWORD") },
     // Grafana expands $VAR in its provisioning file: the data source's password is that env var.
     { client: "grafana", namespace: MONITORING, user: logsSource.basicAuthUser, password: ref(grafana, logsSource.secureJsonData.basicAuthPassword.replace(/^\$/, "")) },
+    // The exporter sidecar in each node's pod: the user in its ES_URI, the password from its env.
+    { client: "exporter", namespace: STORAGE_NS, user: new URL(envOf(exporter, "ES_URI").value.replace("$(ES_PASSWORD)", "x")).username, password: ref(exporter, "ES_PASSWORD") },
   ];
 }
 
@@ -187,8 +190,10 @@ describe("storage: Elasticsearch users (least privilege)", () => {
     const template = async (indices: ElasticsearchIndices) => {
       const out = await renderConfig(s.dev.config, (cfg) => {
         const parent = new pulumi.ComponentResource("test:storage:Parent", "parent");
+        const ctx = { namespace: STORAGE_NS, protectData: false, skipAwait: true, priorityClassName: "test" };
         elasticsearchUsers(
           {
+            secrets: elasticsearchUserSecrets(IMAGES.elasticsearch, ctx, parent),
             image: IMAGES.elasticsearch,
             jobSize: cfg.sizes.backup,
             url: "http://elasticsearch:9200",
@@ -196,7 +201,7 @@ describe("storage: Elasticsearch users (least privilege)", () => {
             indices,
             admin: { username: "elastic", password: { name: pulumi.output(ELASTIC_SECRET), key: "password" } },
           },
-          { namespace: STORAGE_NS, protectData: false, skipAwait: true, priorityClassName: "test" },
+          ctx,
           parent,
         );
         return {} as ProgramOutputs;

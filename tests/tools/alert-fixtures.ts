@@ -220,4 +220,86 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
     ],
     firing: [{ namespace: "voicehelper-storage", service: "minio" }],
   },
+  DatabaseSlowTransaction: {
+    series: [
+      // CloudNativePG's backends query: one row per database, user, application and state; 0 where no transaction is open.
+      ...([
+        ["postgresql-1", "knowledge", "active", 300],
+        ["postgresql-1", "knowledge", "idle", 0],
+        ["postgresql-2", "identity", "active", 2],
+        ["postgresql-2", "identity", "idle in transaction", 20],
+      ] as const).map(([pod, datname, state, seconds]) => ({
+        series: `cnpg_backends_max_tx_duration_seconds${labels({ ...podTarget("voicehelper-storage", pod, "postgresql"), datname, usename: datname, application_name: "algo-service", state })}`,
+        values: constant(seconds),
+      })),
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "postgresql", pod: "postgresql-1", datname: "knowledge" }],
+  },
+  RedisDown: {
+    series: [
+      // The exporter answers its scrape (up = 1) and reports that its Redis does not (redis_up = 0).
+      { series: `redis_up${labels(podTarget("voicehelper-storage", "redis-0", "redis"))}`, values: `1 1 0x${SAMPLES}` },
+      { series: `redis_up${labels(podTarget("voicehelper-storage", "redis-1", "redis"))}`, values: constant(1) },
+    ],
+    firing: [podTarget("voicehelper-storage", "redis-0", "redis")],
+  },
+  RedisMemoryNearMax: {
+    series: [
+      // PostHog's Redis (noeviction) at 90% of maxmemory fires; the platform's cache (allkeys-lru) at 95% evicts as designed.
+      ...([
+        ["voicehelper-posthog", "posthog-redis-0", "posthog-redis", "noeviction", 90],
+        ["voicehelper-storage", "redis-0", "redis", "allkeys-lru", 95],
+      ] as const).flatMap(([namespace, pod, service, policy, used]) => {
+        const target = podTarget(namespace, pod, service);
+        return [
+          { series: `redis_memory_used_bytes${labels(target)}`, values: constant(used) },
+          { series: `redis_memory_max_bytes${labels(target)}`, values: constant(100) },
+          { series: `redis_instance_info${labels({ ...target, role: "master", redis_version: "8.2.2", redis_mode: "standalone", maxmemory_policy: policy })}`, values: constant(1) },
+        ];
+      }),
+    ],
+    firing: [{ namespace: "voicehelper-posthog", service: "posthog-redis", pod: "posthog-redis-0" }],
+  },
+  MessagingSlowConsumers: {
+    series: [
+      // varz' slow_consumers is a running count: nats-0 starts cutting clients off after an hour, nats-1's count stays where it was.
+      { series: `gnatsd_varz_slow_consumers${labels({ ...podTarget("voicehelper-storage", "nats-0", "nats"), server_id: "http://127.0.0.1:8222" })}`, values: `0x62 1+1x17` },
+      { series: `gnatsd_varz_slow_consumers${labels({ ...podTarget("voicehelper-storage", "nats-1", "nats"), server_id: "http://127.0.0.1:8222" })}`, values: constant(3) },
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "nats", pod: "nats-0" }],
+  },
+  SearchClusterRed: {
+    series: [
+      // Every node's exporter reports its cluster's health, one series per color; the platform's cluster is red, another is yellow.
+      ...(["elasticsearch-0", "elasticsearch-1", "elasticsearch-2"] as const).flatMap((pod) =>
+        (["green", "yellow", "red"] as const).map((color) => ({
+          series: `elasticsearch_cluster_health_status${labels({ ...podTarget("voicehelper-storage", pod, "elasticsearch"), cluster: "voicehelper", color })}`,
+          values: color === "red" ? `0 0 1x${SAMPLES}` : constant(0),
+        })),
+      ),
+      ...(["green", "yellow", "red"] as const).map((color) => ({
+        series: `elasticsearch_cluster_health_status${labels({ ...podTarget("voicehelper-staging-storage", "elasticsearch-0", "elasticsearch"), cluster: "voicehelper", color })}`,
+        values: constant(color === "yellow" ? 1 : 0),
+      })),
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "elasticsearch", cluster: "voicehelper" }],
+  },
+  VectorSearchSlow: {
+    series: [
+      // Milliseconds. Searches take 1-5 s in one Milvus (p95 about 4.8 s); in the other only loading a collection is slow.
+      ...[["100", 10], ["1000", 10], ["5000", 100], ["+Inf", 100]].map(([le, n]) => ({
+        series: `milvus_proxy_req_latency_bucket${labels({ ...podTarget("voicehelper-storage", "milvus-0", "milvus"), node_id: "1", function_name: "Search", le: String(le) })}`,
+        values: counter(Number(n)),
+      })),
+      ...[["100", 99], ["1000", 100], ["5000", 100], ["+Inf", 100]].map(([le, n]) => ({
+        series: `milvus_proxy_req_latency_bucket${labels({ ...podTarget("voicehelper-staging-storage", "milvus-0", "milvus"), node_id: "1", function_name: "Search", le: String(le) })}`,
+        values: counter(Number(n)),
+      })),
+      ...[["100", 0], ["1000", 0], ["5000", 0], ["+Inf", 10]].map(([le, n]) => ({
+        series: `milvus_proxy_req_latency_bucket${labels({ ...podTarget("voicehelper-staging-storage", "milvus-0", "milvus"), node_id: "1", function_name: "LoadCollection", le: String(le) })}`,
+        values: counter(Number(n)),
+      })),
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "milvus" }],
+  },
 };

@@ -57,6 +57,18 @@ describe("promtool and amtool on the rendered configuration", () => {
     });
   }
 
+  it("every Grafana panel's query is valid PromQL (promtool check rules, each as a recording rule)", async () => {
+    const r = await render("prod", { posthog: { mode: "self-hosted" } }, FAKE_SECRETS);
+    const data = r.object("kubernetes:core/v1:ConfigMap", "grafana-dashboards", MONITORING).inputs.data as Record<string, string>;
+    const rules = Object.entries(data).flatMap(([file, text]) =>
+      JSON.parse(text).panels.map((p: any, i: number) => ({ record: `panel:${file.replace(/\.json$/, "").replace(/[^A-Za-z0-9_]/g, "_")}:${i}`, expr: p.targets[0].expr })),
+    );
+    assert.ok(Object.keys(data).length >= 7 && rules.length > 100, `${Object.keys(data).length} dashboards, ${rules.length} panels`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-panels-"));
+    fs.writeFileSync(path.join(dir, "panels.yaml"), stringify({ groups: [{ name: "panels", rules }] }, { lineWidth: 0 }));
+    assert.match(run("promtool", ["check", "rules", path.join(dir, "panels.yaml")]), new RegExp(`SUCCESS: ${rules.length} rules found`));
+  });
+
   it("every alert fires on series named and labelled as its exporter reports them, for the unhealthy object only (promtool test rules)", async () => {
     const r = await render("prod", {}, FAKE_SECRETS);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-test-"));

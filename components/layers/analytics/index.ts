@@ -122,7 +122,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
       this,
     );
     // Redis holds Celery's queue and ingestion state: data, not cache, so nothing is evicted.
-    const rd = redis({ name: "posthog-redis", image: IMAGES.posthogRedis, size: s["posthog-redis"], jobSize: s["posthog-migrate"], evictionPolicy: "noeviction" }, ctx("posthog-redis", "data"), this);
+    const rd = redis({ name: "posthog-redis", image: IMAGES.posthogRedis, exporterImage: IMAGES.redisExporter, size: s["posthog-redis"], jobSize: s["posthog-migrate"], evictionPolicy: "noeviction" }, ctx("posthog-redis", "data"), this);
     const zk = zookeeper({ name: "posthog-zookeeper", image: IMAGES.posthogZookeeper, size: s["posthog-zookeeper"] }, ctx("posthog-zookeeper", "data"), this);
     const kf = kafka(
       { name: "posthog-kafka", image: IMAGES.kafka, size: s["posthog-kafka"], retentionHours: KAFKA_RETENTION_HOURS, autoCreateTopics: true, plaintextListener: true },

@@ -33,7 +33,7 @@ export class MessagingLayer extends pulumi.ComponentResource {
       );
     }
     if (isDeployed(args, "nats")) {
-      this.nats = nats({ name: "nats", image: IMAGES.nats, size: args.sizes.nats }, contextFor(args, "nats", "data"), this);
+      this.nats = nats({ name: "nats", image: IMAGES.nats, exporterImage: IMAGES.natsExporter, size: args.sizes.nats }, contextFor(args, "nats", "data"), this);
       this.endpoints.nats = this.nats.endpoint;
     }
     if (isDeployed(args, "rabbitmq")) {

@@ -11,6 +11,8 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
+import { EXPORTER_PORT_NAME } from "../../kit/exporter-sidecar";
+import { natsExporter } from "./nats-exporter";
 
 const CLIENT_PORT = 4222;
 const CLUSTER_PORT = 6222;
@@ -21,6 +23,8 @@ const DATA = "/data";
 export interface NatsArgs {
   name: string;
   image: string;
+  /** The prometheus-nats-exporter image of the sidecar every server gets (IMAGES.natsExporter). */
+  exporterImage: string;
   size: ServiceSize;
 }
 
@@ -119,7 +123,9 @@ export function nats(args: NatsArgs, ctx: WorkloadContext, parent: pulumi.Resour
           // Lame-duck mode hands clients to the other servers before this one stops.
           lifecycle: { preStop: { exec: { command: ["nats-server", "--signal", "ldm=/var/run/nats/nats.pid"] } } },
         },
+        natsExporter({ service: name, image: args.exporterImage, monitorPort: MONITOR_PORT }),
       ],
+      metrics: { port: EXPORTER_PORT_NAME, path: "/metrics" },
       volumes: [{ name: "config", secret: { secretName: auth.secretName, items: [{ key: "nats.conf", path: "nats.conf" }] } }],
       clientPorts: ["client"],
       peerPorts: ["cluster"],

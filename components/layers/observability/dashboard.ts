@@ -11,7 +11,7 @@ import { SIGNALS } from "./rules";
 /** The uid Grafana files the dashboard under (stable, so links to it survive re-provisioning). */
 export const PLATFORM_DASHBOARD_UID = "voicehelper-platform";
 
-interface PanelSpec {
+export interface PanelSpec {
   title: string;
   expr: string;
   legend: string;
@@ -20,7 +20,7 @@ interface PanelSpec {
   threshold?: number;
 }
 
-function timeseries(p: PanelSpec, i: number, datasourceUid: string): Record<string, unknown> {
+export function timeseries(p: PanelSpec, i: number, datasourceUid: string): Record<string, unknown> {
   const width = 12;
   const height = 8;
   return {

@@ -53,6 +53,18 @@ export const OBSERVABILITY_DEFAULTS = {
     dbConnectionsFor: "5m",
     /** A RabbitMQ resource alarm blocks every publisher: service unavailable, as for ServiceDown (seed 003: > 1 minute). */
     brokerAlarmFor: "1m",
+    /**
+     * Seconds the longest open PostgreSQL transaction may run (seed 004's slow queries). No request path
+     * of the platform waits a minute for the database; a transaction older than that is stuck or a batch
+     * holding locks and keeping autovacuum from its tables.
+     */
+    slowTransactionSeconds: 60,
+    slowTransactionFor: "5m",
+    /** Share of maxmemory a Redis that must not evict (noeviction) may use before its writes start failing at 100%. */
+    redisMemoryOfMax: 0.85,
+    redisMemoryFor: "5m",
+    /** A NATS server that cuts off a slow consumer drops the messages queued for it: alert at once. */
+    slowConsumersFor: "0s",
   },
   /** Trace sampling (seed 003): 10% of requests, 50% for the AI services. */
   sampling: { default: 0.1, ai: 0.5 },

@@ -16,7 +16,9 @@ import { GeneratedSecret, SecretKeyRef, password } from "../../kit/secret";
 import { Workload, WorkloadContext } from "../../kit/workload";
 import { OBSERVABILITY_DEFAULTS } from "./defaults";
 import { ElasticsearchAuth, elasticsearchPort } from "./elasticsearch";
+import { ServiceName } from "../../config/catalog";
 import { platformDashboard } from "./dashboard";
+import { layerDashboards } from "./layer-dashboards";
 
 const PORT = 3000;
 const UID = 472; // grafana, the image's user
@@ -35,6 +37,8 @@ export interface GrafanaArgs {
   /** Where Fluentd ships the logs, when it does: Elasticsearch, the index pattern, and a read-only user. */
   logs?: GrafanaLogs;
   dependencies: Dependency[];
+  /** The services the stack deploys: each layer among them gets its dashboard. */
+  services: readonly ServiceName[];
 }
 
 export interface GrafanaLogs {
@@ -110,7 +114,8 @@ export function grafana(args: GrafanaArgs, ctx: WorkloadContext, parent: pulumi.
   const providers = stringify(DASHBOARD_PROVIDERS);
   const dashboard = JSON.stringify(platformDashboard(PROMETHEUS_DATASOURCE_UID), null, 2);
   const provisioning = configFiles(`${NAME}-provisioning`, ctx.namespace, labels, { "datasources.yaml": datasources, "dashboards.yaml": providers }, parent);
-  const dashboards = configFiles(`${NAME}-dashboards`, ctx.namespace, labels, { "platform.json": dashboard }, parent);
+  const perLayer = Object.fromEntries(Object.entries(layerDashboards(args.services, PROMETHEUS_DATASOURCE_UID)).map(([file, d]) => [file, JSON.stringify(d, null, 2)]));
+  const dashboards = configFiles(`${NAME}-dashboards`, ctx.namespace, labels, { "platform.json": dashboard, ...perLayer }, parent);
 
   const health = httpProbe("/api/health", "http");
   const workload = new Workload(

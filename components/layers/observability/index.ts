@@ -142,6 +142,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           // Fluentd's logs, where Fluentd ships them.
           logs: all.elasticsearch && deployed.includes("fluentd") ? { elasticsearch: all.elasticsearch, index: `${indices().logs}-*`, auth: args.elasticsearchAuth?.logsReader } : undefined,
           dependencies: dependenciesOf("grafana", all, deployed),
+          services: args.services,
         },
         contextFor(args, "grafana", "platform"),
         this,

@@ -87,6 +87,23 @@ export const SIGNALS = {
   /** MinIO nodes its peers cannot reach; every MinIO pod reports the cluster's count, so the highest. */
   objectStoreNodesOffline: `max by (namespace, service) (minio_cluster_nodes_offline_total)`,
   dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
+  /** Seconds the oldest open transaction of each database has run (0 when none is open), per instance. */
+  longestTransaction: `max by (namespace, service, pod, datname) (cnpg_backends_max_tx_duration_seconds)`,
+  /** Used share of maxmemory of the Redis servers that refuse writes when full (`maxmemory-policy noeviction`). */
+  redisMemoryOfMax:
+    `(max by (namespace, service, pod) (redis_memory_used_bytes) / max by (namespace, service, pod) (redis_memory_max_bytes > 0))` +
+    ` and on (namespace, service, pod) max by (namespace, service, pod) (redis_instance_info{maxmemory_policy="noeviction"})`,
+  /** Share of key lookups that found the key, per Redis service. */
+  redisHitRatio:
+    `sum by (namespace, service) (rate(redis_keyspace_hits_total[5m]))` +
+    ` / (sum by (namespace, service) (rate(redis_keyspace_hits_total[5m])) + sum by (namespace, service) (rate(redis_keyspace_misses_total[5m])))`,
+  /** Clients each NATS server cut off in the last 5 minutes because they could not keep up (their messages are lost). */
+  natsSlowConsumers: `max by (namespace, service, pod) (delta(gnatsd_varz_slow_consumers[5m]))`,
+  /** 1 while an Elasticsearch cluster is red (a primary shard unassigned: its data unreadable), as every node's exporter sees it. */
+  searchClusterRed: `max by (namespace, service, cluster) (elasticsearch_cluster_health_status{color="red"})`,
+  /** p95 of Milvus' vector searches in seconds (its proxy histogram is in milliseconds). */
+  vectorSearchP95:
+    `histogram_quantile(0.95, sum by (namespace, service, le) (rate(milvus_proxy_req_latency_bucket{function_name="Search"}[5m]))) / 1000`,
 } as const;
 
 const FROM_PODS = { job: POD_JOB, exporter: "the services' own /metrics, discovered from their pods' scrape annotations" } as const;
@@ -98,6 +115,10 @@ const FROM_RABBITMQ = { job: POD_JOB, exporter: "RabbitMQ's rabbitmq_prometheus 
 const FROM_CLICKHOUSE = { job: POD_JOB, exporter: "ClickHouse's built-in Prometheus endpoint (port 9363, /metrics)" } as const;
 const FROM_MINIO = { job: POD_JOB, exporter: "MinIO's cluster metrics (/minio/v2/metrics/cluster on its API port)" } as const;
 const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (port 9187) on every PostgreSQL pod" } as const;
+const FROM_REDIS = { job: POD_JOB, exporter: "redis_exporter beside every Redis node (port 9121)" } as const;
+const FROM_NATS = { job: POD_JOB, exporter: "prometheus-nats-exporter beside every NATS server (port 7777)" } as const;
+const FROM_ELASTICSEARCH = { job: POD_JOB, exporter: "elasticsearch_exporter beside every Elasticsearch node (port 9114)" } as const;
+const FROM_MILVUS = { job: POD_JOB, exporter: "Milvus' own /metrics (its proxy's request histogram)" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
@@ -293,6 +314,72 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       summary: "{{ $value }} MinIO node(s) of {{ $labels.service }} offline",
       description: `MinIO in {{ $labels.namespace }} reports {{ $value }} node(s) offline for ${t.downFor}: its erasure sets are running without their redundancy, and writes stop when they lose their quorum.`,
       source: FROM_MINIO,
+    },
+    {
+      alert: "DatabaseSlowTransaction",
+      severity: "warning",
+      seed: "PostgreSQL slow queries (seed 004's key metrics)",
+      expr: `(${SIGNALS.longestTransaction}) > ${t.slowTransactionSeconds}`,
+      threshold: t.slowTransactionSeconds,
+      for: t.slowTransactionFor,
+      summary: "{{ $labels.pod }} has had a transaction open for more than " + t.slowTransactionSeconds + "s in {{ $labels.datname }}",
+      description: `The oldest transaction in {{ $labels.datname }} on {{ $labels.pod }} has run {{ $value | humanizeDuration }}, and transactions that long have been seen for ${t.slowTransactionFor}: find it in pg_stat_activity (it holds its locks and keeps autovacuum from the tables it touched).`,
+      source: FROM_PG,
+    },
+    {
+      alert: "RedisDown",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute), for each Redis node",
+      expr: `redis_up == 0`,
+      threshold: 0,
+      for: t.downFor,
+      summary: "{{ $labels.pod }} does not answer its exporter",
+      description: `redis_exporter in {{ $labels.pod }} ({{ $labels.namespace }}) has not been able to read its Redis for ${t.downFor}; its clients cannot either.`,
+      source: FROM_REDIS,
+    },
+    {
+      alert: "RedisMemoryNearMax",
+      severity: "warning",
+      seed: "memory usage above 85% (> 5 minutes), against the maxmemory of a Redis that does not evict",
+      expr: `(${SIGNALS.redisMemoryOfMax}) > ${t.redisMemoryOfMax}`,
+      threshold: t.redisMemoryOfMax,
+      for: t.redisMemoryFor,
+      summary: "{{ $labels.pod }} uses more than " + pct(t.redisMemoryOfMax) + " of its maxmemory and does not evict",
+      description: `{{ $labels.pod }} ({{ $labels.service }}) holds {{ $value | humanizePercentage }} of its maxmemory with maxmemory-policy noeviction: at 100% every write fails (queues and locks, not a cache).`,
+      source: FROM_REDIS,
+    },
+    {
+      alert: "MessagingSlowConsumers",
+      severity: "warning",
+      seed: "message backlog and consumer delay (seed 004's key metrics), for NATS",
+      expr: `(${SIGNALS.natsSlowConsumers}) > 0`,
+      threshold: 0,
+      for: t.slowConsumersFor,
+      summary: "{{ $labels.pod }} cut off slow consumers",
+      description: `NATS server {{ $labels.pod }} disconnected {{ $value }} client(s) in the last 5 minutes that could not keep up with their subscriptions; the messages queued for them were dropped.`,
+      source: FROM_NATS,
+    },
+    {
+      alert: "SearchClusterRed",
+      severity: "critical",
+      seed: "service unavailable (> 1 minute), for Elasticsearch: a red cluster cannot serve some of its data",
+      expr: `(${SIGNALS.searchClusterRed}) > 0`,
+      threshold: 0,
+      for: t.downFor,
+      summary: "Elasticsearch cluster {{ $labels.cluster }} is red",
+      description: `Elasticsearch in {{ $labels.namespace }} has had an unassigned primary shard for ${t.downFor}: searches and writes on that index fail (GET _cluster/allocation/explain says why).`,
+      source: FROM_ELASTICSEARCH,
+    },
+    {
+      alert: "VectorSearchSlow",
+      severity: "critical",
+      seed: "response time above the threshold (> 5 minutes), for Milvus' vector search (seed 004)",
+      expr: `(${SIGNALS.vectorSearchP95}) > ${t.latencyP95Seconds}`,
+      threshold: t.latencyP95Seconds,
+      for: t.latencyFor,
+      summary: `{{ $labels.service }}'s p95 vector search latency is above ${t.latencyP95Seconds}s`,
+      description: `The 95th percentile of Milvus' Search requests is {{ $value | humanizeDuration }} (threshold ${t.latencyP95Seconds}s); every knowledge lookup behind the AI services waits on it.`,
+      source: FROM_MILVUS,
     },
   ];
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "../../config/catalog";
 import { NamedException, exceptionsAnnotation } from "../../kit/exceptions";
 import { ServiceSize } from "../../config/schema";
-import { LIMIT_RANGES, QUOTA_HEADROOM, QUOTA_JOB_SLOTS, TIER_CLUSTERS, Tier } from "../../config/sizing";
+import { EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, LIMIT_RANGES, QUOTA_HEADROOM, QUOTA_JOB_SLOTS, TIER_CLUSTERS, Tier } from "../../config/sizing";
 import { cpuCores, memoryBytes, parseQuantity } from "../../config/quantity";
 import { PART_OF } from "../../kit/labels";
 
@@ -64,6 +64,12 @@ export function namespaceQuota(tier: Tier, services: ServiceName[], sizes: Recor
     q.memoryLimits += memoryBytes(size.resources.limits.memory) * pods;
     q.storage += size.storage ? (parseQuantity(size.storage) ?? 0) * pods : 0;
     q.pods += pods;
+    if (EXPORTER_SIDECARS.includes(s)) {
+      q.cpuRequests += cpuCores(EXPORTER_SIDECAR_SIZE.requests.cpu) * pods;
+      q.memoryRequests += memoryBytes(EXPORTER_SIDECAR_SIZE.requests.memory) * pods;
+      q.cpuLimits += cpuCores(EXPORTER_SIDECAR_SIZE.limits.cpu) * pods;
+      q.memoryLimits += memoryBytes(EXPORTER_SIDECAR_SIZE.limits.memory) * pods;
+    }
   }
   if (services.length > 0) {
     const job = sizes.backup.resources;

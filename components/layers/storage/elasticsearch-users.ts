@@ -23,7 +23,7 @@ const UID = 1000; // the image's elasticsearch user
 const JOB = "elasticsearch-users";
 const MANAGED = { managed_by: "voicehelper-infra" };
 
-export const ELASTICSEARCH_CLIENTS = ["logs", "traces", "app", "retention", "logsReader"] as const;
+export const ELASTICSEARCH_CLIENTS = ["logs", "traces", "app", "retention", "logsReader", "metrics"] as const;
 export type ElasticsearchClient = (typeof ELASTICSEARCH_CLIENTS)[number];
 
 /** One client's login: a user of its own, the password in a Secret it can copy into its namespace. */
@@ -46,6 +46,7 @@ export const ACCOUNTS: Readonly<Record<ElasticsearchClient, { user: string; role
   app: { user: "voicehelper-app", role: "voicehelper-app" },
   retention: { user: "index-retention", role: "index-retention" },
   logsReader: { user: "grafana", role: "logs-reader" },
+  metrics: { user: "metrics-exporter", role: "metrics-reader" },
 };
 
 /** What each client may do, on which indices (patterns derived from the storage layer's index names). */
@@ -67,6 +68,8 @@ export function clientRoles(indices: ElasticsearchIndices): Record<Elasticsearch
     retention: { cluster: ["monitor", "manage_ilm", "manage_index_templates"], indices: [{ names: [p.logs, p.traces], privileges: ["manage"] }] },
     // Grafana's log explorer: searches and reads the logs' mappings, writes nothing.
     logsReader: { cluster: ["monitor"], indices: [{ names: [p.logs], privileges: ["read", "view_index_metadata"] }] },
+    // The exporter sidecar: cluster health and the node's own stats (cluster `monitor`), no index at all.
+    metrics: { cluster: ["monitor"], indices: [] },
   };
 }
 
@@ -80,13 +83,16 @@ export interface ElasticsearchUsersArgs {
   indices: ElasticsearchIndices;
   /** The superuser that creates the others (a Secret in the Job's namespace). */
   admin: { username: string; password: SecretKeyRef };
+  /** Every client's password (elasticsearchUserSecrets), generated before the nodes that one of them runs beside. */
+  secrets: ElasticsearchUserSecrets;
 }
 
-/** Generates every client's password and runs the Job that creates the roles and users. */
-export function elasticsearchUsers(args: ElasticsearchUsersArgs, ctx: WorkloadContext, parent: pulumi.Resource): ElasticsearchClients {
-  const id = { name: JOB, component: "bootstrap", version: imageVersion(args.image) };
-  const roles = clientRoles(args.indices);
-  const secrets = Object.fromEntries(
+export type ElasticsearchUserSecrets = Readonly<Record<ElasticsearchClient, GeneratedSecret>>;
+
+/** Generates every client's password, each in a Secret of its own (`elasticsearch-<user>`). */
+export function elasticsearchUserSecrets(image: string, ctx: WorkloadContext, parent: pulumi.Resource): ElasticsearchUserSecrets {
+  const id = { name: JOB, component: "bootstrap", version: imageVersion(image) };
+  return Object.fromEntries(
     ELASTICSEARCH_CLIENTS.map((c) => [
       c,
       new GeneratedSecret(
@@ -96,6 +102,13 @@ export function elasticsearchUsers(args: ElasticsearchUsersArgs, ctx: WorkloadCo
       ),
     ]),
   ) as Record<ElasticsearchClient, GeneratedSecret>;
+}
+
+/** Runs the Job that creates the roles and users with the passwords of `args.secrets`. */
+export function elasticsearchUsers(args: ElasticsearchUsersArgs, ctx: WorkloadContext, parent: pulumi.Resource): ElasticsearchClients {
+  const id = { name: JOB, component: "bootstrap", version: imageVersion(args.image) };
+  const roles = clientRoles(args.indices);
+  const secrets = args.secrets;
 
   const env: EnvVar[] = [
     { name: "ES_URL", value: args.url },

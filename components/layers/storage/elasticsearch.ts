@@ -17,7 +17,9 @@ import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
 import { ElasticsearchIndices, PLATFORM_INDICES } from "./elasticsearch-indices";
-import { ElasticsearchClients, elasticsearchUsers } from "./elasticsearch-users";
+import { ACCOUNTS, ElasticsearchClients, elasticsearchUserSecrets, elasticsearchUsers } from "./elasticsearch-users";
+import { elasticsearchExporter } from "./elasticsearch-exporter";
+import { EXPORTER_PORT_NAME } from "../../kit/exporter-sidecar";
 
 const HTTP = 9200;
 const TRANSPORT = 9300;
@@ -27,6 +29,8 @@ const USER = "elastic";
 
 export interface ElasticsearchArgs {
   image: string;
+  /** The elasticsearch_exporter image of the sidecar every node gets (IMAGES.elasticsearchExporter). */
+  exporterImage: string;
   size: ServiceSize;
   /** Size of the Jobs: the clients' users, and the transport certificate (clusters only). */
   jobSize: ServiceSize;
@@ -72,6 +76,7 @@ export function elasticsearch(args: ElasticsearchArgs, ctx: WorkloadContext, par
   // A cluster with security on must encrypt and authenticate node-to-node traffic: every node gets
   // the same transport certificate (for all the pods' names) signed by a CA made for this cluster.
   const certs = cluster ? transportCertificates(name, args, names.podHosts, ctx, opts) : undefined;
+  const clientSecrets = elasticsearchUserSecrets(args.image, ctx, parent);
 
   const workload = new Workload(
     {
@@ -115,10 +120,19 @@ export function elasticsearch(args: ElasticsearchArgs, ctx: WorkloadContext, par
             liveness: transport,
           },
         },
+        elasticsearchExporter({
+          service: name,
+          image: args.exporterImage,
+          httpPort: HTTP,
+          runAsUser: UID,
+          username: ACCOUNTS.metrics.user,
+          password: secretEnv("ES_PASSWORD", clientSecrets.metrics.ref("password")),
+        }),
       ],
       volumes: [...config.volumes, ...(certs ? [certs.volume] : [])],
       clientPorts: ["http"],
       peerPorts: ["transport"],
+      metrics: { port: EXPORTER_PORT_NAME, path: "/metrics" },
       terminationGracePeriodSeconds: 120,
     },
     ctx,
@@ -127,7 +141,7 @@ export function elasticsearch(args: ElasticsearchArgs, ctx: WorkloadContext, par
 
   const url = `http://${workload.endpoint.host}:${HTTP}`;
   const clients = elasticsearchUsers(
-    { image: args.image, jobSize: args.jobSize, url, endpoint: workload.endpoint, indices: PLATFORM_INDICES, admin: { username: USER, password: auth.ref("password") } },
+    { image: args.image, jobSize: args.jobSize, url, endpoint: workload.endpoint, indices: PLATFORM_INDICES, admin: { username: USER, password: auth.ref("password") }, secrets: clientSecrets },
     ctx,
     parent,
   );

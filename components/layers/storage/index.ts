@@ -86,6 +86,7 @@ export class StorageLayer extends pulumi.ComponentResource {
         {
           name: "redis",
           image: IMAGES.redis,
+          exporterImage: IMAGES.redisExporter,
           size: args.sizes.redis,
           jobSize: args.sizes.backup,
           evictionPolicy: "allkeys-lru",
@@ -106,7 +107,7 @@ export class StorageLayer extends pulumi.ComponentResource {
     }
     if (isDeployed(args, "elasticsearch")) {
       const ctx = contextFor(args, "elasticsearch", "data");
-      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, ctx, this);
+      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, exporterImage: IMAGES.elasticsearchExporter, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, ctx, this);
       this.endpoints.elasticsearch = this.elasticsearch.endpoint;
       elasticsearchRetention({ image: IMAGES.elasticsearch, jobSize: args.sizes.backup, days: args.retention.elasticsearchDays, elasticsearch: this.elasticsearch }, ctx, this);
     }

@@ -16,6 +16,8 @@ import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
 import { BackupTarget } from "../backup/target";
 import { redisRestore } from "../backup/redis-restore";
+import { EXPORTER_PORT_NAME } from "../../kit/exporter-sidecar";
+import { redisExporter } from "./redis-exporter";
 
 const PORT = 6379;
 const BUS_PORT = 16379;
@@ -26,6 +28,8 @@ export interface RedisArgs {
   /** Service name, e.g. "redis" or "posthog-redis". */
   name: string;
   image: string;
+  /** The redis_exporter image of the sidecar every node gets (IMAGES.redisExporter). */
+  exporterImage: string;
   size: ServiceSize;
   /** Size of the bootstrap job's container. */
   jobSize: ServiceSize;
@@ -124,7 +128,9 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
           writablePaths: ["/tmp"],
           probes: { startup: startupAllowance(ping, 5), readiness: ready, liveness: ping },
         },
+        redisExporter({ service: name, image: args.exporterImage, redisPort: PORT, runAsUser: UID, password: secretEnv("REDIS_PASSWORD", auth.ref("password")) }),
       ],
+      metrics: { port: EXPORTER_PORT_NAME, path: "/metrics" },
       volumes: [
         { name: "config", configMap: { name: config.metadata.name } },
         { name: "auth", secret: { secretName: auth.secretName, items: [{ key: "auth.conf", path: "auth.conf" }], defaultMode: 0o400 } },

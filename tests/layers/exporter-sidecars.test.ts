@@ -1,0 +1,99 @@
+/**
+ * The stores' exporter sidecars: each Redis node and NATS server carries one, pinned, reading its own
+ * node over localhost, with its credentials from a Secret and never from its arguments; Prometheus
+ * reaches the exporter's port and no other; the namespace quota counts the sidecars.
+ */
+import { strict as assert } from "assert";
+import { IMAGES } from "../../components/config/images";
+import { EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, QUOTA_JOB_SLOTS } from "../../components/config/sizing";
+import { exporterSidecar } from "../../components/kit/exporter-sidecar";
+import { SCRAPE_ANNOTATIONS } from "../../components/kit/scrape";
+import { HBONE_PORT } from "../../components/kit/network-policy";
+import { cpuCores, memoryBytes } from "../../components/config/quantity";
+import { namespaceQuota } from "../../components/layers/prerequisites";
+import { Rendered, render } from "../harness";
+
+const STORAGE = "voicehelper-storage";
+const POSTHOG = "voicehelper-posthog";
+
+const sts = (r: Rendered, name: string, ns: string) => r.object("kubernetes:apps/v1:StatefulSet", name, ns).inputs;
+const container = (r: Rendered, name: string, ns: string, c: string) => sts(r, name, ns).spec.template.spec.containers.find((x: any) => x.name === c);
+
+/** Ports Prometheus' pods are admitted to by the NetworkPolicies selecting `service` in `ns`. */
+function prometheusPorts(r: Rendered, service: string, ns: string): number[] {
+  return r
+    .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    .filter((p) => p.inputs.metadata.namespace === ns && p.inputs.spec.podSelector.matchLabels?.["app.kubernetes.io/name"] === service)
+    .flatMap((p) => p.inputs.spec.ingress ?? [])
+    .filter((rule: any) => rule.from?.some((f: any) => f.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "prometheus"))
+    .flatMap((rule: any) => rule.ports.map((p: any) => p.port))
+    .filter((port: number) => port !== HBONE_PORT); // the mesh's tunnel, admitted wherever a peer is
+}
+
+describe("exporter sidecars (Redis, NATS)", () => {
+  let prod: Rendered;
+  before(async () => {
+    prod = await render("prod", { posthog: { mode: "self-hosted" } });
+  });
+
+  for (const [service, ns, sidecar, image, port] of [
+    ["redis", STORAGE, "redis-exporter", IMAGES.redisExporter, 9121],
+    ["posthog-redis", POSTHOG, "redis-exporter", IMAGES.redisExporter, 9121],
+    ["nats", STORAGE, "nats-exporter", IMAGES.natsExporter, 7777],
+    ["elasticsearch", STORAGE, "elasticsearch-exporter", IMAGES.elasticsearchExporter, 9114],
+  ] as const) {
+    it(`${service}: every pod runs ${sidecar} (${image}) at the fixed exporter size, scraped on ${port}, Prometheus admitted there only`, () => {
+      const c = container(prod, service, ns, sidecar);
+      assert.ok(c, `${service} has no ${sidecar} container`);
+      assert.equal(c.image, image);
+      assert.deepEqual(c.resources, { requests: { ...EXPORTER_SIDECAR_SIZE.requests }, limits: { ...EXPORTER_SIDECAR_SIZE.limits } });
+      assert.deepEqual(c.ports.map((p: any) => p.containerPort), [port]);
+      assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+      const annotations = sts(prod, service, ns).spec.template.metadata.annotations;
+      assert.deepEqual([annotations[SCRAPE_ANNOTATIONS.enabled], annotations[SCRAPE_ANNOTATIONS.port], annotations[SCRAPE_ANNOTATIONS.path]], ["true", String(port), "/metrics"]);
+      assert.deepEqual(prometheusPorts(prod, service, ns), [port], "Prometheus reaches the exporter, not the store's own ports");
+    });
+  }
+
+  it("redis_exporter reads its own node over localhost, with the server's password from the Secret as REDIS_PASSWORD, nothing on its command line", () => {
+    const c = container(prod, "redis", STORAGE, "redis-exporter");
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
+    assert.equal(env.REDIS_ADDR.value, "redis://127.0.0.1:6379");
+    const main = sts(prod, "redis", STORAGE).spec.template.spec.containers[0];
+    assert.deepEqual(env.REDIS_PASSWORD.valueFrom.secretKeyRef, main.env.find((e: any) => e.name === "REDISCLI_AUTH").valueFrom.secretKeyRef);
+    assert.equal(c.args, undefined);
+    assert.equal(c.command, undefined);
+  });
+
+  it("elasticsearch_exporter reads its own node as metrics-exporter (cluster monitor, no index), the password spliced into ES_URI from its Secret, none in its arguments", () => {
+    const c = container(prod, "elasticsearch", STORAGE, "elasticsearch-exporter");
+    const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
+    assert.equal(env.ES_URI.value, "http://metrics-exporter:$(ES_PASSWORD)@127.0.0.1:9200");
+    assert.ok(c.env.findIndex((e: any) => e.name === "ES_PASSWORD") < c.env.findIndex((e: any) => e.name === "ES_URI"), "Kubernetes expands $(VAR) only from variables defined before");
+    assert.deepEqual(env.ES_PASSWORD.valueFrom.secretKeyRef, { name: "elasticsearch-metrics-exporter", key: "password" });
+    assert.ok(!c.args.some((a: string) => /password|@/i.test(a)));
+    const job = prod.object("kubernetes:batch/v1:Job", "elasticsearch-users", STORAGE).inputs.spec.template.spec.containers[0];
+    const role = JSON.parse(job.env.find((e: any) => e.name === "ROLE_METRICS").value);
+    assert.deepEqual([role.cluster, role.indices], [["monitor"], []]);
+  });
+
+  it("prometheus-nats-exporter polls its own server's /varz over localhost on the port and path the scrape annotations name", () => {
+    const c = container(prod, "nats", STORAGE, "nats-exporter");
+    assert.deepEqual(c.args, ["-port=7777", "-path=/metrics", "-varz", "http://127.0.0.1:8222"]);
+  });
+
+  it("the namespace quota counts one sidecar per pod at the services' maximum scale", () => {
+    const sizes = prod.config.sizes;
+    const q = namespaceQuota("production", ["redis"], sizes);
+    const pods = sizes.redis.autoscaling?.maxReplicas ?? sizes.redis.replicas;
+    const jobs = cpuCores(sizes.backup.resources.requests.cpu) * QUOTA_JOB_SLOTS;
+    const jobMemory = memoryBytes(sizes.backup.resources.requests.memory) * QUOTA_JOB_SLOTS;
+    assert.ok(Math.abs(q.cpuRequests - (jobs + (cpuCores(sizes.redis.resources.requests.cpu) + cpuCores(EXPORTER_SIDECAR_SIZE.requests.cpu)) * pods)) < 1e-9);
+    assert.equal(q.memoryRequests, jobMemory + (memoryBytes(sizes.redis.resources.requests.memory) + memoryBytes(EXPORTER_SIDECAR_SIZE.requests.memory)) * pods);
+  });
+
+  it("refuses an exporter sidecar for a service the quota does not count", () => {
+    assert.ok(!EXPORTER_SIDECARS.includes("rabbitmq"));
+    assert.throws(() => exporterSidecar("rabbitmq", { name: "x", image: "x", ports: [{ name: "metrics", containerPort: 1 }] }), /EXPORTER_SIDECARS/);
+  });
+});
