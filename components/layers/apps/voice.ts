@@ -20,14 +20,12 @@ import { PART_OF } from "../../kit/labels";
 import { Admission, EgressRule } from "../../kit/network-policy";
 import { GeneratedSecret } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
+import { EDGE_LABEL } from "../../../policy/lib/names";
 import { AppServiceArgs } from "./service";
 
 const NAME = "voice-service";
 /** The single UDP port every session's media is multiplexed on (load-balancer mode). */
 export const MEDIA_PORT = 7882;
-/** Services outside the Gateway that are public on purpose carry this label (the policy pack reads it). */
-export const EDGE_LABEL = "voicehelper.io/edge";
-
 export interface VoiceArgs extends AppServiceArgs {
   media: PlatformConfig["voiceMedia"];
   domain: string;
