@@ -8,7 +8,7 @@ import { CHARTS } from "../../config/images";
 import { ServiceSize } from "../../config/schema";
 import { Peer, ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { PART_OF } from "../../kit/labels";
-import { KUBERNETES_API_EGRESS, workloadPolicies } from "../../kit/network-policy";
+import { kubernetesApiEgress, workloadPolicies } from "../../kit/network-policy";
 import { WorkloadContext } from "../../kit/workload";
 
 const WEBHOOK_PORT = 9443;
@@ -60,7 +60,7 @@ export function cnpgOperator(args: { size: ServiceSize }, ctx: WorkloadContext, 
       admissions: [{ role: "webhooks", from: "anywhere", ports: [WEBHOOK_PORT] }],
       ambient: ctx.ambient,
       egress: [
-        KUBERNETES_API_EGRESS,
+        kubernetesApiEgress(),
         {
           role: "instances",
           to: [{ namespaceSelector: {}, podSelector: { matchExpressions: [{ key: "cnpg.io/cluster", operator: "Exists" }] } }],

@@ -12,7 +12,7 @@ import { ServiceSize } from "../../config/schema";
 import { EnvVar, execProbe, fieldEnv, secretEnv, seededPaths, startupAllowance, tcpProbe } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { BatchJob } from "../../kit/job";
-import { KUBERNETES_API_EGRESS } from "../../kit/network-policy";
+import { kubernetesApiEgress } from "../../kit/network-policy";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
@@ -193,7 +193,7 @@ function transportCertificates(name: string, args: ElasticsearchArgs, podHosts: 
           writablePaths: ["/tmp", `${HOME}/logs`],
         },
       ],
-      egress: [KUBERNETES_API_EGRESS],
+      egress: [kubernetesApiEgress()],
     },
     ctx,
     opts,

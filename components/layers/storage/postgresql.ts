@@ -16,7 +16,7 @@ import { ServiceSize } from "../../config/schema";
 import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { exceptionsAnnotation } from "../../kit/exceptions";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
-import { KUBERNETES_API_EGRESS, workloadPolicies } from "../../kit/network-policy";
+import { kubernetesApiEgress, workloadPolicies } from "../../kit/network-policy";
 import { podScrapeAnnotations } from "../../kit/scrape";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { WorkloadContext, scraperAdmission } from "../../kit/workload";
@@ -206,7 +206,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
         ...(args.operator ? [{ role: "operator", from: [args.operator.peer], ports: [...CNPG_INSTANCE_PORTS] }] : []),
         ...scraperAdmission(METRICS_PORT, ctx.scrapers),
       ],
-      egress: [KUBERNETES_API_EGRESS, ...paths.egress],
+      egress: [kubernetesApiEgress(), ...paths.egress],
       ambient: ctx.ambient,
     },
     parent,
@@ -240,7 +240,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
     );
     const poolerSelector = { "cnpg.io/poolerName": poolerName };
     pooler = { service: `${origin}-pooler`, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
-    workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [KUBERNETES_API_EGRESS], ambient: ctx.ambient }, parent);
+    workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [kubernetesApiEgress()], ambient: ctx.ambient }, parent);
   }
 
   const connections = Object.fromEntries(
