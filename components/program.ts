@@ -12,7 +12,6 @@ export interface ProgramOutputs {
   deployMode: string;
   namespaces: Record<string, string>;
   deployed: string[];
-  planned: string[];
   /** In-cluster addresses of every deployed service. */
   endpoints: Record<string, string>;
   /** Public URLs of the services the edge exposes. */
@@ -35,7 +34,6 @@ export function build(cfg: PlatformConfig): ProgramOutputs {
     deployMode: cfg.deployMode,
     namespaces: { ...NAMESPACES },
     deployed: platform.deployed,
-    planned: platform.planned,
     endpoints: Object.fromEntries(Object.entries(platform.endpoints).map(([k, e]) => [k, `${e!.host}:${Object.values(e!.ports)[0]}`])),
     urls: platform.urls as Record<string, string>,
     posthogHealthUrl: platform.posthog.healthUrl,

@@ -9,7 +9,6 @@ import { NAMESPACES, ServiceName } from "../../config/catalog";
 import { PlatformConfig } from "../../config/schema";
 import { inHouseService } from "../../kit/in-house";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { RedisOutputs } from "../storage/redis";
 import { Backends, dependencyEnv, isInHouse } from "../wiring";
 import { gateway } from "./gateway";
 import { AppServiceArgs, WEB_SERVICES, WebService } from "./service";
@@ -20,7 +19,6 @@ export interface AppsLayerArgs extends LayerArgs {
   image: (service: string) => string;
   /** Endpoints of the layers below. */
   endpoints: Endpoints;
-  redis?: RedisOutputs;
   /** Typed outputs of the storage and messaging layers. */
   backends: Backends;
   /** How WebRTC media reaches voice-service. */
@@ -46,7 +44,7 @@ export class AppsLayer extends pulumi.ComponentResource {
       this.endpoints["voice-service"] = voiceService({ ...base("voice-service"), media: args.voiceMedia, domain: args.domain }, contextFor(args, "voice-service", "app"), this);
     }
     if (isDeployed(args, "gateway")) {
-      if (!args.redis) throw new Error("gateway needs redis, which this stack does not deploy");
+      if (!args.backends.redis) throw new Error("gateway needs redis, which this stack does not deploy");
       const g = base("gateway");
       this.endpoints.gateway = gateway(
         {
