@@ -8,7 +8,7 @@ import { PlatformConfig } from "./config/schema";
 import { Endpoints, LayerArgs } from "./layers/context";
 import { AiLayer } from "./layers/ai";
 import { AnalyticsLayer } from "./layers/analytics";
-import { PosthogConnection, disabledConnection } from "./layers/analytics/connection";
+import { PosthogConnection, disabledConnection } from "./services/posthog/connection";
 import { AppsLayer } from "./layers/apps";
 import { AppSettings } from "./layers/app-settings";
 import { BackupLayer } from "./layers/backup";
@@ -18,7 +18,7 @@ import { MeshLayer, AMBIENT_LABEL, ISTIO_SYSTEM_PRIVILEGED } from "./layers/mesh
 import { MessagingLayer } from "./layers/messaging";
 import { ObservabilityLayer, prometheusScrapers } from "./layers/observability";
 import { StorageLayer } from "./layers/storage";
-import { Backends } from "./layers/wiring";
+import { Backends } from "./services/wiring";
 
 const FLUENTD_PRIVILEGED = "Fluentd reads every node's container logs from hostPath volumes as root, which only the privileged level admits";
 

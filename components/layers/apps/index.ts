@@ -9,10 +9,10 @@ import { NAMESPACES, ServiceName } from "../../config/catalog";
 import { PlatformConfig } from "../../config/schema";
 import { inHouseService } from "../../kit/in-house";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { Backends, dependencyEnv, isInHouse } from "../wiring";
-import { gateway } from "./gateway";
-import { AppServiceArgs, WEB_SERVICES, WebService } from "./service";
-import { voiceService } from "./voice";
+import { Backends, dependencyEnv, isInHouse } from "../../services/wiring";
+import { gateway } from "../../services/gateway/gateway";
+import { AppServiceArgs, WEB_SERVICES, WebService } from "../../services/web-services/web-service";
+import { voiceService } from "../../services/voice-service/voice";
 
 export interface AppsLayerArgs extends LayerArgs {
   /** Image reference of each in-house service. */

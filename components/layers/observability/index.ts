@@ -8,17 +8,17 @@ import { CATALOG, NAMESPACES, PLATFORM_NAMESPACES } from "../../config/catalog";
 import { IMAGES } from "../../config/images";
 import { PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { ElasticsearchIndices } from "../storage/elasticsearch-indices";
-import { alertmanager } from "./alertmanager";
-import { grafana } from "./grafana";
-import { ElasticsearchAuth } from "./elasticsearch";
-import { fluentd } from "./fluentd";
-import { jaeger } from "./jaeger";
-import { kubeStateMetrics } from "./kube-state-metrics";
-import { prometheus } from "./prometheus";
-import { alertRules } from "./rules";
+import { ElasticsearchIndices } from "../../services/elasticsearch/elasticsearch-indices";
+import { alertmanager } from "../../services/alertmanager/alertmanager";
+import { grafana } from "../../services/grafana/grafana";
+import { ElasticsearchAuth } from "../../services/elasticsearch/elasticsearch-clients";
+import { fluentd } from "../../services/fluentd/fluentd";
+import { jaeger } from "../../services/jaeger/jaeger";
+import { kubeStateMetrics } from "../../services/kube-state-metrics/kube-state-metrics";
+import { prometheus } from "../../services/prometheus/prometheus";
+import { alertRules } from "../../services/prometheus/rules";
 
-export { prometheusScrapers } from "./prometheus";
+export { prometheusScrapers } from "../../services/prometheus/prometheus";
 
 export interface ObservabilityLayerArgs extends LayerArgs {
   /** The `cluster` label on alerts (the stack name): Alertmanager groups by it. */

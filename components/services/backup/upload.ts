@@ -4,7 +4,7 @@
  * copy.
  */
 import { ContainerSpec } from "../../kit/container";
-import { mcAliases, objectStoreEnv } from "../storage/object-store";
+import { mcAliases, objectStoreEnv } from "../minio/object-store";
 import { BackupTarget, targetPath } from "./target";
 
 export interface BackupUploadArgs {

@@ -3,7 +3,7 @@
  * HTTP API is and, when its security is on, which of its users each logs in as.
  */
 import { ServiceEndpoint } from "../../kit/endpoint";
-import { ElasticsearchCredentials } from "../storage/elasticsearch-users";
+import { ElasticsearchCredentials } from "./elasticsearch-users";
 
 /** One client's own Elasticsearch user, when its security is on (the storage layer's outputs). */
 export type ElasticsearchAuth = ElasticsearchCredentials;

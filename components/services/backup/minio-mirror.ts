@@ -10,7 +10,7 @@ import { BatchJob } from "../../kit/job";
 import { imageVersion } from "../../kit/labels";
 import { SharedCredential } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
-import { ObjectStore, mcAliases, objectStoreEnv } from "../storage/object-store";
+import { ObjectStore, mcAliases, objectStoreEnv } from "../minio/object-store";
 import { BackupTarget, urlPort } from "./target";
 
 const UID = 1000;

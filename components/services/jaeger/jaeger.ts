@@ -15,8 +15,8 @@ import { Peer, ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { Dependency } from "../../kit/network-policy";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { OBSERVABILITY_DEFAULTS } from "./defaults";
-import { ElasticsearchAuth, elasticsearchPort } from "./elasticsearch";
+import { OBSERVABILITY_DEFAULTS } from "../prometheus/defaults";
+import { ElasticsearchAuth, elasticsearchPort } from "../elasticsearch/elasticsearch-clients";
 
 const UID = 10001; // the image's user
 const NAME = "jaeger";

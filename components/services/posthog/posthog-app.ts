@@ -16,11 +16,11 @@ import { Identity, imageVersion, selectorLabels } from "../../kit/labels";
 import { Admission, Dependency } from "../../kit/network-policy";
 import { GeneratedSecret } from "../../kit/secret";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { KafkaOutputs } from "../messaging/kafka";
-import { ClickhouseOutputs } from "../storage/clickhouse";
-import { ObjectStore } from "../storage/object-store";
-import { DatabaseConnection } from "../storage/postgresql";
-import { RedisOutputs } from "../storage/redis";
+import { KafkaOutputs } from "../kafka/kafka";
+import { ClickhouseOutputs } from "../clickhouse/clickhouse";
+import { ObjectStore } from "../minio/object-store";
+import { DatabaseConnection } from "../postgresql/postgresql";
+import { RedisOutputs } from "../redis/redis";
 import { POSTHOG_CLICKHOUSE_CLUSTERS } from "./clickhouse-config";
 
 /**

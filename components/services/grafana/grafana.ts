@@ -14,8 +14,8 @@ import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { Dependency } from "../../kit/network-policy";
 import { GeneratedSecret, SecretKeyRef, password } from "../../kit/secret";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { OBSERVABILITY_DEFAULTS } from "./defaults";
-import { ElasticsearchAuth, elasticsearchPort } from "./elasticsearch";
+import { OBSERVABILITY_DEFAULTS } from "../prometheus/defaults";
+import { ElasticsearchAuth, elasticsearchPort } from "../elasticsearch/elasticsearch-clients";
 import { platformDashboard } from "./dashboard";
 
 const PORT = 3000;

@@ -21,7 +21,7 @@ import { podScrapeAnnotations } from "../../kit/scrape";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { WorkloadContext, scraperAdmission } from "../../kit/workload";
 import { BackupTarget, targetPaths, targetPath } from "../backup/target";
-import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs } from "./cnpg-operator";
+import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs } from "../cnpg-operator/cnpg-operator";
 
 const PORT = 5432;
 /** CloudNativePG's instance manager exports PostgreSQL's metrics (backends, settings, replication) here. */

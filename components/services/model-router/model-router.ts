@@ -22,8 +22,8 @@ import { inHouseService } from "../../kit/in-house";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { Dependency, EgressRule, externalEgress } from "../../kit/network-policy";
 import { WorkloadContext } from "../../kit/workload";
-import { PosthogConnection } from "../analytics/connection";
-import { AiServiceArgs } from "./service";
+import { PosthogConnection } from "../posthog/connection";
+import { AiServiceArgs } from "../model-servers/model-server";
 
 const NAME = "model-router";
 

@@ -15,7 +15,7 @@ import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { Dependency, kubernetesApiEgress } from "../../kit/network-policy";
 import { clusterReader } from "../../kit/rbac";
 import { WorkloadContext } from "../../kit/workload";
-import { ElasticsearchAuth, elasticsearchPort } from "./elasticsearch";
+import { ElasticsearchAuth, elasticsearchPort } from "../elasticsearch/elasticsearch-clients";
 
 const NAME = "fluentd";
 const CONFIG_DIR = "/fluentd/etc/voicehelper";

@@ -5,8 +5,8 @@
  * shows is what an alert fires on; its threshold lines are the rules' thresholds.
  */
 import { CATALOG, SERVICE_NAMES } from "../../config/catalog";
-import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
-import { SIGNALS } from "./rules";
+import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "../prometheus/defaults";
+import { SIGNALS } from "../prometheus/rules";
 
 /** The uid Grafana files the dashboard under (stable, so links to it survive re-provisioning). */
 export const PLATFORM_DASHBOARD_UID = "voicehelper-platform";

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { secretEnv } from "../../kit/container";
 import { WorkloadContext } from "../../kit/workload";
-import { RedisOutputs } from "../storage/redis";
+import { RedisOutputs } from "../redis/redis";
 import { STAGING, dumpJob } from "./dump";
 import { BackupTarget } from "./target";
 

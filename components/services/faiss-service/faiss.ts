@@ -16,7 +16,7 @@ import { WorkloadContext } from "../../kit/workload";
 import { backupDownload } from "../backup/download";
 import { BackupTarget, targetPaths } from "../backup/target";
 import { backupUpload } from "../backup/upload";
-import { AiServiceArgs } from "./service";
+import { AiServiceArgs } from "../model-servers/model-server";
 
 const NAME = "faiss-service";
 const INDEX = "/data/index";

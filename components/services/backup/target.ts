@@ -10,7 +10,7 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { Labels } from "../../kit/labels";
 import { Dependency, EgressRule } from "../../kit/network-policy";
 import { GeneratedSecret, SharedCredential } from "../../kit/secret";
-import { ObjectStore } from "../storage/object-store";
+import { ObjectStore } from "../minio/object-store";
 
 export interface BackupTarget {
   /** S3 API base URL. */

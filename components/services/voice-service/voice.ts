@@ -21,7 +21,7 @@ import { Admission, EgressRule } from "../../kit/network-policy";
 import { GeneratedSecret } from "../../kit/secret";
 import { WorkloadContext } from "../../kit/workload";
 import { EDGE_LABEL } from "../../../policy/lib/names";
-import { AppServiceArgs } from "./service";
+import { AppServiceArgs } from "../web-services/web-service";
 
 const NAME = "voice-service";
 /** The single UDP port every session's media is multiplexed on (load-balancer mode). */

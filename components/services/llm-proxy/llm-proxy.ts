@@ -9,7 +9,7 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { inHouseService } from "../../kit/in-house";
 import { externalEgress } from "../../kit/network-policy";
 import { WorkloadContext } from "../../kit/workload";
-import { AiServiceArgs } from "./service";
+import { AiServiceArgs } from "../model-servers/model-server";
 
 export interface LlmProxyArgs extends AiServiceArgs {
   /** OPENAI_API_KEY / ANTHROPIC_API_KEY for the keys the stack configures. */

@@ -9,8 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { secretEnv } from "../../kit/container";
 import { WorkloadContext } from "../../kit/workload";
-import { EtcdOutputs } from "../storage/milvus-etcd";
-import { MysqlOutputs } from "../storage/mysql";
+import { EtcdOutputs } from "../milvus/milvus-etcd";
+import { MysqlOutputs } from "../nacos/mysql";
 import { STAGING, dumpJob } from "./dump";
 import { BackupTarget } from "./target";
 

@@ -6,7 +6,7 @@
  * (redis-restore.ts).
  */
 import { ContainerSpec } from "../../kit/container";
-import { mcAliases, objectStoreEnv } from "../storage/object-store";
+import { mcAliases, objectStoreEnv } from "../minio/object-store";
 import { BackupTarget, targetPath } from "./target";
 
 export interface RestoreStepArgs {

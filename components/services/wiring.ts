@@ -8,16 +8,16 @@ import { CATALOG, ServiceName, isServiceName } from "../config/catalog";
 import { EnvVar, secretEnv } from "../kit/container";
 import { Dependency } from "../kit/network-policy";
 import { SharedCredential } from "../kit/secret";
-import { KafkaOutputs } from "./messaging/kafka";
-import { NatsOutputs } from "./messaging/nats";
-import { RabbitmqOutputs } from "./messaging/rabbitmq";
-import { ElasticsearchOutputs } from "./storage/elasticsearch";
-import { MilvusOutputs } from "./storage/milvus";
-import { NacosOutputs } from "./storage/nacos";
-import { Neo4jOutputs } from "./storage/neo4j";
-import { ObjectStore, objectStoreEnv } from "./storage/object-store";
-import { DatabaseName, PostgresqlOutputs } from "./storage/postgresql";
-import { RedisOutputs } from "./storage/redis";
+import { KafkaOutputs } from "./kafka/kafka";
+import { NatsOutputs } from "./nats/nats";
+import { RabbitmqOutputs } from "./rabbitmq/rabbitmq";
+import { ElasticsearchOutputs } from "./elasticsearch/elasticsearch";
+import { MilvusOutputs } from "./milvus/milvus";
+import { NacosOutputs } from "./nacos/nacos";
+import { Neo4jOutputs } from "./neo4j/neo4j";
+import { ObjectStore, objectStoreEnv } from "./minio/object-store";
+import { DatabaseName, PostgresqlOutputs } from "./postgresql/postgresql";
+import { RedisOutputs } from "./redis/redis";
 
 /** The typed outputs of the storage and messaging layers that in-house services consume. */
 export interface Backends {

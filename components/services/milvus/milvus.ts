@@ -12,7 +12,7 @@ import { Dependency } from "../../kit/network-policy";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext } from "../../kit/workload";
 import { EtcdOutputs } from "./milvus-etcd";
-import { ObjectStore } from "./object-store";
+import { ObjectStore } from "../minio/object-store";
 
 const GRPC = 19530;
 const HTTP = 9091;

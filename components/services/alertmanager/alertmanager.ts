@@ -14,7 +14,7 @@ import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { EgressRule, externalEgress } from "../../kit/network-policy";
 import { GeneratedSecret } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
-import { OBSERVABILITY_DEFAULTS } from "./defaults";
+import { OBSERVABILITY_DEFAULTS } from "../prometheus/defaults";
 
 const PORT = 9093;
 const CLUSTER_PORT = 9094;
