@@ -51,6 +51,13 @@ describe("layout", () => {
     assert.deepEqual(upward, []);
   });
 
+  it("the kit imports neither the config nor any service or layer: sizes and resources are its own types", () => {
+    const outside = files
+      .filter((f) => area(f)[0] === "kit")
+      .flatMap((f) => relativeImports(f).filter((t) => t.startsWith(COMPONENTS) && area(t)[0] !== "kit").map((t) => `${path.relative(ROOT, f)} -> ${path.relative(ROOT, t)}`));
+    assert.deepEqual(outside, []);
+  });
+
   it("each layer folder holds only its composition (index.ts); builders live in components/services/<service>/", () => {
     const layers = fs.readdirSync(path.join(COMPONENTS, "layers"), { withFileTypes: true }).filter((e) => e.isDirectory());
     // The edge's routes, listeners and TLS are the layer's own composition, not a service's workload.
