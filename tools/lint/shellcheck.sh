@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck on every shell script of the repository (part of `npm run lint`). Uses the shellcheck on
+# Runs shellcheck on every shell script of the repository (part of `npm run lint`). Uses the shellcheck on
 # PATH, else Debian's package unpacked into a cache: downloaded with apt-get and extracted with dpkg-deb,
 # so nothing is installed into the system and no root is needed once the cache holds it.
 # Usage: tools/lint/shellcheck.sh [shellcheck options]
