@@ -30,7 +30,6 @@ export const tier = outputs.tier;
 export const deployMode = outputs.deployMode;
 export const namespaces = outputs.namespaces;
 export const deployed = outputs.deployed;
-export const planned = outputs.planned;
 export const endpoints = outputs.endpoints;
 export const urls = outputs.urls;
 export const posthogHealthUrl = outputs.posthogHealthUrl;

@@ -5,10 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
-import { BUILT, Endpoints, LayerArgs } from "./layers/context";
+import { Endpoints, LayerArgs } from "./layers/context";
 import { AiLayer } from "./layers/ai";
 import { AnalyticsLayer } from "./layers/analytics";
-import { PosthogConnection, disabledConnection } from "./layers/analytics/connection";
+import { PosthogConnection, disabledConnection } from "./services/posthog/connection";
 import { AppsLayer } from "./layers/apps";
 import { AppSettings } from "./layers/app-settings";
 import { BackupLayer } from "./layers/backup";
@@ -18,7 +18,7 @@ import { MeshLayer, AMBIENT_LABEL, ISTIO_SYSTEM_PRIVILEGED } from "./layers/mesh
 import { MessagingLayer } from "./layers/messaging";
 import { ObservabilityLayer, prometheusScrapers } from "./layers/observability";
 import { StorageLayer } from "./layers/storage";
-import { Backends } from "./layers/wiring";
+import { Backends } from "./services/wiring";
 
 const FLUENTD_PRIVILEGED = "Fluentd reads every node's container logs from hostPath volumes as root, which only the privileged level admits";
 
@@ -38,10 +38,8 @@ function publicLoadBalancers(cfg: PlatformConfig, deployed: readonly ServiceName
 export class Platform extends pulumi.ComponentResource {
   /** Client endpoints of every deployed service, by catalog name. */
   readonly endpoints: Endpoints = {};
-  /** Services the deploy mode selected whose builders exist. */
+  /** The services the deploy mode selected (with what they need). */
   readonly deployed: ServiceName[];
-  /** Services the deploy mode selected whose layer (or a store they need) is not built yet. */
-  readonly planned: ServiceName[];
   /** Public URLs of the services the edge exposes. */
   readonly urls: Partial<Record<ServiceName, string>> = {};
   /** How the Model Router reaches PostHog (cloud, self-hosted or disabled). */
@@ -49,8 +47,7 @@ export class Platform extends pulumi.ComponentResource {
 
   constructor(name: string, cfg: PlatformConfig, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:platform:Platform", name, {}, opts);
-    this.deployed = cfg.services.filter((s) => BUILT.has(s));
-    this.planned = cfg.services.filter((s) => !BUILT.has(s));
+    this.deployed = cfg.services;
 
     const namespaces = [...new Set(cfg.services.map((s) => CATALOG[s].namespace))] as NamespaceRole[];
     // Fluentd reads the nodes' logs as root from hostPath volumes, which no Pod Security level below
@@ -89,7 +86,6 @@ export class Platform extends pulumi.ComponentResource {
     }
 
     const base: LayerArgs = {
-      tier: cfg.tier,
       services: this.deployed,
       sizes: cfg.sizes,
       protectData: cfg.protectData,
@@ -176,7 +172,7 @@ export class Platform extends pulumi.ComponentResource {
     if (hasLayer("apps")) {
       const apps = new AppsLayer(
         "apps",
-        { ...base, image: imageOf, endpoints: { ...this.endpoints }, redis: storage?.redis, backends, voiceMedia: cfg.voiceMedia, domain: cfg.domain },
+        { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, voiceMedia: cfg.voiceMedia, domain: cfg.domain },
         after(...below, ...(ai ? [ai] : [])),
       );
       Object.assign(this.endpoints, apps.endpoints);
@@ -200,8 +196,6 @@ export class Platform extends pulumi.ComponentResource {
         after(...(storage ? [storage] : [])),
       );
       Object.assign(this.endpoints, observability.endpoints);
-      this.deployed = this.deployed.filter((s) => !observability.skipped.includes(s));
-      this.planned = cfg.services.filter((s) => !this.deployed.includes(s));
     }
 
     if (hasLayer("backup") && storage?.objectStores && storage.backupTarget) {
@@ -226,12 +220,12 @@ export class Platform extends pulumi.ComponentResource {
     if (cfg.edge.publicServices.some((s) => this.deployed.includes(s))) {
       const edge = new EdgeLayer(
         "edge",
-        { ...base, domain: cfg.domain, edge: cfg.edge, tls: cfg.tls, externalCharts: cfg.cluster.externalCharts, endpoints: { ...this.endpoints } },
+        { ...base, domain: cfg.domain, edge: cfg.edge, tls: cfg.tls, endpoints: { ...this.endpoints } },
         { parent: this, dependsOn: [prerequisites] },
       );
       this.urls = edge.urls;
     }
 
-    this.registerOutputs({ deployed: this.deployed, planned: this.planned, urls: this.urls, posthogHealthUrl: this.posthog.healthUrl });
+    this.registerOutputs({ deployed: this.deployed, urls: this.urls, posthogHealthUrl: this.posthog.healthUrl });
   }
 }

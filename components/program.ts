@@ -13,7 +13,6 @@ export interface ProgramOutputs {
   deployMode: string;
   namespaces: Record<string, string>;
   deployed: string[];
-  planned: string[];
   /** In-cluster addresses of every deployed service. */
   endpoints: Record<string, string>;
   /** Public URLs of the services the edge exposes. */
@@ -37,7 +36,6 @@ export function build(cfg: PlatformConfig): ProgramOutputs {
     deployMode: cfg.deployMode,
     namespaces: { ...NAMESPACES },
     deployed: platform.deployed.filter((s) => cfg.cluster.externalCharts || !FROM_REMOTE_CHARTS.has(s)),
-    planned: platform.planned,
     endpoints: Object.fromEntries(Object.entries(platform.endpoints).map(([k, e]) => [k, `${e!.host}:${Object.values(e!.ports)[0]}`])),
     urls: platform.urls as Record<string, string>,
     posthogHealthUrl: platform.posthog.healthUrl,

@@ -34,10 +34,7 @@ export type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-export { EXCEPTIONS_ANNOTATION } from "./lib/exceptions";
-export { EDGE_LABEL } from "./lib/k8s";
-export { NOT_EXCEPTABLE_BY_ANNOTATION, RULE_NAMES } from "./lib/names";
-export { CREDENTIAL_SOURCE_ANNOTATION } from "./rules/credentials-from-generated-secrets";
+export { CREDENTIAL_SOURCE_ANNOTATION, EDGE_LABEL, EXCEPTIONS_ANNOTATION, NOT_EXCEPTABLE_BY_ANNOTATION, RULE_NAMES } from "./lib/names";
 
 /** Every policy of the pack, in README order. */
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [

@@ -69,10 +69,11 @@ const HASHED_VALUES: GeneratedValues = {
 export async function render(stack: string, overrides: Record<string, unknown> = {}, secrets?: Record<string, string>): Promise<Rendered> {
   // The same stack and settings render the same resources: render once, hand every caller its own copy
   // (tests may mutate what they get, e.g. to break a service on purpose).
+  // This is the test run's one render cache: helpers that share renders between files go through it.
   const key = JSON.stringify([stack, overrides, secrets ?? null]);
   let pending = renders.get(key);
   if (!pending) {
-    pending = (async () => renderConfig(loadConfig(stack, stackSettings(stack, overrides, secrets))))();
+    pending = oneAtATime(() => renderConfig(loadConfig(stack, stackSettings(stack, overrides, secrets))));
     renders.set(key, pending);
   }
   const r = await pending;
@@ -80,6 +81,14 @@ export async function render(stack: string, overrides: Record<string, unknown> =
 }
 
 const renders = new Map<string, Promise<Rendered>>();
+
+/** Renders share Pulumi's global runtime (its mocks and stack): one at a time, even when callers don't wait. */
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const next = queue.then(task);
+  queue = next.catch(() => undefined);
+  return next;
+}
 
 /**
  * Renders an already-resolved configuration: the whole program, or `program` (e.g. one layer built

@@ -15,6 +15,9 @@ import { REPLICA_CONSTRAINTS, ClusteringChoices } from "./constraints";
 import { NO_USERINFO, noUserinfo } from "./url";
 import { ImageDigests, imageDigestsSchema } from "./image-digests";
 import { POSTGRESQL_CLUSTERS, PostgresqlCluster, backupSchema, disasterRecoveryProblems, restoreSchema } from "./disaster-recovery";
+import { Resources, ServiceSize } from "../kit/size";
+
+export type { Resources, ServiceSize };
 
 export const PROJECT = "voicehelper";
 
@@ -85,23 +88,6 @@ export class ConfigError extends Error {
     super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n  - ${problems.join("\n  - ")}`);
     this.name = "ConfigError";
   }
-}
-
-export interface Resources {
-  requests: { cpu: string; memory: string };
-  limits: { cpu: string; memory: string };
-  /** NVIDIA GPUs per pod (requested and limited alike, as Kubernetes requires for extended resources). */
-  gpu?: number;
-}
-
-/** One concrete size for one service, tier and overrides already resolved. */
-export interface ServiceSize {
-  /** Pods; when `autoscaling` is set it is the HPA's minimum and the workload leaves replicas unset. */
-  replicas: number;
-  resources: Resources;
-  /** Data volume per replica. */
-  storage?: string;
-  autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization: number; memoryUtilization: number };
 }
 
 /** An S3-compatible store outside the cluster and the keys to write to it (config secrets). */

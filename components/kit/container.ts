@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Resources } from "../config/schema";
+import { Resources } from "./size";
 import { NamedException, hasException } from "./exceptions";
 
 export type EnvVar = k8s.types.input.core.v1.EnvVar;

@@ -4,7 +4,9 @@
  * every exception in the `voicehelper.io/policy-exceptions` annotation, which the policy pack reads and
  * reports (so an exception is always visible, never silent).
  */
-export const EXCEPTIONS_ANNOTATION = "voicehelper.io/policy-exceptions";
+import { EXCEPTIONS_ANNOTATION, ExceptableRule } from "../../policy/lib/names";
+
+export { EXCEPTIONS_ANNOTATION };
 
 /** Policy rules a workload may name in an exception (the policy pack's rule names). */
 export const EXCEPTION_RULES = [
@@ -17,7 +19,7 @@ export const EXCEPTION_RULES = [
   "no-service-account-token",
   "namespace-pod-security",
   "namespace-default-deny",
-] as const;
+] as const satisfies readonly ExceptableRule[];
 export type ExceptionRule = (typeof EXCEPTION_RULES)[number];
 
 export interface NamedException {

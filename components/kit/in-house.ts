@@ -6,7 +6,7 @@
  * special about it (state, extra ports, a slower start).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../config/schema";
+import { ServiceSize } from "./size";
 import { CONFIG_HASH_ANNOTATION, configHash } from "./config-hash";
 import { SharedSettings } from "./config-map";
 import { ContainerPort, ContainerSpec, EnvVar, Volume, VolumeMount, httpProbe, startupAllowance } from "./container";

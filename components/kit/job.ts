@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../config/schema";
+import { ServiceSize } from "./size";
 import { ContainerSpec, Volume } from "./container";
 import { NamedException } from "./exceptions";
 import { Identity } from "./labels";

@@ -56,7 +56,8 @@ export interface EgressRule {
 const ANYWHERE: Rule[] = [{ ipBlock: { cidr: "0.0.0.0/0" } }];
 
 /**
- * Egress to the Kubernetes API server, for workloads that watch or change cluster objects. The API
+ * Egress to the Kubernetes API server, for workloads that watch or change cluster objects (operators,
+ * instance managers, bootstrap jobs, scrapers that discover targets). The API
  * server's address differs per cluster (and most CNIs evaluate policy after the Service IP has been
  * translated to the control plane's own address and port), so this admits any address on the two
  * ports an API server listens on: 443 (the `kubernetes` Service) and 6443 (the usual endpoint port).
@@ -93,18 +94,6 @@ export const AMBIENT_PROBE_SOURCE = "169.254.7.127/32";
 function withHbone(ports: PortSpec[], ambient: boolean): PortSpec[] {
   return ambient ? [...ports, HBONE_PORT] : ports;
 }
-
-/**
- * Egress to the Kubernetes API server (operators, instance managers, bootstrap jobs). Its address is
- * the cluster's and not known here, so the rule opens the API's usual ports to any destination.
- */
-export const KUBERNETES_API_EGRESS: EgressRule = {
-  role: "kubernetes-api",
-  ports: [
-    { protocol: "TCP", port: 443 },
-    { protocol: "TCP", port: 6443 },
-  ],
-};
 
 export interface WorkloadPoliciesArgs {
   name: string;

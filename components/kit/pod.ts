@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../config/schema";
+import { ServiceSize } from "./size";
 import { BuiltContainer, ContainerSpec, GPU_RESOURCE, Volume, secureContainer } from "./container";
 import { NamedException, exceptionsAnnotation, hasException } from "./exceptions";
 import { Identity, Labels, labels as labelsOf, selectorLabels } from "./labels";

@@ -7,10 +7,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { CREDENTIAL_SOURCE_ANNOTATION, CREDENTIALS_FROM_CONFIG } from "../../policy/lib/names";
 import { Labels } from "./labels";
-
-/** Marks a Secret whose values come from Pulumi config secrets (the policy pack reports them). */
-export const CREDENTIAL_SOURCE_ANNOTATION = "voicehelper.io/credential-source";
 
 export type Generated =
   /** Letters and digits: safe in URLs, config files and command lines. */
@@ -69,7 +67,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     this.namespace = args.namespace;
     this.labels = args.labels;
     // Values from Pulumi config secrets have no generator to trace; the policy pack reads this.
-    this.annotations = args.supplied ? { [CREDENTIAL_SOURCE_ANNOTATION]: "config" } : undefined;
+    this.annotations = args.supplied ? { [CREDENTIAL_SOURCE_ANNOTATION]: CREDENTIALS_FROM_CONFIG } : undefined;
     const values: Record<string, pulumi.Output<string>> = {};
     for (const [key, spec] of Object.entries(args.generate ?? {})) {
       values[key] = generate(`${name}-${slug(key)}`, spec, this);

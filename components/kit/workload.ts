@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../config/schema";
+import { ServiceSize } from "./size";
 import { ContainerSpec, Volume } from "./container";
 import { ServiceEndpoint, clusterHost } from "./endpoint";
 import { NamedException } from "./exceptions";

@@ -2,9 +2,8 @@
  * What every layer receives from the platform: its slice of the resolved config and the typed
  * outputs of the layers below it. Layers never read stack config themselves.
  */
-import { CATALOG, NAMESPACES, SERVICE_NAMES, ServiceName } from "../config/catalog";
+import { CATALOG, NAMESPACES, ServiceName } from "../config/catalog";
 import { ServiceSize } from "../config/schema";
-import { Tier } from "../config/sizing";
 import { SharedSettings } from "../kit/config-map";
 import { Peer, ServiceEndpoint } from "../kit/endpoint";
 import { Dependency } from "../kit/network-policy";
@@ -12,7 +11,6 @@ import { WorkloadContext } from "../kit/workload";
 import { PriorityRole } from "./prerequisites";
 
 export interface LayerArgs {
-  tier: Tier;
   /** The services this stack deploys. */
   services: readonly ServiceName[];
   sizes: Readonly<Record<ServiceName, ServiceSize>>;
@@ -75,64 +73,9 @@ export function dependenciesOf(service: ServiceName, endpoints: Endpoints, deplo
   for (const name of declaredDependencies(service)) {
     const endpoint = endpoints[name];
     if (endpoint) deps.push({ endpoint });
-    else if ((entry.needs as readonly string[] | undefined)?.includes(name) && deployedServices.includes(name) && BUILT.has(name)) {
+    else if ((entry.needs as readonly string[] | undefined)?.includes(name) && deployedServices.includes(name)) {
       throw new Error(`${service} needs ${name}, which is deployed but was not wired: build ${name}'s layer first`);
     }
   }
   return deps;
 }
-
-/**
- * Services whose builders exist. A catalog service not listed here is planned (its layer's issue is
- * open): the catalog, sizing and quotas already account for it, but no workload is created yet.
- */
-export const BUILT: ReadonlySet<ServiceName> = new Set<ServiceName>([
-  // The whole AI layer (model servers, FAISS, llm-proxy, Model Router).
-  ...SERVICE_NAMES.filter((s) => CATALOG[s].layer === "ai"),
-  "redis",
-  "gateway",
-  "algo-service",
-  "voice-service",
-  "frontend",
-  "admin-portal",
-  "kafka",
-  "kafka-ui",
-  "nats",
-  "rabbitmq",
-  "edge-gateway",
-  "cert-manager",
-  "istiod",
-  "ztunnel",
-  "istio-cni",
-  "prometheus",
-  "alertmanager",
-  "kube-state-metrics",
-  "grafana",
-  "jaeger",
-  "fluentd",
-  "minio",
-  "neo4j",
-  "elasticsearch",
-  "milvus",
-  "milvus-etcd",
-  "clickhouse",
-  "nacos",
-  "nacos-mysql",
-  "postgresql",
-  "postgresql-pooler",
-  "cnpg-operator",
-  "backup",
-  "posthog-web",
-  "posthog-worker",
-  "posthog-plugins",
-  "posthog-capture",
-  "posthog-replay-capture",
-  "posthog-feature-flags",
-  "posthog-property-defs",
-  "posthog-migrate",
-  "posthog-postgresql",
-  "posthog-redis",
-  "posthog-kafka",
-  "posthog-clickhouse",
-  "posthog-zookeeper",
-]);

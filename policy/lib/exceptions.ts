@@ -3,10 +3,8 @@
 // object (and/or its pod template) or by the pack config of the stack.
 
 import { K8sObject, podTemplateOf } from "./k8s";
+import { EXCEPTIONS_ANNOTATION } from "./names";
 import { asArray, asObject, asString } from "./values";
-
-/** Annotation holding a JSON object `{"<rule>": "<reason>", "<rule>:<container>": "<reason>"}`. */
-export const EXCEPTIONS_ANNOTATION = "voicehelper.io/policy-exceptions";
 
 /** One exception in effect. */
 export interface ExceptionEntry {

@@ -24,9 +24,6 @@ export const CNPG_GROUP = "postgresql.cnpg.io";
 /** API group of the Gateway API. */
 export const GATEWAY_GROUP = "gateway.networking.k8s.io";
 
-/** The label that marks a Service (or pod template) as part of the edge. */
-export const EDGE_LABEL = "voicehelper.io/edge";
-
 /** A Kubernetes object as the rules see it. */
 export interface K8sObject {
     /** Pulumi type token, e.g. `kubernetes:apps/v1:Deployment`. */

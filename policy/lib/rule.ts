@@ -65,7 +65,7 @@ function schemaFor(info: RuleInfo): PolicyConfigSchema {
 
 function register(info: RuleInfo): void {
     if (!isRuleName(info.name)) {
-        throw new Error(`rule "${info.name}" is not listed in policy/lib/names.ts`);
+        throw new Error(`rule "${info.name}" is not listed in policy/lib/names.ts (RULE_NAMES)`);
     }
 }
 

@@ -1,9 +1,7 @@
 import { isCredentialName } from "../lib/credentials";
+import { CREDENTIAL_SOURCE_ANNOTATION, CREDENTIALS_FROM_CONFIG } from "../lib/names";
 import { Finding, stackRule } from "../lib/rule";
 import { asArray, asObject, asString, isUnknown } from "../lib/values";
-
-/** Annotation a Secret carries when its values come from Pulumi config secrets (no resource to depend on). */
-export const CREDENTIAL_SOURCE_ANNOTATION = "voicehelper.io/credential-source";
 
 /** Per Secret type, the keys Kubernetes (token controller) or a registry login fills. */
 const CONTROLLER_KEYS: Record<string, Set<string>> = {
@@ -57,7 +55,7 @@ export const credentialsFromGeneratedSecrets = stackRule({
             }
             if (literal.length === 0) continue;
             const keys = literal.map((x) => `"${x}"`).join(", ");
-            if (k.annotations[CREDENTIAL_SOURCE_ANNOTATION] === "config") {
+            if (k.annotations[CREDENTIAL_SOURCE_ANNOTATION] === CREDENTIALS_FROM_CONFIG) {
                 findings.push({ message: `${k.id}: ${keys} taken from Pulumi config (annotation ${CREDENTIAL_SOURCE_ANNOTATION}); make sure they are config secrets`, target: o, advisory: true });
             } else {
                 findings.push({ message: `${k.id}: ${keys} hold known literal credentials that come from no RandomPassword and no Pulumi config secret`, target: o });

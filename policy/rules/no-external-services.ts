@@ -1,4 +1,5 @@
-import { containerLabel, containersOf, EDGE_LABEL, podTemplateOf } from "../lib/k8s";
+import { containerLabel, containersOf, podTemplateOf } from "../lib/k8s";
+import { EDGE_LABEL } from "../lib/names";
 import { Finding, resourceRule } from "../lib/rule";
 import { asArray, asObject, asString } from "../lib/values";
 

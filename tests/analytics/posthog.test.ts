@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import { CATALOG, SERVICE_NAMES } from "../../components/config/catalog";
 import { IMAGES, POSTHOG_RELEASE, POSTHOG_RUST_TAG } from "../../components/config/images";
-import { MIGRATION_STEPS } from "../../components/layers/analytics/migrate";
+import { MIGRATION_STEPS } from "../../components/services/posthog/migrate";
 import { imageVersion } from "../../components/kit/labels";
 import { Rendered, RenderedResource } from "../harness";
 import { JOB, SECRET, STS, assertFromGeneratedSecret, envOf, rendered, secretData } from "../storage/helpers";

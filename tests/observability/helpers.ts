@@ -36,13 +36,9 @@ export function platformNamespaces(r: Rendered): string[] {
     .sort();
 }
 
-const renders = new Map<string, Promise<Rendered>>();
-
-/** `render`, once per distinct stack and settings across the observability tests (they only read). */
+/** `render` from the harness's render cache (the observability tests only read). */
 export function renderOnce(stack: string, overrides: Record<string, unknown> = {}, secrets?: Record<string, string>): Promise<Rendered> {
-  const key = JSON.stringify([stack, overrides, secrets]);
-  if (!renders.has(key)) renders.set(key, render(stack, overrides, secrets));
-  return renders.get(key)!;
+  return render(stack, overrides, secrets);
 }
 
 /** Elasticsearch as the storage layer offers it. */

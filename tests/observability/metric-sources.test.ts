@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
 import { SCRAPE_ANNOTATIONS } from "../../components/kit/scrape";
-import { alertRules } from "../../components/layers/observability/rules";
+import { alertRules } from "../../components/services/prometheus/rules";
 import { Rendered, podSpecOf } from "../harness";
 import { MONITORING, configFile, platformNamespaces, renderOnce } from "./helpers";
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { OBSERVABILITY_DEFAULTS } from "../../components/layers/observability/defaults";
-import { AlertRule, alertRules } from "../../components/layers/observability/rules";
+import { OBSERVABILITY_DEFAULTS } from "../../components/services/prometheus/defaults";
+import { AlertRule, alertRules } from "../../components/services/prometheus/rules";
 import { Rendered } from "../harness";
 import { configFile, renderOnce } from "./helpers";
 

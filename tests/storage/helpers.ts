@@ -14,22 +14,9 @@ export const STORAGE_NS = "voicehelper-storage";
 /** Neo4j Enterprise under the evaluation terms: a cluster from the recommended tier up. The policy pack's variant uses the same settings, so each stack renders once for both. */
 export const NEO4J_ENTERPRISE_CLUSTER = { neo4j: { edition: "enterprise", acceptLicenseAgreement: "eval" } };
 
-const cache = new Map<string, Promise<Rendered>>();
-/** Renders share Pulumi's global runtime: one at a time. */
-let queue: Promise<unknown> = Promise.resolve();
-
-/**
- * A stack rendered once per test run (with these overrides): the storage tests only read the result,
- * so sharing it keeps the suite fast.
- */
+/** A stack rendered with these overrides, from the harness's render cache (the storage tests only read it). */
 export function rendered(stack: string, overrides: Record<string, unknown> = {}): Promise<Rendered> {
-  const key = `${stack}:${JSON.stringify(overrides)}`;
-  if (!cache.has(key)) {
-    const next = queue.then(() => render(stack, overrides));
-    queue = next.catch(() => undefined);
-    cache.set(key, next);
-  }
-  return cache.get(key)!;
+  return render(stack, overrides);
 }
 
 /** Stacks rendered before the suite's tests run, by name: `const s = stacks("dev", "prod")`, then `s.dev`. */

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { IMAGES } from "../../components/config/images";
-import { mcAliases } from "../../components/layers/storage/object-store";
+import { mcAliases } from "../../components/services/minio/object-store";
 import { JOB, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, podHostsOf, stacks } from "./helpers";
 
 /** Expands MinIO's "{a...b}" ellipsis the way `minio server` does. */

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { alertRules } from "../../components/layers/observability/rules";
+import { alertRules } from "../../components/services/prometheus/rules";
 import { FAKE_SECRETS, Rendered, render } from "../harness";
 import { ALERT_FIXTURES, EVAL_TIME } from "./alert-fixtures";
 

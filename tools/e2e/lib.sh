@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Shared helpers for smoke.sh and run.sh (sourced, not executed).
+# shellcheck disable=SC2034 # its variables are read by the scripts that source it
 
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="${VOICEHELPER_E2E_CACHE:-$HOME/.cache/voicehelper-e2e}"
@@ -92,9 +93,9 @@ CNPG_VERSION="${CNPG_VERSION:-v1.27.1}"
 install_prereq_crds() {
   local gw cm cnpg out="$1"
   mkdir -p "$out"
-  gw="$(cd "$out" && GOFLAGS= go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
-  cm="$(cd "$out" && GOFLAGS= go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
-  cnpg="$(cd "$out" && GOFLAGS= go mod download -json "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  gw="$(cd "$out" && GOFLAGS='' go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  cm="$(cd "$out" && GOFLAGS='' go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  cnpg="$(cd "$out" && GOFLAGS='' go mod download -json "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
   [[ -d "$gw/config/crd/standard" && -d "$cm/deploy/crds" && -d "$cnpg/config/crd/bases" ]] || die "CRD sources not found (gateway-api: '$gw', cert-manager: '$cm', cloudnative-pg: '$cnpg')"
   # cert-manager ships its CRDs as chart templates: drop the template comments, fill the label values.
   for f in "$cm"/deploy/crds/crd-*.yaml; do

@@ -44,7 +44,7 @@ cleanup() {
   local rc=$?
   "$E2E_DIR/cluster.sh" stop || true
   print_timings
-  [[ $rc == 0 ]] && log "run.sh: OK" || log "run.sh: FAILED (exit $rc); logs and state under $WORK"
+  if [[ $rc == 0 ]]; then log "run.sh: OK"; else log "run.sh: FAILED (exit $rc); logs and state under $WORK"; fi
   exit $rc
 }
 trap cleanup EXIT
@@ -134,7 +134,7 @@ run_render() {
   local nsfiles
   nsfiles="$(grep -rlE '^kind: Namespace$' "$out" || true)"
   if [[ -n "$nsfiles" ]]; then
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086,SC2046 # one -f per file: the paths are the render's own, without spaces
     timed "render: create namespaces" kubectl apply $(printf -- '-f %s ' $nsfiles)
   fi
   if [[ -d "$out/0-crd" ]] && [[ -n "$(find "$out/0-crd" -name '*.yaml' -print -quit)" ]]; then

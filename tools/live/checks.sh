@@ -119,6 +119,7 @@ sys.exit(1)' "$3")" || return 1
 redis_accepts_generated() { # ns pod ip
   local pw out
   pw="$(wired_value "$APPS_NS" deployment/llm-proxy REDIS_PASSWORD)" || return 1
+  # shellcheck disable=SC2016 # $(cat) runs in the probe's shell, which reads the password from stdin
   out="$(in_probe_stdin "$1" "$2" sh -c 'printf "AUTH %s\r\nPING\r\n" "$(cat)" | nc -w 3 '"$3"' 6379' <<< "$pw" 2>&1)"
   [[ "$out" == *PONG* ]]
 }
@@ -129,6 +130,7 @@ nats_refuses_anonymous() { # ns pod ip
 }
 # mc's MC_HOST_<alias> form; the keys pass through the probe's stdin, never kubectl's arguments.
 mc_ls_as() { # ns pod ip access secret
+  # shellcheck disable=SC2016 # $a and $s are the probe shell's, read from its stdin
   printf '%s\n%s\n' "$4" "$5" | in_probe_stdin "$1" "$2" sh -c \
     'read -r a; read -r s; MC_CONFIG_DIR=/tmp/mc MC_HOST_live="http://$a:$s@'"$3"':9000" mc ls live 2>&1'
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Shared settings of the live tier (sourced). Addresses exist only inside the tier's network namespace.
+# shellcheck disable=SC2034 # its variables are read by the scripts that source it
 CACHE="${VOICEHELPER_E2E_CACHE:-$HOME/.cache/voicehelper-e2e}"
 export VOICEHELPER_E2E_CACHE="$CACHE"
 BIN="$CACHE/bin"

@@ -45,7 +45,7 @@ check "node up: control plane, containerd, kubelet, kube-proxy, kube-router enfo
 # The CRD sources are Go modules: fetched here (the cluster's namespace has no route out), applied inside.
 (mkdir -p "$WORK/crds" && cd "$WORK/crds" && for m in "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" \
   "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION"; do
-  GOFLAGS= go mod download "$m" || exit 1; done) || exit 1
+  GOFLAGS='' go mod download "$m" || exit 1; done) || exit 1
 check "prerequisite CRDs (Gateway API, cert-manager, CloudNativePG) installed" \
   timed "prerequisite CRDs" "$HERE/node.sh" exec env GOPROXY=off bash -c "source '$HERE/../e2e/lib.sh'; install_prereq_crds '$WORK/crds'" || exit 1
 

@@ -6,7 +6,7 @@
  */
 import { CATALOG, NAMESPACES, SERVICE_NAMES } from "../../components/config/catalog";
 import { gatewayPods } from "../../components/layers/edge/gateway";
-import { CNPG_OPERATOR_POD_LABELS } from "../../components/layers/storage/cnpg-operator";
+import { CNPG_OPERATOR_POD_LABELS } from "../../components/services/cnpg-operator/cnpg-operator";
 import { Locator } from "./checks";
 
 export function locators(): Record<string, Locator> {

@@ -10,14 +10,14 @@ import { IMAGES } from "../../config/images";
 import { EnvVar, secretEnv } from "../../kit/container";
 import { PART_OF } from "../../kit/labels";
 import { GeneratedSecret } from "../../kit/secret";
-import { PosthogConnection } from "../analytics/connection";
+import { PosthogConnection } from "../../services/posthog/connection";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { Backends, dependencyEnv } from "../wiring";
-import { faiss } from "./faiss";
-import { llmProxy } from "./llm-proxy";
-import { modelRouter } from "./model-router";
-import { AiServiceArgs, MODEL_SERVERS, ModelServer, modelServer } from "./service";
-import { BackupTarget } from "../backup/target";
+import { Backends, dependencyEnv } from "../../services/wiring";
+import { faiss } from "../../services/faiss-service/faiss";
+import { llmProxy } from "../../services/llm-proxy/llm-proxy";
+import { modelRouter } from "../../services/model-router/model-router";
+import { AiServiceArgs, MODEL_SERVERS, ModelServer, modelServer } from "../../services/model-servers/model-server";
+import { BackupTarget } from "../../services/backup/target";
 
 export interface AiLayerArgs extends LayerArgs {
   /** Image reference of each in-house service. */

@@ -9,18 +9,16 @@ import { NAMESPACES, ServiceName } from "../../config/catalog";
 import { PlatformConfig } from "../../config/schema";
 import { inHouseService } from "../../kit/in-house";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { RedisOutputs } from "../storage/redis";
-import { Backends, dependencyEnv, isInHouse } from "../wiring";
-import { gateway } from "./gateway";
-import { AppServiceArgs, WEB_SERVICES, WebService } from "./service";
-import { voiceService } from "./voice";
+import { Backends, dependencyEnv, isInHouse } from "../../services/wiring";
+import { gateway } from "../../services/gateway/gateway";
+import { AppServiceArgs, WEB_SERVICES, WebService } from "../../services/web-services/web-service";
+import { voiceService } from "../../services/voice-service/voice";
 
 export interface AppsLayerArgs extends LayerArgs {
   /** Image reference of each in-house service. */
   image: (service: string) => string;
   /** Endpoints of the layers below. */
   endpoints: Endpoints;
-  redis?: RedisOutputs;
   /** Typed outputs of the storage and messaging layers. */
   backends: Backends;
   /** How WebRTC media reaches voice-service. */
@@ -46,7 +44,7 @@ export class AppsLayer extends pulumi.ComponentResource {
       this.endpoints["voice-service"] = voiceService({ ...base("voice-service"), media: args.voiceMedia, domain: args.domain }, contextFor(args, "voice-service", "app"), this);
     }
     if (isDeployed(args, "gateway")) {
-      if (!args.redis) throw new Error("gateway needs redis, which this stack does not deploy");
+      if (!args.backends.redis) throw new Error("gateway needs redis, which this stack does not deploy");
       const g = base("gateway");
       this.endpoints.gateway = gateway(
         {

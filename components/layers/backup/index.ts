@@ -10,14 +10,14 @@ import { IMAGES } from "../../config/images";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { SharedCredential } from "../../kit/secret";
 import { LayerArgs, contextFor, isDeployed } from "../context";
-import { ObjectStore } from "../storage/object-store";
-import { RedisOutputs } from "../storage/redis";
-import { MirrorDestination, minioMirror, minioRestore } from "./minio-mirror";
-import { redisBackup } from "./redis";
-import { etcdBackup, mysqlBackup } from "./stores";
-import { EtcdOutputs } from "../storage/milvus-etcd";
-import { MysqlOutputs } from "../storage/mysql";
-import { BackupTarget, offClusterTarget } from "./target";
+import { ObjectStore } from "../../services/minio/object-store";
+import { RedisOutputs } from "../../services/redis/redis";
+import { MirrorDestination, minioMirror, minioRestore } from "../../services/backup/minio-mirror";
+import { redisBackup } from "../../services/backup/redis";
+import { etcdBackup, mysqlBackup } from "../../services/backup/stores";
+import { EtcdOutputs } from "../../services/milvus/milvus-etcd";
+import { MysqlOutputs } from "../../services/nacos/mysql";
+import { BackupTarget, offClusterTarget } from "../../services/backup/target";
 
 export interface BackupLayerArgs extends LayerArgs {
   /** The object store as the backup client sees it (it reads every bucket for the mirror). */

@@ -16,7 +16,6 @@ export interface EdgeLayerArgs extends LayerArgs {
   domain: string;
   edge: PlatformConfig["edge"];
   tls: PlatformConfig["tls"];
-  externalCharts: boolean;
   /** Endpoints of every deployed service: the candidates for public routes. */
   endpoints: Endpoints;
 }

@@ -5,10 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
 import { Endpoints, LayerArgs, clientsOf, contextFor, dependenciesOf, isDeployed } from "../context";
-import { KafkaOutputs, kafka } from "./kafka";
-import { kafkaUi } from "./kafka-ui";
-import { NatsOutputs, nats } from "./nats";
-import { RabbitmqOutputs, rabbitmq } from "./rabbitmq";
+import { KafkaOutputs, kafka } from "../../services/kafka/kafka";
+import { kafkaUi } from "../../services/kafka/kafka-ui";
+import { NatsOutputs, nats } from "../../services/nats/nats";
+import { RabbitmqOutputs, rabbitmq } from "../../services/rabbitmq/rabbitmq";
 
 /** Seed 004: events are kept 7 days. */
 const KAFKA_RETENTION_HOURS = 168;

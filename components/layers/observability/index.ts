@@ -1,25 +1,24 @@
 /**
  * The observability layer (seed 003 `06-monitoring-stack`): Prometheus with seed 003's alert rules,
- * Alertmanager, Grafana, and Jaeger and Fluentd on Elasticsearch. A service whose store is not
- * deployed yet (Jaeger or Fluentd without Elasticsearch) is skipped and reported in `skipped`.
+ * Alertmanager, Grafana, and Jaeger and Fluentd on Elasticsearch (the catalog's closure deploys
+ * Elasticsearch with either of them).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CATALOG, NAMESPACES, PLATFORM_NAMESPACES, ServiceName } from "../../config/catalog";
+import { CATALOG, NAMESPACES, PLATFORM_NAMESPACES } from "../../config/catalog";
 import { IMAGES } from "../../config/images";
 import { PlatformConfig } from "../../config/schema";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { ElasticsearchIndices } from "../storage/elasticsearch-indices";
-import { alertmanager } from "./alertmanager";
-import { AlertThresholds, OBSERVABILITY_DEFAULTS } from "./defaults";
-import { grafana } from "./grafana";
-import { ElasticsearchAuth } from "./elasticsearch";
-import { fluentd } from "./fluentd";
-import { jaeger } from "./jaeger";
-import { kubeStateMetrics } from "./kube-state-metrics";
-import { prometheus } from "./prometheus";
-import { alertRules } from "./rules";
+import { ElasticsearchIndices } from "../../services/elasticsearch/elasticsearch-indices";
+import { alertmanager } from "../../services/alertmanager/alertmanager";
+import { grafana } from "../../services/grafana/grafana";
+import { ElasticsearchAuth } from "../../services/elasticsearch/elasticsearch-clients";
+import { fluentd } from "../../services/fluentd/fluentd";
+import { jaeger } from "../../services/jaeger/jaeger";
+import { kubeStateMetrics } from "../../services/kube-state-metrics/kube-state-metrics";
+import { prometheus } from "../../services/prometheus/prometheus";
+import { alertRules } from "../../services/prometheus/rules";
 
-export { prometheusScrapers } from "./prometheus";
+export { prometheusScrapers } from "../../services/prometheus/prometheus";
 
 export interface ObservabilityLayerArgs extends LayerArgs {
   /** The `cluster` label on alerts (the stack name): Alertmanager groups by it. */
@@ -28,8 +27,6 @@ export interface ObservabilityLayerArgs extends LayerArgs {
   metrics: PlatformConfig["metrics"];
   /** Endpoints of the layers below. */
   endpoints: Endpoints;
-  /** Alert thresholds. @default OBSERVABILITY_DEFAULTS.thresholds (seed 003) */
-  thresholds?: AlertThresholds;
   /** Fluentd's (`logs`) and Jaeger's (`traces`) own Elasticsearch users, when its security is on. @default no authentication */
   elasticsearchAuth?: { logs: ElasticsearchAuth; traces: ElasticsearchAuth; logsReader: ElasticsearchAuth };
   /** The indices Jaeger and Fluentd write (named, and expired, by the storage layer); required with Elasticsearch. */
@@ -38,13 +35,15 @@ export interface ObservabilityLayerArgs extends LayerArgs {
 
 export class ObservabilityLayer extends pulumi.ComponentResource {
   readonly endpoints: Endpoints = {};
-  /** Selected services not created because a store they need is not deployed (yet). */
-  readonly skipped: ServiceName[] = [];
 
   constructor(name: string, args: ObservabilityLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:observability:ObservabilityLayer", name, {}, opts);
     const deployed = [...args.services];
     const endpoints = (): Endpoints => ({ ...args.endpoints, ...this.endpoints });
+    const elasticsearch = () => {
+      if (!args.endpoints.elasticsearch) throw new Error("Jaeger and Fluentd need Elasticsearch, but the platform passed no endpoint for it: wire the storage layer's outputs");
+      return args.endpoints.elasticsearch;
+    };
     const indices = (): ElasticsearchIndices => {
       if (!args.elasticsearchIndices) throw new Error("Elasticsearch is deployed but the platform passed no elasticsearchIndices: wire the storage layer's outputs");
       return args.elasticsearchIndices;
@@ -79,7 +78,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           operatorNamespaces: deployed.includes("cert-manager") ? [NAMESPACES.certManager] : [],
           kubeletTls: args.metrics.kubeletTls,
           alertmanagers: alertmanagerTargets,
-          rules: alertRules(args.thresholds ?? OBSERVABILITY_DEFAULTS.thresholds),
+          rules: alertRules(),
           dependencies: dependenciesOf("prometheus", endpoints(), deployed),
         },
         contextFor(args, "prometheus", "platform"),
@@ -88,46 +87,38 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
     }
 
     if (isDeployed(args, "jaeger")) {
-      const es = args.endpoints.elasticsearch;
-      if (!es) this.skipped.push("jaeger");
-      else {
-        this.endpoints.jaeger = jaeger(
-          {
-            image: IMAGES.jaeger,
-            size: args.sizes.jaeger,
-            elasticsearch: es,
-            elasticsearchAuth: args.elasticsearchAuth?.traces,
-            indexPrefix: indices().traces,
-            indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
-            // Every application and AI service may send traces; each still needs its own egress to Jaeger.
-            clients: [{ namespace: NAMESPACES.apps, selector: {} }],
-            dependencies: dependenciesOf("jaeger", endpoints(), deployed),
-          },
-          contextFor(args, "jaeger", "platform"),
-          this,
-        );
-      }
+      this.endpoints.jaeger = jaeger(
+        {
+          image: IMAGES.jaeger,
+          size: args.sizes.jaeger,
+          elasticsearch: elasticsearch(),
+          elasticsearchAuth: args.elasticsearchAuth?.traces,
+          indexPrefix: indices().traces,
+          indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
+          // Every application and AI service may send traces; each still needs its own egress to Jaeger.
+          clients: [{ namespace: NAMESPACES.apps, selector: {} }],
+          dependencies: dependenciesOf("jaeger", endpoints(), deployed),
+        },
+        contextFor(args, "jaeger", "platform"),
+        this,
+      );
     }
 
     if (isDeployed(args, "fluentd")) {
-      const es = args.endpoints.elasticsearch;
-      if (!es) this.skipped.push("fluentd");
-      else {
-        const ctx = contextFor(args, "fluentd", "platform");
-        fluentd(
-          {
-            image: IMAGES.fluentd,
-            size: args.sizes.fluentd,
-            namespace: ctx.namespace,
-            elasticsearch: es,
-            elasticsearchAuth: args.elasticsearchAuth?.logs,
-            indexPrefix: indices().logs,
-            dependencies: dependenciesOf("fluentd", endpoints(), deployed),
-          },
-          ctx,
-          this,
-        );
-      }
+      const ctx = contextFor(args, "fluentd", "platform");
+      fluentd(
+        {
+          image: IMAGES.fluentd,
+          size: args.sizes.fluentd,
+          namespace: ctx.namespace,
+          elasticsearch: elasticsearch(),
+          elasticsearchAuth: args.elasticsearchAuth?.logs,
+          indexPrefix: indices().logs,
+          dependencies: dependenciesOf("fluentd", endpoints(), deployed),
+        },
+        ctx,
+        this,
+      );
     }
 
     if (isDeployed(args, "grafana")) {

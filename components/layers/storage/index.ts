@@ -6,22 +6,22 @@ import { IMAGES } from "../../config/images";
 import { Neo4jSettings, PlatformConfig } from "../../config/schema";
 import { NAMESPACES } from "../../config/catalog";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
-import { BackupTarget, inClusterTarget, offClusterTarget } from "../backup/target";
+import { BackupTarget, inClusterTarget, offClusterTarget } from "../../services/backup/target";
 import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
-import { ClickhouseOutputs, clickhouse } from "./clickhouse";
-import { clickhouseAnalyticsSchema, clickhouseRetentionConfig } from "./clickhouse-retention";
-import { CnpgOperatorOutputs, cnpgOperator } from "./cnpg-operator";
-import { ElasticsearchOutputs, elasticsearch } from "./elasticsearch";
-import { elasticsearchRetention } from "./elasticsearch-retention";
-import { MilvusOutputs, milvus } from "./milvus";
-import { EtcdOutputs, etcd } from "./milvus-etcd";
-import { MinioOutputs, minio } from "./minio";
-import { MysqlOutputs, mysql } from "./mysql";
-import { NACOS_SCHEMA_PATH, NacosOutputs, nacos } from "./nacos";
-import { Neo4jOutputs, neo4j } from "./neo4j";
-import { BASE_CLIENTS, OBJECT_STORE_CLIENTS, ObjectStoreClients } from "./object-store";
-import { PostgresqlOutputs, postgresql } from "./postgresql";
-import { RedisOutputs, redis } from "./redis";
+import { ClickhouseOutputs, clickhouse } from "../../services/clickhouse/clickhouse";
+import { clickhouseAnalyticsSchema, clickhouseRetentionConfig } from "../../services/clickhouse/clickhouse-retention";
+import { CnpgOperatorOutputs, cnpgOperator } from "../../services/cnpg-operator/cnpg-operator";
+import { ElasticsearchOutputs, elasticsearch } from "../../services/elasticsearch/elasticsearch";
+import { elasticsearchRetention } from "../../services/elasticsearch/elasticsearch-retention";
+import { MilvusOutputs, milvus } from "../../services/milvus/milvus";
+import { EtcdOutputs, etcd } from "../../services/milvus/milvus-etcd";
+import { MinioOutputs, minio } from "../../services/minio/minio";
+import { MysqlOutputs, mysql } from "../../services/nacos/mysql";
+import { NACOS_SCHEMA_PATH, NacosOutputs, nacos } from "../../services/nacos/nacos";
+import { Neo4jOutputs, neo4j } from "../../services/neo4j/neo4j";
+import { BASE_CLIENTS, OBJECT_STORE_CLIENTS, ObjectStoreClients } from "../../services/minio/object-store";
+import { PostgresqlOutputs, postgresql } from "../../services/postgresql/postgresql";
+import { RedisOutputs, redis } from "../../services/redis/redis";
 
 export interface StorageLayerArgs extends LayerArgs {
   /** Neo4j's edition and, for Enterprise, the licence answer. */
