@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { FROM_REMOTE_CHARTS, NAMESPACES } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
-import { imageDigestTransformation } from "./kit/image-pinning";
+import { imageDigestTransformation } from "./image-pinning";
 import { Platform } from "./platform";
 
 export interface ProgramOutputs {

@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import { IMAGES } from "../../components/config/images";
 import { EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, QUOTA_JOB_SLOTS } from "../../components/config/sizing";
-import { exporterSidecar } from "../../components/kit/exporter-sidecar";
+import { exporterSidecar } from "../../components/services/exporter-sidecar";
 import { SCRAPE_ANNOTATIONS } from "../../components/kit/scrape";
 import { HBONE_PORT } from "../../components/kit/network-policy";
 import { cpuCores, memoryBytes } from "../../components/config/quantity";

@@ -6,7 +6,7 @@
  * generated passwords are letters and digits: nothing to escape in a URL).
  */
 import { ContainerSpec, EnvVar, tcpProbe } from "../../kit/container";
-import { EXPORTER_PORT_NAME, exporterSidecar } from "../../kit/exporter-sidecar";
+import { EXPORTER_PORT_NAME, exporterSidecar } from "../exporter-sidecar";
 
 /** elasticsearch_exporter's default listen port (`:9114`). */
 export const ELASTICSEARCH_EXPORTER_PORT = 9114;

@@ -19,7 +19,7 @@ import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
 import { ElasticsearchIndices, PLATFORM_INDICES } from "./elasticsearch-indices";
 import { ACCOUNTS, ElasticsearchClients, elasticsearchUserSecrets, elasticsearchUsers } from "./elasticsearch-users";
 import { elasticsearchExporter } from "./elasticsearch-exporter";
-import { EXPORTER_PORT_NAME } from "../../kit/exporter-sidecar";
+import { EXPORTER_PORT_NAME } from "../exporter-sidecar";
 
 const HTTP = 9200;
 const TRANSPORT = 9300;

@@ -5,7 +5,7 @@
  * the exporter's defaults, because the scrape annotations name them.
  */
 import { ContainerSpec, tcpProbe } from "../../kit/container";
-import { EXPORTER_PORT_NAME, exporterSidecar } from "../../kit/exporter-sidecar";
+import { EXPORTER_PORT_NAME, exporterSidecar } from "../exporter-sidecar";
 
 export const NATS_EXPORTER_PORT = 7777;
 

@@ -11,7 +11,7 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
-import { EXPORTER_PORT_NAME } from "../../kit/exporter-sidecar";
+import { EXPORTER_PORT_NAME } from "../exporter-sidecar";
 import { natsExporter } from "./nats-exporter";
 
 const CLIENT_PORT = 4222;

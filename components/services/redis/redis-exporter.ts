@@ -5,7 +5,7 @@
  * carry the pod they describe.
  */
 import { ContainerSpec, EnvVar, httpProbe } from "../../kit/container";
-import { EXPORTER_PORT_NAME, exporterSidecar } from "../../kit/exporter-sidecar";
+import { EXPORTER_PORT_NAME, exporterSidecar } from "../exporter-sidecar";
 
 /** redis_exporter's default listen port (`:9121`). */
 export const REDIS_EXPORTER_PORT = 9121;

@@ -16,7 +16,7 @@ import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
 import { BackupTarget } from "../backup/target";
 import { redisRestore } from "../backup/redis-restore";
-import { EXPORTER_PORT_NAME } from "../../kit/exporter-sidecar";
+import { EXPORTER_PORT_NAME } from "../exporter-sidecar";
 import { redisExporter } from "./redis-exporter";
 
 const PORT = 6379;

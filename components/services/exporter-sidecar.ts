@@ -7,7 +7,7 @@
  */
 import { ServiceName } from "../config/catalog";
 import { EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE } from "../config/sizing";
-import { ContainerSpec } from "./container";
+import { ContainerSpec } from "../kit/container";
 
 /** The port name a sidecar exports on; pass it as the Workload's `metrics.port`. */
 export const EXPORTER_PORT_NAME = "metrics";

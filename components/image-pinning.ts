@@ -4,8 +4,8 @@
  * becomes `<reference>@<digest>`. One place, so no service can forget it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { IMAGE_KEYS, ImageDigests, pinnedReference } from "../config/image-digests";
-import { IMAGES } from "../config/images";
+import { IMAGE_KEYS, ImageDigests, pinnedReference } from "./config/image-digests";
+import { IMAGES } from "./config/images";
 
 export function imageDigestTransformation(digests: ImageDigests): pulumi.ResourceTransformation | undefined {
   const swaps = new Map(IMAGE_KEYS.filter((k) => digests[k]).map((k) => [IMAGES[k] as string, pinnedReference(k, digests)]));
