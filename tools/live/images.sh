@@ -179,8 +179,10 @@ go_server_image() {
 recipe_nats() { PACK_ARGS=(--entrypoint '["nats-server"]'); go_server_image nats nats nats-server /usr/local/bin/nats-server yes; }
 # quay.io/coreos/etcd: distroless, /usr/local/bin/etcd, no shell.
 recipe_etcd() { PACK_ARGS=(--entrypoint '["/usr/local/bin/etcd"]'); go_server_image etcd etcd etcd-3.5 /usr/local/bin/etcd no; }
-# minio/minio and minio/mc: /usr/bin/minio and /usr/bin/mc on a small base with a shell.
-recipe_minio() { PACK_ARGS=(--entrypoint '["minio"]'); go_server_image minio minio minio /usr/bin/minio yes; }
+# The object store (pgsty/silo, the maintained fork of the MinIO server, which keeps MinIO's module path
+# and renames only the executable) and its mc: /usr/bin/silo and /usr/bin/mc on a small base with a shell.
+# The server is built from github.com/minio/minio: the proxy serves no module of the fork.
+recipe_minio() { PACK_ARGS=(--entrypoint '["silo"]'); go_server_image minio minio minio /usr/bin/silo yes; }
 recipe_minioClient() { PACK_ARGS=(--entrypoint '["mc"]'); go_server_image minioClient minioClient mc /usr/bin/mc yes; }
 
 # quay.io/prometheus/{prometheus,alertmanager}: busybox base, /bin/<binary>, user nobody owning the data
