@@ -12,6 +12,7 @@ import { SharedSettings } from "./config-map";
 import { ContainerPort, ContainerSpec, EnvVar, Volume, VolumeMount, httpProbe, startupAllowance } from "./container";
 import { imageVersion } from "./labels";
 import { Admission, Dependency, EgressRule } from "./network-policy";
+import { tracingDependency, tracingEnv } from "./tracing";
 import { Workload, WorkloadContext } from "./workload";
 
 export const IN_HOUSE_HTTP_PORT = 8080;
@@ -79,7 +80,12 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
           name: args.name,
           image: args.image,
           ports: [{ name: "http", containerPort: IN_HOUSE_HTTP_PORT }, { name: "metrics", containerPort: IN_HOUSE_METRICS_PORT }, ...(args.extraPorts ?? [])],
-          env: [{ name: "HTTP_PORT", value: String(IN_HOUSE_HTTP_PORT) }, { name: "METRICS_PORT", value: String(IN_HOUSE_METRICS_PORT) }, ...(args.env ?? [])],
+          env: [
+            { name: "HTTP_PORT", value: String(IN_HOUSE_HTTP_PORT) },
+            { name: "METRICS_PORT", value: String(IN_HOUSE_METRICS_PORT) },
+            ...(ctx.tracing ? tracingEnv(args.name, ctx.tracing) : []),
+            ...(args.env ?? []),
+          ],
           envFrom: settings ? [{ configMapRef: { name: settings.name } }] : undefined,
           writablePaths: ["/tmp", ...(args.writablePaths ?? [])],
           volumeMounts: [...(args.dataPath ? [{ name: "data", mountPath: args.dataPath }] : []), ...(args.volumeMounts ?? [])],
@@ -96,7 +102,7 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
       clientPorts: args.clientPorts ?? ["http"],
       serviceOnlyPorts: args.serviceOnlyPorts,
       metrics: { port: "metrics", path: "/metrics" },
-      dependencies: args.dependencies,
+      dependencies: [...args.dependencies, ...(ctx.tracing ? [tracingDependency(ctx.tracing)] : [])],
       admissions: args.admissions,
       egress: args.egress,
       volumes: args.volumes,

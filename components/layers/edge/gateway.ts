@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { NAMESPACES } from "../../config/catalog";
 import { ServiceSize } from "../../config/schema";
+import { disruptionBudgetSpec } from "../../kit/disruption";
 import { Peer } from "../../kit/endpoint";
 import { PART_OF } from "../../kit/labels";
 import { admit, workloadPolicies } from "../../kit/network-policy";
@@ -74,7 +75,7 @@ export function gatewayEdge(args: GatewayEdgeArgs, parent: pulumi.Resource): voi
               }),
             }
           : {}),
-        ...((a?.minReplicas ?? args.size.replicas) > 1 ? { podDisruptionBudget: stringify({ spec: { maxUnavailable: 1 } }) } : {}),
+        ...((a?.minReplicas ?? args.size.replicas) > 1 ? { podDisruptionBudget: stringify({ spec: disruptionBudgetSpec() }) } : {}),
       },
     },
     opts,

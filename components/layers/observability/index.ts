@@ -20,6 +20,7 @@ import { prometheus } from "./prometheus";
 import { alertRules } from "./rules";
 
 export { prometheusScrapers } from "./prometheus";
+export { samplingRateOf, tracingCollector } from "./jaeger";
 
 export interface ObservabilityLayerArgs extends LayerArgs {
   /** The `cluster` label on alerts (the stack name): Alertmanager groups by it. */
@@ -99,8 +100,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
             elasticsearchAuth: args.elasticsearchAuth?.traces,
             indexPrefix: indices().traces,
             indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
-            // Every application and AI service may send traces; each still needs its own egress to Jaeger.
-            clients: [{ namespace: NAMESPACES.apps, selector: {} }],
+            // The in-house services reach Jaeger as a dependency (kit/tracing.ts): each is admitted by name.
             dependencies: dependenciesOf("jaeger", endpoints(), deployed),
           },
           contextFor(args, "jaeger", "platform"),
