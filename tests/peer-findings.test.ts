@@ -8,7 +8,9 @@ import { strict as assert } from "assert";
 import { parse } from "yaml";
 import { CRON_STARTING_DEADLINE_SECONDS } from "../components/kit/job";
 import { TRANSACTION_LOG_DIR } from "../components/layers/analytics/zookeeper";
-import { Rendered, render } from "./harness";
+import { memoryBytes } from "../components/config/quantity";
+import { EPHEMERAL_STORAGE } from "../components/config/sizing";
+import { Rendered, containersOf, podSpecOf, render } from "./harness";
 
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
 
@@ -49,6 +51,31 @@ describe("peer findings on the rendered production stack", () => {
       assert.equal(spec.topologySpreadConstraints[0].topologyKey, "kubernetes.io/hostname");
       assert.deepEqual(spec.containers[0].livenessProbe.tcpSocket, { port: "pgbouncer" });
     }
+  });
+
+  it("every container bounds its ephemeral storage, above the caps of the emptyDirs it mounts, and every emptyDir is capped", () => {
+    let containers = 0;
+    for (const w of prod.kubernetes()) {
+      const spec = podSpecOf(w);
+      if (!spec) continue;
+      const caps = new Map<string, string>();
+      for (const v of spec.volumes ?? []) {
+        if (!v.emptyDir) continue;
+        assert.ok(v.emptyDir.sizeLimit, `${w.inputs.metadata.name}: emptyDir ${v.name} has no sizeLimit`);
+        caps.set(v.name, v.emptyDir.sizeLimit);
+      }
+      for (const c of containersOf(w)) {
+        containers++;
+        const req = c.resources.requests["ephemeral-storage"];
+        const lim = c.resources.limits["ephemeral-storage"];
+        assert.ok(req && lim, `${w.inputs.metadata.name}/${c.name} bounds ephemeral storage`);
+        const mounted = (c.volumeMounts ?? []).filter((m: any) => caps.has(m.name)).reduce((n: number, m: any) => n + memoryBytes(caps.get(m.name)!), 0);
+        assert.ok(memoryBytes(lim) >= mounted + memoryBytes(EPHEMERAL_STORAGE.container.limit), `${w.inputs.metadata.name}/${c.name}: the limit leaves room for its emptyDirs`);
+      }
+    }
+    assert.ok(containers > 50, `checked ${containers} containers`);
+    const bge = prod.object("kubernetes:apps/v1:Deployment", "bge-service").inputs.spec.template.spec;
+    assert.equal(bge.volumes.find((v: any) => v.emptyDir && bge.containers[0].volumeMounts.some((m: any) => m.name === v.name && m.mountPath === "/models")).emptyDir.sizeLimit, EPHEMERAL_STORAGE.modelCache);
   });
 
   it("PostHog's ZooKeeper writes its transaction log to its volume, not to an emptyDir", () => {

@@ -342,3 +342,17 @@ export const QUOTA_HEADROOM = 1.5;
  * services fill the quota refuses its own bootstrap Jobs (seen live with shrunk requests).
  */
 export const QUOTA_JOB_SLOTS = 3;
+
+/**
+ * Node-local disk (ephemeral storage), the same in every tier: what a container may write outside its
+ * volumes (logs, the writable layer; the root filesystem is read-only), and the cap of each emptyDir.
+ * A container's limit is `container.limit` plus the caps of the emptyDirs it mounts, since the kubelet
+ * counts a disk-backed emptyDir against its pod's limit. Model caches hold the weights an AI service
+ * downloads on start; backup staging holds one dump of a store before upload.
+ */
+export const EPHEMERAL_STORAGE = {
+  container: { request: "64Mi", limit: "512Mi" },
+  scratch: "1Gi",
+  modelCache: "20Gi",
+  backupStaging: "20Gi",
+} as const;

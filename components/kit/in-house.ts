@@ -43,6 +43,8 @@ export interface InHouseServiceArgs {
   dataPath?: string;
   /** Paths the image writes besides /tmp (model caches): an emptyDir each. */
   writablePaths?: string[];
+  /** Caps of those paths' emptyDirs, where larger than the usual scratch (model caches). @default EPHEMERAL_STORAGE.scratch */
+  writableSizes?: Record<string, string>;
   volumes?: Volume[];
   volumeMounts?: VolumeMount[];
   /** Run before the service, e.g. a restore that fills the data volume. @default none */
@@ -88,6 +90,7 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
           ],
           envFrom: settings ? [{ configMapRef: { name: settings.name } }] : undefined,
           writablePaths: ["/tmp", ...(args.writablePaths ?? [])],
+          writableSizes: args.writableSizes,
           volumeMounts: [...(args.dataPath ? [{ name: "data", mountPath: args.dataPath }] : []), ...(args.volumeMounts ?? [])],
           probes: {
             startup: startupAllowance(health, args.startupMinutes ?? 2),
