@@ -16,7 +16,7 @@ import { Prerequisites } from "./layers/prerequisites";
 import { EdgeLayer } from "./layers/edge";
 import { MeshLayer, AMBIENT_LABEL, ISTIO_SYSTEM_PRIVILEGED } from "./layers/mesh";
 import { MessagingLayer } from "./layers/messaging";
-import { ObservabilityLayer, prometheusScrapers } from "./layers/observability";
+import { ObservabilityLayer, prometheusScrapers, samplingRateOf, tracingCollector } from "./layers/observability";
 import { StorageLayer } from "./layers/storage";
 import { Backends } from "./services/wiring";
 
@@ -96,6 +96,8 @@ export class Platform extends pulumi.ComponentResource {
       // Prometheus' identity is known before it exists: every layer's metrics ports admit it.
       scrapers: this.deployed.includes("prometheus") ? prometheusScrapers() : undefined,
       ambient,
+      // Jaeger runs only on Elasticsearch (the observability layer skips it otherwise).
+      tracing: this.deployed.includes("jaeger") && this.deployed.includes("elasticsearch") ? { collector: tracingCollector(), samplingRate: samplingRateOf } : undefined,
     };
     // The in-house services' shared settings, in their namespace once prerequisites created it.
     if (this.deployed.some((s) => ["ai", "apps"].includes(CATALOG[s].layer))) {

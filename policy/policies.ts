@@ -4,6 +4,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { credentialsFromGeneratedSecrets } from "./rules/credentials-from-generated-secrets";
 import { dropCapabilities } from "./rules/drop-capabilities";
+import { ephemeralStorage } from "./rules/ephemeral-storage";
 import { hostPath } from "./rules/host-path";
 import { hpaTargetExists } from "./rules/hpa-target-exists";
 import { namespaceDefaultDeny } from "./rules/namespace-default-deny";
@@ -41,6 +42,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     noDefaultCredentials,
     credentialsFromGeneratedSecrets,
     resourceLimits,
+    ephemeralStorage,
     noPrivileged,
     noPrivilegeEscalation,
     runAsNonRoot,

@@ -18,9 +18,11 @@ const GiB = 2 ** 30;
 const NEO4J_CLUSTER = { edition: "enterprise", acceptLicenseAgreement: "eval" };
 /** Production refuses backups that stay in the cluster; capacity does not depend on where they go. */
 const BACKUP = { target: { url: "https://s3.example.com", bucket: "voicehelper-capacity" } };
+// The production tier refuses a stack without an alert receiver.
+const ALERTING = { email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" } };
 
 function totals(tier: Tier, scale: "steady" | "max") {
-  const cfg = loadConfig("capacity", { ...stackSettings("dev", { sizing: tier, posthog: { mode: "self-hosted" }, voiceMedia: TURN, neo4j: NEO4J_CLUSTER, backup: BACKUP }) });
+  const cfg = loadConfig("capacity", { ...stackSettings("dev", { sizing: tier, posthog: { mode: "self-hosted" }, voiceMedia: TURN, neo4j: NEO4J_CLUSTER, backup: BACKUP, alerting: ALERTING }) });
   let cpu = 0;
   let memory = 0;
   for (const s of SERVICE_NAMES) {
@@ -56,7 +58,7 @@ describe("capacity per tier (whole catalog, PostHog self-hosted, Neo4j Enterpris
 
   it("no service's limit exceeds its tier's LimitRange ceiling, or the LimitRange would reject its pods", () => {
     for (const tier of TIERS) {
-      const cfg = loadConfig("capacity", stackSettings("dev", { sizing: tier, voiceMedia: TURN, backup: BACKUP }));
+      const cfg = loadConfig("capacity", stackSettings("dev", { sizing: tier, voiceMedia: TURN, backup: BACKUP, alerting: ALERTING }));
       const max = LIMIT_RANGES[tier].max;
       for (const s of SERVICE_NAMES) {
         const l = cfg.sizes[s].resources.limits;

@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { CATALOG, ServiceName, isServiceName } from "../components/config/catalog";
+import { isInHouse } from "../components/services/wiring";
 import { Rendered, render } from "./harness";
 
 /** Roles of admissions the kit and layers create, with what each may admit. */
@@ -17,6 +18,7 @@ const ROLES: Record<string, string> = {
   webhooks: "the API server calling an operator's admission webhooks",
   operator: "the CloudNativePG operator managing its instances",
   "tracing-clients": "services sending traces to Jaeger",
+  "acme-self-check": "cert-manager checking an ACME HTTP-01 challenge through the public listener",
   media: "WebRTC media to the voice service's UDP port (voiceMedia.mode load-balancer)",
 };
 
@@ -40,6 +42,7 @@ function check(r: Rendered): string[] {
       continue;
     }
     if (client.startsWith(`${server}-`)) continue; // the service's own jobs (bootstrap, buckets, backups)
+    if (server === "jaeger" && isInHouse(client)) continue; // every in-house service reports traces (kit/tracing.ts)
     // Backup jobs belong to the catalog's "backup" service (their component label says so).
     const owner = p.inputs.metadata.labels?.["app.kubernetes.io/component"] === "backup" ? "backup" : client;
     if (owner !== client) {

@@ -87,6 +87,8 @@ export const CHARTS = {
   istiod: { chart: "istiod", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
   istioCni: { chart: "cni", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
   ztunnel: { chart: "ztunnel", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+  // Jetstack's chart versions carry the "v"; unpinned, the cert-manager component installs whatever is newest.
+  certManager: { chart: "cert-manager", version: "v1.21.2", repo: "https://charts.jetstack.io" },
 } as const;
 
 /** The in-house services whose images come from `voicehelper:images`. */

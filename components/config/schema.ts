@@ -131,6 +131,8 @@ export interface PlatformConfig {
   alerting: {
     email?: { to: string; from: string; smarthost: string };
     webhookUrl?: string;
+    /** Production without a receiver, said explicitly (otherwise refused). */
+    none?: true;
     /** SMTP password for `email` (login as `email.from`); a config secret. */
     smtpPassword?: pulumi.Output<string>;
   };
@@ -315,6 +317,7 @@ const settingsSchema = z
           .strict()
           .optional(),
         webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL that accepts Alertmanager's webhook payload" }).refine(noUserinfo, NO_USERINFO).optional(),
+        none: z.literal(true, { error: "must be true (run production without an alert receiver, on purpose), or be left out" }).optional(),
       })
       .strict()
       .default({}),
@@ -493,6 +496,9 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
   if (s.tls.issuer === "acme" && s.tls.email === undefined) {
     problems.push(`${key("tls.email")}: is required when tls.issuer is acme (got nothing)`);
   }
+  if (s.alerting.none === true && (s.alerting.email !== undefined || s.alerting.webhookUrl !== undefined)) {
+    problems.push(`${key("alerting.none")}: contradicts the receiver configured in alerting (email or webhookUrl); remove one of them`);
+  }
   if (secrets.smtpPassword !== undefined && s.alerting.email === undefined) {
     problems.push(`${key("smtpPassword")}: is set but alerting.email is not; configure alerting.email (to, from, smarthost) or remove the secret`);
   }
@@ -562,6 +568,14 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
           problems.push(`${key(k)}: is required in production because ${llmConsumers.join(" and ")} call the provider; set it with \`pulumi config set --secret ${k} <value>\``);
         }
       }
+    }
+    // A production alert must reach someone: without a receiver Alertmanager sends every alert to a
+    // receiver with no integrations, and nothing at `pulumi up` would say so.
+    const hasReceiver = s.alerting.email !== undefined || s.alerting.webhookUrl !== undefined;
+    if (services.includes("alertmanager") && !hasReceiver && s.alerting.none !== true) {
+      problems.push(
+        `${key("alerting")}: production needs an alert receiver: set alerting.email ({ to, from, smarthost }, with the smtpPassword secret if the relay needs a login) or alerting.webhookUrl; to run production with alerts visible only in Alertmanager's UI, say so with alerting.none: true`,
+      );
     }
     if (s.posthog.mode === "cloud" && services.includes("model-router") && secrets.posthogApiKey === undefined) {
       problems.push(

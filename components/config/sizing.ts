@@ -351,3 +351,6 @@ export const QUOTA_HEADROOM = 1.5;
  * services fill the quota refuses its own bootstrap Jobs (seen live with shrunk requests).
  */
 export const QUOTA_JOB_SLOTS = 3;
+
+// Node-local disk (ephemeral storage), the same in every tier: kept with the kit that applies it.
+export { EPHEMERAL_STORAGE } from "../kit/size";

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Resources } from "./size";
+import { EPHEMERAL_STORAGE, Resources } from "./size";
 import { NamedException, hasException } from "./exceptions";
 
 export type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -33,6 +33,8 @@ export interface ContainerSpec {
   probes?: { startup?: Probe; readiness?: Probe; liveness?: Probe };
   /** Paths the image writes to; each gets its own emptyDir so the root filesystem stays read-only. */
   writablePaths?: string[];
+  /** The cap of a writable path's emptyDir, where it is not the usual scratch size. @default EPHEMERAL_STORAGE.scratch */
+  writableSizes?: Record<string, string>;
   volumeMounts?: VolumeMount[];
   /** @default the service's size */
   resources?: Resources;
@@ -64,7 +66,7 @@ export function secureContainer(spec: ContainerSpec, defaultResources: Resources
   const mounts: VolumeMount[] = [...(spec.volumeMounts ?? [])];
   for (const path of spec.writablePaths ?? []) {
     const name = scratchVolumeName(spec.name, path);
-    volumes.push({ name, emptyDir: {} });
+    volumes.push({ name, emptyDir: { sizeLimit: spec.writableSizes?.[path] ?? EPHEMERAL_STORAGE.scratch } });
     mounts.push({ name, mountPath: path });
   }
   const resources = spec.resources ?? defaultResources;
@@ -165,7 +167,7 @@ export function seededPaths(container: string, image: string, paths: string[], r
       volumeMounts: entries.map((e) => ({ name: e.volume, mountPath: e.staging })),
       runAsUser,
     },
-    volumes: entries.map((e) => ({ name: e.volume, emptyDir: {} })),
+    volumes: entries.map((e) => ({ name: e.volume, emptyDir: { sizeLimit: EPHEMERAL_STORAGE.scratch } })),
     mounts: entries.map((e) => ({ name: e.volume, mountPath: e.path })),
   };
 }

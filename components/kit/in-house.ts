@@ -12,6 +12,7 @@ import { SharedSettings } from "./config-map";
 import { ContainerPort, ContainerSpec, EnvVar, Volume, VolumeMount, httpProbe, startupAllowance } from "./container";
 import { imageVersion } from "./labels";
 import { Admission, Dependency, EgressRule } from "./network-policy";
+import { tracingDependency, tracingEnv } from "./tracing";
 import { Workload, WorkloadContext } from "./workload";
 
 export const IN_HOUSE_HTTP_PORT = 8080;
@@ -42,6 +43,8 @@ export interface InHouseServiceArgs {
   dataPath?: string;
   /** Paths the image writes besides /tmp (model caches): an emptyDir each. */
   writablePaths?: string[];
+  /** Caps of those paths' emptyDirs, where larger than the usual scratch (model caches). @default EPHEMERAL_STORAGE.scratch */
+  writableSizes?: Record<string, string>;
   volumes?: Volume[];
   volumeMounts?: VolumeMount[];
   /** Run before the service, e.g. a restore that fills the data volume. @default none */
@@ -79,9 +82,15 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
           name: args.name,
           image: args.image,
           ports: [{ name: "http", containerPort: IN_HOUSE_HTTP_PORT }, { name: "metrics", containerPort: IN_HOUSE_METRICS_PORT }, ...(args.extraPorts ?? [])],
-          env: [{ name: "HTTP_PORT", value: String(IN_HOUSE_HTTP_PORT) }, { name: "METRICS_PORT", value: String(IN_HOUSE_METRICS_PORT) }, ...(args.env ?? [])],
+          env: [
+            { name: "HTTP_PORT", value: String(IN_HOUSE_HTTP_PORT) },
+            { name: "METRICS_PORT", value: String(IN_HOUSE_METRICS_PORT) },
+            ...(ctx.tracing ? tracingEnv(args.name, ctx.tracing) : []),
+            ...(args.env ?? []),
+          ],
           envFrom: settings ? [{ configMapRef: { name: settings.name } }] : undefined,
           writablePaths: ["/tmp", ...(args.writablePaths ?? [])],
+          writableSizes: args.writableSizes,
           volumeMounts: [...(args.dataPath ? [{ name: "data", mountPath: args.dataPath }] : []), ...(args.volumeMounts ?? [])],
           probes: {
             startup: startupAllowance(health, args.startupMinutes ?? 2),
@@ -96,7 +105,7 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
       clientPorts: args.clientPorts ?? ["http"],
       serviceOnlyPorts: args.serviceOnlyPorts,
       metrics: { port: "metrics", path: "/metrics" },
-      dependencies: args.dependencies,
+      dependencies: [...args.dependencies, ...(ctx.tracing ? [tracingDependency(ctx.tracing)] : [])],
       admissions: args.admissions,
       egress: args.egress,
       volumes: args.volumes,

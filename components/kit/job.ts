@@ -12,6 +12,9 @@ import { Dependency, EgressRule, workloadPolicies } from "./network-policy";
 import { podOwner, podTemplate } from "./pod";
 import { WorkloadContext } from "./workload";
 
+/** Seconds a scheduled run may start late: shorter than the shortest schedule here (hourly). */
+export const CRON_STARTING_DEADLINE_SECONDS = 900;
+
 export interface JobArgs {
   id: Identity;
   size: ServiceSize;
@@ -60,7 +63,20 @@ export class BatchJob extends pulumi.ComponentResource {
     this.job = args.schedule
       ? new k8s.batch.v1.CronJob(
           name,
-          { metadata, spec: { schedule: args.schedule, concurrencyPolicy: "Forbid", successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, jobTemplate: { spec: jobSpec } } },
+          {
+            metadata,
+            spec: {
+              schedule: args.schedule,
+              // A run the controller could not start on time (controller restart, quota full) still starts
+              // within this window; a later one is skipped, ScheduledJobOverdue reports it, and the count of
+              // missed runs never reaches the 100 after which the controller stops scheduling altogether.
+              startingDeadlineSeconds: CRON_STARTING_DEADLINE_SECONDS,
+              concurrencyPolicy: "Forbid",
+              successfulJobsHistoryLimit: 3,
+              failedJobsHistoryLimit: 3,
+              jobTemplate: { spec: jobSpec },
+            },
+          },
           { parent: this },
         )
       : new k8s.batch.v1.Job(name, { metadata, spec: jobSpec }, { parent: this });

@@ -4,7 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "./size";
+import { memoryBytes } from "./quantity";
+import { EPHEMERAL_STORAGE, ServiceSize } from "./size";
 import { BuiltContainer, ContainerSpec, GPU_RESOURCE, Volume, secureContainer } from "./container";
 import { NamedException, exceptionsAnnotation, hasException } from "./exceptions";
 import { Identity, Labels, labels as labelsOf, selectorLabels } from "./labels";
@@ -34,6 +35,29 @@ export interface PodArgs {
   longRunning: boolean;
 }
 
+/** Every emptyDir capped: the usual scratch size unless the layer set its own. */
+function withSizeLimits(volumes: Volume[]): Volume[] {
+  return volumes.map((v) => (v.emptyDir === undefined ? v : { ...v, emptyDir: { ...v.emptyDir, sizeLimit: (v.emptyDir as { sizeLimit?: string }).sizeLimit ?? EPHEMERAL_STORAGE.scratch } }));
+}
+
+/**
+ * The container's ephemeral storage: its own share plus the caps of the emptyDirs it mounts, which the
+ * kubelet counts against the pod's limit (a limit below them would evict the pod before a cap is hit).
+ */
+function withEphemeralStorage(container: k8s.types.input.core.v1.Container, volumes: Volume[]): k8s.types.input.core.v1.Container {
+  const mounted = new Set(((container.volumeMounts ?? []) as { name: string }[]).map((m) => m.name));
+  const scratch = volumes.filter((v) => v.emptyDir !== undefined && mounted.has(v.name as string)).reduce((sum, v) => sum + memoryBytes((v.emptyDir as { sizeLimit: string }).sizeLimit), 0);
+  const limit = memoryBytes(EPHEMERAL_STORAGE.container.limit) + scratch;
+  const r = container.resources as { requests: Record<string, string>; limits: Record<string, string> };
+  return {
+    ...container,
+    resources: {
+      requests: { ...r.requests, "ephemeral-storage": EPHEMERAL_STORAGE.container.request },
+      limits: { ...r.limits, "ephemeral-storage": `${Math.ceil(limit / 2 ** 20)}Mi` },
+    },
+  };
+}
+
 /** Every exception the pod carries: its own and its containers'. */
 export function allExceptions(args: Pick<PodArgs, "containers" | "initContainers" | "exceptions">): NamedException[] {
   return [...(args.exceptions ?? []), ...[...args.containers, ...(args.initContainers ?? [])].flatMap((c) => c.exceptions ?? [])];
@@ -53,7 +77,7 @@ export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateS
   const builtInit: BuiltContainer[] = (args.initContainers ?? []).map((c) => secureContainer(c, withoutGpu));
   const exceptions = allExceptions(args);
   const tolerations = [...(args.tolerations ?? []), ...(args.size.resources.gpu ? [{ key: GPU_RESOURCE, operator: "Exists", effect: "NoSchedule" }] : [])];
-  const volumes = [...(args.volumes ?? []), ...built.flatMap((b) => b.volumes), ...builtInit.flatMap((b) => b.volumes)];
+  const volumes = withSizeLimits([...(args.volumes ?? []), ...built.flatMap((b) => b.volumes), ...builtInit.flatMap((b) => b.volumes)]);
   return {
     metadata: {
       labels: args.labels,
@@ -78,8 +102,8 @@ export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateS
       // GPU nodes are usually tainted so that only pods asking for a GPU land there.
       tolerations: tolerations.length > 0 ? tolerations : undefined,
       topologySpreadConstraints: args.topologySpreadConstraints,
-      initContainers: builtInit.length > 0 ? builtInit.map((b) => b.container) : undefined,
-      containers: built.map((b) => b.container),
+      initContainers: builtInit.length > 0 ? builtInit.map((b) => withEphemeralStorage(b.container, volumes)) : undefined,
+      containers: built.map((b) => withEphemeralStorage(b.container, volumes)),
       volumes: volumes.length > 0 ? volumes : undefined,
     },
   };

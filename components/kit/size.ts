@@ -20,3 +20,17 @@ export interface ServiceSize {
   storage?: string;
   autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization: number; memoryUtilization: number };
 }
+
+/**
+ * Node-local disk (ephemeral storage), the same in every tier: what a container may write outside its
+ * volumes (logs, the writable layer; the root filesystem is read-only), and the cap of each emptyDir.
+ * A container's limit is `container.limit` plus the caps of the emptyDirs it mounts, since the kubelet
+ * counts a disk-backed emptyDir against its pod's limit. Model caches hold the weights an AI service
+ * downloads on start; backup staging holds one dump of a store before upload.
+ */
+export const EPHEMERAL_STORAGE = {
+  container: { request: "64Mi", limit: "512Mi" },
+  scratch: "1Gi",
+  modelCache: "20Gi",
+  backupStaging: "20Gi",
+} as const;

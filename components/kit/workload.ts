@@ -10,11 +10,13 @@ import { ServiceSize } from "./size";
 import { ContainerSpec, Volume } from "./container";
 import { ServiceEndpoint, clusterHost } from "./endpoint";
 import { NamedException } from "./exceptions";
-import { Identity } from "./labels";
+import { Identity, Labels } from "./labels";
 import { Admission, Dependency, EgressRule, PortSpec, workloadPolicies } from "./network-policy";
 import { podOwner, podTemplate } from "./pod";
 import { podScrapeAnnotations } from "./scrape";
+import { disruptionBudgetSpec } from "./disruption";
 import { Peer } from "./endpoint";
+import { Tracing } from "./tracing";
 import { SharedSettings } from "./config-map";
 
 /** What a layer gives each of its workloads. */
@@ -33,6 +35,8 @@ export interface WorkloadContext {
   ambient?: boolean;
   /** The shared application settings the in-house services read (see inHouseService). @default none */
   appSettings?: SharedSettings;
+  /** Where the in-house services send traces, when the stack runs a collector (see inHouseService). @default none */
+  tracing?: Tracing;
 }
 
 export interface WorkloadArgs {
@@ -137,18 +141,7 @@ export class Workload extends pulumi.ComponentResource {
       priorityClassName: ctx.priorityClassName,
       terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
       longRunning: true,
-      topologySpreadConstraints:
-        maxReplicas > 1
-          ? [
-              {
-                maxSkew: 1,
-                topologyKey: "kubernetes.io/hostname",
-                // Replicas of a data store on one node would fail together: refuse rather than co-locate.
-                whenUnsatisfiable: stateful ? "DoNotSchedule" : "ScheduleAnyway",
-                labelSelector: { matchLabels: selector },
-              },
-            ]
-          : undefined,
+      topologySpreadConstraints: maxReplicas > 1 ? nodeSpread(selector, stateful) : undefined,
     });
 
     const metadata = { name, namespace: ns, labels, annotations: workloadAnnotations };
@@ -232,7 +225,7 @@ export class Workload extends pulumi.ComponentResource {
     if (minReplicas > 1) {
       new k8s.policy.v1.PodDisruptionBudget(
         `${name}-pdb`,
-        { metadata: { name, namespace: ns, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },
+        { metadata: { name, namespace: ns, labels }, spec: disruptionBudgetSpec(selector) },
         { parent: this },
       );
     }
@@ -275,6 +268,11 @@ export class Workload extends pulumi.ComponentResource {
     };
     this.registerOutputs({ endpoint: this.endpoint });
   }
+}
+
+/** Replicas spread over nodes; replicas of a data store on one node would fail together, so `hard` refuses to co-locate them. */
+export function nodeSpread(selector: Labels, hard: boolean): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+  return [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: hard ? "DoNotSchedule" : "ScheduleAnyway", labelSelector: { matchLabels: selector } }];
 }
 
 /** Metrics a workload exposes: the pod annotations Prometheus' pod discovery keeps. */

@@ -26,6 +26,8 @@ export interface LayerArgs {
   ambient?: boolean;
   /** The shared application ConfigMap, when the stack deploys in-house services. */
   appSettings?: SharedSettings;
+  /** The trace collector and each service's sampling rate, when the stack runs one. */
+  tracing?: { collector: ServiceEndpoint; samplingRate: (service: ServiceName) => number };
 }
 
 export function isDeployed(args: Pick<LayerArgs, "services">, service: ServiceName): boolean {
@@ -43,6 +45,7 @@ export function contextFor(args: LayerArgs, service: ServiceName, priority: Prio
     scrapers: args.scrapers,
     ambient: args.ambient,
     appSettings: args.appSettings,
+    tracing: args.tracing && { collector: args.tracing.collector, initialSamplingRate: args.tracing.samplingRate(service) },
   };
 }
 

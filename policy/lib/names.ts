@@ -8,6 +8,7 @@ export const RULE_NAMES = [
     "no-default-credentials",
     "credentials-from-generated-secrets",
     "resource-limits",
+    "ephemeral-storage",
     "no-privileged",
     "no-privilege-escalation",
     "run-as-non-root",

@@ -1,4 +1,5 @@
 import { K8sObject, podTemplateOf, REPLICATED_KINDS } from "../lib/k8s";
+import { operatorWorkload } from "../lib/operators";
 import { Finding, StackObject, stackRule } from "../lib/rule";
 import { selects } from "../lib/selectors";
 import { asNumber, asObject, asString } from "../lib/values";
@@ -33,7 +34,7 @@ function blocksEviction(pdb: K8sObject, replicas: number): string | undefined {
 export const pdbForReplicated = stackRule({
     name: "pdb-for-replicated",
     description:
-        "Every Deployment/StatefulSet with more than one replica (spec.replicas, or an HPA's minReplicas) must be covered by a PodDisruptionBudget in its namespace whose selector matches its pods, and that budget must still allow an eviction.",
+        "Every Deployment/StatefulSet with more than one replica (spec.replicas, or an HPA's minReplicas), and every operator resource whose operator makes such a Deployment (a CloudNativePG Pooler with instances > 1), must be covered by a PodDisruptionBudget in its namespace whose selector matches its pods, and that budget must still allow an eviction.",
     remediationSteps: "Create the kit's PodDisruptionBudget (maxUnavailable: 1, selector = the workload's selector labels) for every multi-replica workload.",
     check: (objects) => {
         const hpas = hpaTargets(objects);
@@ -41,13 +42,17 @@ export const pdbForReplicated = stackRule({
         const findings: Finding[] = [];
         for (const o of objects) {
             const k = o.k8s;
-            if (!k || !REPLICATED_KINDS.has(k.kind) || (k.group !== "apps" && k.group !== "")) continue;
-            const tmpl = podTemplateOf(k);
+            if (!k) continue;
+            const operator = operatorWorkload(k);
+            if (!operator && (!REPLICATED_KINDS.has(k.kind) || (k.group !== "apps" && k.group !== ""))) continue;
+            const tmpl = podTemplateOf(k, operator !== undefined);
             if (!tmpl) continue;
             const hpa = hpas.get(`${k.namespace}/${k.kind}/${k.name}`);
-            const replicas = Math.max(asNumber(asObject(k.props.spec)?.replicas) ?? 1, hpa?.min ?? 0);
+            const replicas = operator ? operator.replicas(asObject(k.props.spec) ?? {}) : Math.max(asNumber(asObject(k.props.spec)?.replicas) ?? 1, hpa?.min ?? 0);
             if (replicas <= 1) continue;
-            const covering = pdbs.filter((p) => p.namespace === k.namespace && selects(asObject(p.props.spec)?.selector, tmpl.labels));
+            // The operator's own labels are on the pods too, and are what a budget for them selects.
+            const podLabels = { ...tmpl.labels, ...(operator?.podLabels(k) ?? {}) };
+            const covering = pdbs.filter((p) => p.namespace === k.namespace && selects(asObject(p.props.spec)?.selector, podLabels));
             if (covering.length === 0) {
                 findings.push({ message: `${k.id} runs ${replicas} replicas but no PodDisruptionBudget in namespace "${k.namespace}" selects its pods`, target: o });
                 continue;

@@ -61,7 +61,10 @@ describe("ai: wiring", () => {
       }
       // DNS, one rule per dependency, and only the external HTTPS a service states (llm-proxy: providers).
       const external = egress.filter((e: any) => e.to?.[0]?.ipBlock);
-      assert.equal(egress.length, 1 + deployed.length + external.length, `${s}: no undeclared egress`);
+      // Plus the trace collector every in-house service reports to (kit/tracing.ts).
+      const tracing = egress.filter((e: any) => e.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "jaeger");
+      assert.equal(tracing.length, 1, `${s}: egress to the trace collector`);
+      assert.equal(egress.length, 1 + deployed.length + external.length + tracing.length, `${s}: no undeclared egress`);
       assert.deepEqual(
         external.map((e: any) => e.ports.map((p: any) => p.port)),
         s === "llm-proxy" ? [[443]] : [],

@@ -48,11 +48,14 @@ describe("apps: wiring", () => {
       }
       const egress = prod.object(NP, `${s}-egress`, APPS).inputs.spec.egress;
       const external = egress.filter((e: any) => e.to?.[0]?.ipBlock);
-      assert.equal(egress.length, 1 + declared.length + external.length, `${s}: DNS + one rule per dependency`);
+      // Plus the trace collector every in-house service reports to (kit/tracing.ts).
+      const tracing = egress.filter((e: any) => e.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "jaeger");
+      assert.equal(tracing.length, 1, `${s}: egress to the trace collector`);
+      assert.equal(egress.length, 1 + declared.length + external.length + tracing.length, `${s}: DNS + one rule per dependency`);
       assert.deepEqual(external.length, s === "voice-service" ? 1 : 0, `${s}: external egress only for TURN`);
       // Every rule names a declared dependency's pods (or DNS, or the stated external path).
       const names = egress.map((e: any) => e.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] ?? e.to?.[0]?.podSelector?.matchLabels?.["cnpg.io/cluster"]).filter(Boolean);
-      for (const n of names) assert.ok(n === "postgresql" || declared.includes(n), `${s} reaches only declared services (found ${n})`);
+      for (const n of names) assert.ok(n === "postgresql" || n === "jaeger" || declared.includes(n), `${s} reaches only declared services (found ${n})`);
     }
   });
 

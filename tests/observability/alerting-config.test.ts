@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, loadConfig } from "../../components/config/schema";
+import { NULL_RECEIVER, RECEIVER, alertmanagerConfig } from "../../components/services/alertmanager/alertmanager";
 import { FAKE_SECRETS, stackSettings } from "../harness";
 
 const EMAIL = { to: "oncall@example.com, sre@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" };
@@ -42,5 +43,50 @@ describe("config contract: alerting", () => {
     assert.strictEqual(cfg.alerting.webhookUrl, "https://hooks.example.com/x");
     assert.ok(cfg.alerting.smtpPassword, "smtpPassword carried");
     assert.strictEqual(await pulumi.isSecret(cfg.alerting.smtpPassword!), true);
+  });
+});
+
+describe("production alerts reach someone", () => {
+  const prodRejection = (overrides: Record<string, unknown>): string => {
+    try {
+      loadConfig("prod", stackSettings("prod", overrides));
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, `a ConfigError, got ${e}`);
+      return e.message;
+    }
+    assert.fail("the configuration was accepted");
+  };
+
+  it("refuses a production stack without a receiver, saying how to add one or opt out", () => {
+    const message = prodRejection({ alerting: undefined });
+    assert.match(message, /voicehelper:alerting: production needs an alert receiver: set alerting\.email .* or alerting\.webhookUrl; .* alerting\.none: true/);
+  });
+
+  it("accepts production without a receiver only when the stack says so, and then routes to the null receiver", () => {
+    const cfg = loadConfig("prod", stackSettings("prod", { alerting: { none: true } }));
+    assert.strictEqual(cfg.alerting.none, true);
+    assert.strictEqual((alertmanagerConfig(cfg.alerting) as any).route.receiver, NULL_RECEIVER);
+  });
+
+  it("refuses alerting.none next to a receiver", () => {
+    assert.match(prodRejection({ alerting: { none: true, webhookUrl: "https://hooks.example.com/x" } }), /voicehelper:alerting\.none: contradicts the receiver/);
+    assert.match(prodRejection({ alerting: { none: "yes" } }), /voicehelper:alerting\.none: must be true/);
+  });
+
+  it("the production stack file routes every alert to its e-mail receiver", () => {
+    const cfg = loadConfig("prod", stackSettings("prod"));
+    const am = alertmanagerConfig(cfg.alerting) as any;
+    assert.strictEqual(am.route.receiver, RECEIVER);
+    const [receiver] = am.receivers;
+    assert.strictEqual(receiver.name, RECEIVER);
+    assert.ok(receiver.email_configs?.[0]?.to, "an e-mail integration, not an empty receiver");
+  });
+
+  it("a stack without Alertmanager needs no receiver", () => {
+    assert.doesNotThrow(() => loadConfig("prod", stackSettings("prod", { alerting: undefined, deployMode: "storage-only" })));
+  });
+
+  it("other tiers keep alerts in Alertmanager without a receiver", () => {
+    assert.doesNotThrow(() => loadConfig("staging", stackSettings("staging")));
   });
 });

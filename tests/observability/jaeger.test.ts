@@ -33,13 +33,14 @@ describe("observability: Jaeger v2", () => {
     assert.strictEqual(cfg.extensions.jaeger_query.storage.traces, "elasticsearch");
   });
 
-  it("receives OTLP on 4317/4318 and admits the application namespace there", () => {
+  it("receives OTLP on 4317/4318 and admits each in-house service by name to OTLP/HTTP and gRPC sampling", () => {
     const cfg = configFile(r, "jaeger-config", "config.yaml");
     assert.strictEqual(cfg.receivers.otlp.protocols.grpc.endpoint, "0.0.0.0:4317");
     assert.strictEqual(cfg.receivers.otlp.protocols.http.endpoint, "0.0.0.0:4318");
-    const policy = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "jaeger-from-tracing-clients", MONITORING).inputs.spec.ingress[0];
+    const policy = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "jaeger-from-gateway", MONITORING).inputs.spec.ingress[0];
     assert.deepStrictEqual(policy.from[0].namespaceSelector.matchLabels, { "kubernetes.io/metadata.name": "voicehelper" });
-    assert.deepStrictEqual(policy.ports.map((p: any) => p.port).sort(), [4317, 4318, 5778]);
+    assert.strictEqual(policy.from[0].podSelector.matchLabels["app.kubernetes.io/name"], "gateway");
+    assert.deepStrictEqual(policy.ports.map((p: any) => p.port).sort(), [4318, 5779]);
   });
 
   it("may reach Elasticsearch, and Elasticsearch admits it", () => {

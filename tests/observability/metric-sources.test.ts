@@ -139,7 +139,8 @@ describe("observability: kube-state-metrics", () => {
   it("is deployed wherever Prometheus is (monitoring-only too), sized by the tables", async () => {
     const monitoring = await renderOnce("dev", { deployMode: "monitoring-only" });
     assert.ok(monitoring.config.services.includes("kube-state-metrics"));
-    assert.deepStrictEqual(deployment.spec.template.spec.containers[0].resources.limits, r.config.sizes["kube-state-metrics"].resources.limits);
+    const { cpu, memory } = deployment.spec.template.spec.containers[0].resources.limits;
+    assert.deepStrictEqual({ cpu, memory }, r.config.sizes["kube-state-metrics"].resources.limits);
   });
 });
 

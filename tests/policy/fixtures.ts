@@ -18,7 +18,7 @@ export function container(name = "app", overrides: Record<string, any> = {}): Re
         name,
         image: "ghcr.io/voicehelper/app:1.4.2",
         ports: [{ name: "http", containerPort: 8080 }],
-        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        resources: { requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" }, limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "512Mi" } },
         securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
         livenessProbe: { httpGet: { path: "/health", port: "http" } },
         readinessProbe: { httpGet: { path: "/ready", port: "http" } },

@@ -20,9 +20,24 @@ describe("policy: hardening rules", () => {
             name: "pooler",
             props: { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", metadata: { name: "pg-rw", namespace: "storage" }, spec: { template: { spec: { containers: [{ name: "pgbouncer", resources: {} }] } } } },
         };
-        for (const rule of ["no-privileged", "no-privilege-escalation", "run-as-non-root", "drop-capabilities", "seccomp-profile", "read-only-root-filesystem", "probes-required", "no-service-account-token", "pinned-images"]) {
+        for (const rule of ["no-privileged", "no-privilege-escalation", "run-as-non-root", "drop-capabilities", "seccomp-profile", "read-only-root-filesystem", "no-service-account-token", "pinned-images"]) {
             assert.deepStrictEqual(await check(rule, pooler), [], rule);
         }
+    });
+
+    describe("probes-required on an operator's pod template (CloudNativePG Pooler)", () => {
+        const pooler = (container: Record<string, any>) => ({
+            type: "kubernetes:postgresql.cnpg.io/v1:Pooler",
+            name: "pooler",
+            props: { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", metadata: { name: "pg-rw", namespace: "storage" }, spec: { instances: 2, template: { spec: { containers: [{ name: "pgbouncer", ...container }] } } } },
+        });
+        it("rejects a template without the liveness probe the operator does not add", async () => {
+            const vs = await check("probes-required", pooler({}));
+            assert.deepStrictEqual(vs.map((v) => v.message), ['Pooler/storage/pg-rw: container "pgbouncer" of the pod template has no livenessProbe, and Pooler\'s operator adds none']);
+        });
+        it("passes a template with a liveness probe, leaving readiness to the operator", async () => {
+            assert.deepStrictEqual(await check("probes-required", pooler({ livenessProbe: { tcpSocket: { port: "pgbouncer" } } })), []);
+        });
     });
 
     describe("no-privileged", () => {

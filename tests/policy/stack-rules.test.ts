@@ -77,6 +77,17 @@ describe("policy: stack rules", () => {
             assert.strictEqual((await check("pdb-for-replicated", [deployment("api"), hpa("api", NS, 2, 10)])).length, 1);
             assert.deepStrictEqual(await check("pdb-for-replicated", [deployment("api"), hpa("api", NS, 1, 10)]), []);
         });
+        it("covers the Deployment an operator makes from a CloudNativePG Pooler, by the label the operator adds", async () => {
+            const pooler = (instances: number) => ({
+                type: "kubernetes:postgresql.cnpg.io/v1:Pooler",
+                name: "pooler",
+                props: { apiVersion: "postgresql.cnpg.io/v1", kind: "Pooler", metadata: { name: "pg-pooler", namespace: NS }, spec: { instances, template: { metadata: { labels: { app: "pgbouncer" } }, spec: { containers: [{ name: "pgbouncer" }] } } } },
+            });
+            const poolerPdb = { ...pdb("pg-pooler"), props: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "pg-pooler", namespace: NS }, spec: { maxUnavailable: 1, selector: { matchLabels: { "cnpg.io/poolerName": "pg-pooler" } } } } };
+            assert.deepStrictEqual(msgs(await check("pdb-for-replicated", [pooler(2)])), [`mandatory: Pooler/${NS}/pg-pooler runs 2 replicas but no PodDisruptionBudget in namespace "${NS}" selects its pods`]);
+            assert.deepStrictEqual(await check("pdb-for-replicated", [pooler(2), poolerPdb]), []);
+            assert.deepStrictEqual(await check("pdb-for-replicated", [pooler(1)]), [], "one instance needs no budget");
+        });
         it("rejects a budget that blocks every eviction", async () => {
             assert.deepStrictEqual(msgs(await check("pdb-for-replicated", [deployment("api", { replicas: 2 }), pdb("api", NS, { maxUnavailable: 0 })])), [
                 "mandatory: PodDisruptionBudget/apps/api covers Deployment/apps/api, but maxUnavailable 0 blocks every voluntary eviction (node drains hang)",

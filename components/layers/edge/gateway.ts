@@ -9,9 +9,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { NAMESPACES } from "../../config/catalog";
 import { ServiceSize } from "../../config/schema";
+import { disruptionBudgetSpec } from "../../kit/disruption";
 import { Peer } from "../../kit/endpoint";
 import { PART_OF } from "../../kit/labels";
 import { admit, workloadPolicies } from "../../kit/network-policy";
+import { admitEdgeToAcmeSolvers, egressToAcmeSolvers } from "./acme-solver";
 import { PublicRoute } from "./routes";
 
 export const GATEWAY_NAME = "public";
@@ -26,6 +28,10 @@ export interface GatewayEdgeArgs {
   size: ServiceSize;
   /** Backends are in the ambient mesh: the proxy reaches them over HBONE. */
   ambient: boolean;
+  /** ACME HTTP-01: the namespaces of the solver pods the proxy forwards challenges to. @default none */
+  acmeSolverNamespaces?: string[];
+  /** ACME HTTP-01: cert-manager's namespace, whose controller checks each challenge through the public route first. */
+  certManagerNamespace?: string;
 }
 
 /** The labels Istio puts on the pods it deploys for a Gateway. */
@@ -69,7 +75,7 @@ export function gatewayEdge(args: GatewayEdgeArgs, parent: pulumi.Resource): voi
               }),
             }
           : {}),
-        ...((a?.minReplicas ?? args.size.replicas) > 1 ? { podDisruptionBudget: stringify({ spec: { maxUnavailable: 1 } }) } : {}),
+        ...((a?.minReplicas ?? args.size.replicas) > 1 ? { podDisruptionBudget: stringify({ spec: disruptionBudgetSpec() }) } : {}),
       },
     },
     opts,
@@ -164,11 +170,21 @@ export function gatewayEdge(args: GatewayEdgeArgs, parent: pulumi.Resource): voi
       dependencies: backends.map((b) => ({ endpoint: b.endpoint, ports: b.portNames })),
       admissions: [],
       ambient: args.ambient,
-      egress: [{ role: "istiod", to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.istio } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] }],
+      egress: [
+        { role: "istiod", to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.istio } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] },
+        ...egressToAcmeSolvers(args.acmeSolverNamespaces ?? [], args.ambient),
+      ],
     },
     parent,
   );
   admit({ name: "edge-gateway", ...pods }, "internet", "anywhere", [HTTP_PORT, HTTPS_PORT], labels, parent);
+  const solverNamespaces = args.acmeSolverNamespaces ?? [];
+  if (solverNamespaces.length > 0) {
+    admitEdgeToAcmeSolvers(solverNamespaces, pods, args.ambient, labels, parent);
+    // Many CNIs do not match in-cluster sources against an ipBlock, so the "internet" rule does not
+    // cover cert-manager's self-check when it reaches the public address from inside the cluster.
+    if (args.certManagerNamespace) admit({ name: "edge-gateway", ...pods }, "acme-self-check", [{ namespace: args.certManagerNamespace, selector: {} }], [HTTP_PORT], labels, parent);
+  }
 }
 
 /** Each routed backend once, with the names of the ports the routes use. */

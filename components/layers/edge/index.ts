@@ -51,10 +51,28 @@ export class EdgeLayer extends pulumi.ComponentResource {
     );
 
     if (gatewayApi) {
-      gatewayEdge({ namespace: edgeNamespace, routes: this.routes, tlsSecret: certificates.secretName, size: args.sizes["edge-gateway"], ambient: args.ambient ?? false }, this);
+      gatewayEdge(
+        {
+          namespace: edgeNamespace,
+          routes: this.routes,
+          tlsSecret: certificates.secretName,
+          size: args.sizes["edge-gateway"],
+          ambient: args.ambient ?? false,
+          acmeSolverNamespaces: certificates.acmeSolverNamespaces,
+          certManagerNamespace: NAMESPACES.certManager,
+        },
+        this,
+      );
     } else {
       ingressEdge(
-        { routes: this.routes, ingressClassName: args.edge.ingressClassName!, controllerNamespace: args.edge.controllerNamespace!, tlsSecret: certificates.secretName, ambient: args.ambient ?? false },
+        {
+          routes: this.routes,
+          ingressClassName: args.edge.ingressClassName!,
+          controllerNamespace: args.edge.controllerNamespace!,
+          tlsSecret: certificates.secretName,
+          ambient: args.ambient ?? false,
+          acmeSolverNamespaces: certificates.acmeSolverNamespaces,
+        },
         this,
       );
     }

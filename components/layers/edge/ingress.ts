@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../../kit/labels";
 import { admit } from "../../kit/network-policy";
+import { admitEdgeToAcmeSolvers } from "./acme-solver";
 import { uniqueBackends } from "./gateway";
 import { PublicRoute } from "./routes";
 
@@ -17,6 +18,8 @@ export interface IngressEdgeArgs {
   /** Name of the TLS Secret, present in every namespace that holds a routed service. */
   tlsSecret: string;
   ambient: boolean;
+  /** ACME HTTP-01: namespaces where cert-manager starts solver pods the controller must reach. @default none */
+  acmeSolverNamespaces?: string[];
 }
 
 export function ingressEdge(args: IngressEdgeArgs, parent: pulumi.Resource): void {
@@ -51,6 +54,7 @@ export function ingressEdge(args: IngressEdgeArgs, parent: pulumi.Resource): voi
     );
   }
   const controller = { namespace: args.controllerNamespace, selector: {} };
+  admitEdgeToAcmeSolvers(args.acmeSolverNamespaces ?? [], controller, args.ambient, labels, parent);
   for (const b of uniqueBackends(args.routes)) {
     admit({ name: b.endpoint.service, namespace: b.endpoint.namespace, selector: b.endpoint.selector }, "edge", [controller], b.portNames.map((n) => b.endpoint.ports[n]), labels, parent, args.ambient);
   }

@@ -8,6 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
+import { CHARTS } from "../../config/images";
 import { ServiceSize } from "../../config/schema";
 import { PART_OF } from "../../kit/labels";
 import { SCRAPE_ANNOTATIONS } from "../../kit/scrape";
@@ -28,14 +29,27 @@ export interface TlsArgs {
   solver: { gateway: { name: string; namespace: string } } | { ingressClassName: string };
 }
 
+/**
+ * cert-manager's HTTP-01 solver pods (docs/edge-tls.md): the labels cert-manager gives every solver
+ * pod and the port its acmesolver listens on. They run in the namespace of the Certificate they
+ * answer for, so those namespaces must admit the edge to them.
+ */
+export const ACME_SOLVER = { selector: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } as const;
+
+/** The controller flag that turns on cert-manager's Gateway API support (off by default). */
+export const CERT_MANAGER_GATEWAY_API_FLAG = "--enable-gateway-api";
+
 export interface TlsOutputs {
   secretName: string;
   /** The issuer, when this program manages certificates. */
   issuerName?: string;
+  /** Namespaces where ACME HTTP-01 solver pods will run (those of the Certificates), when the issuer is ACME. */
+  acmeSolverNamespaces: string[];
 }
 
 export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
-  if (args.issuer === "none" || args.certificates.length === 0) return { secretName: TLS_SECRET };
+  if (args.issuer === "none" || args.certificates.length === 0) return { secretName: TLS_SECRET, acmeSolverNamespaces: [] };
+  const gatewaySolver = args.issuer === "acme" && "gateway" in args.solver;
   const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
   const resources = { requests: args.certManagerSize.resources.requests, limits: args.certManagerSize.resources.limits };
   const secure = {
@@ -52,7 +66,10 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
         "cert-manager",
         {
           installCRDs: true,
-          helmOptions: { namespace: args.certManagerNamespace },
+          helmOptions: { namespace: args.certManagerNamespace, version: CHARTS.certManager.version, repositoryOpts: { repo: CHARTS.certManager.repo } },
+          // HTTP-01 through a Gateway needs cert-manager's Gateway API support (nothing else here does); without the Gateway API
+          // CRDs the flag would stop the controller, so Ingress mode leaves it off.
+          extraArgs: gatewaySolver ? [CERT_MANAGER_GATEWAY_API_FLAG] : [],
           resources,
           containerSecurityContext: secure,
           cainjector: { resources, containerSecurityContext: secure },
@@ -75,10 +92,11 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
   let issuerName: string;
   if (args.issuer === "acme") {
     issuerName = "letsencrypt";
+    // ClusterIP: cert-manager's default solver Service is a NodePort, which the namespaces' quota refuses.
     const http01 =
       "gateway" in args.solver
-        ? { gatewayHTTPRoute: { parentRefs: [{ name: args.solver.gateway.name, namespace: args.solver.gateway.namespace, sectionName: "http", kind: "Gateway" }] } }
-        : { ingress: { ingressClassName: args.solver.ingressClassName } };
+        ? { gatewayHTTPRoute: { serviceType: "ClusterIP", parentRefs: [{ name: args.solver.gateway.name, namespace: args.solver.gateway.namespace, sectionName: "http", kind: "Gateway" }] } }
+        : { ingress: { serviceType: "ClusterIP", ingressClassName: args.solver.ingressClassName } };
     cr("letsencrypt-issuer", "ClusterIssuer", { name: issuerName }, {
       acme: { server: LETS_ENCRYPT, email: args.email, privateKeySecretRef: { name: "letsencrypt-account-key" }, solvers: [{ http01 }] },
     });
@@ -104,5 +122,5 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
       issuerRef: { name: issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
     });
   }
-  return { secretName: TLS_SECRET, issuerName };
+  return { secretName: TLS_SECRET, issuerName, acmeSolverNamespaces: args.issuer === "acme" ? args.certificates.map((c) => c.namespace) : [] };
 }

@@ -19,6 +19,7 @@ import { prometheus } from "../../services/prometheus/prometheus";
 import { alertRules } from "../../services/prometheus/rules";
 
 export { prometheusScrapers } from "../../services/prometheus/prometheus";
+export { samplingRateOf, tracingCollector } from "../../services/jaeger/jaeger";
 
 export interface ObservabilityLayerArgs extends LayerArgs {
   /** The `cluster` label on alerts (the stack name): Alertmanager groups by it. */
@@ -95,8 +96,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           elasticsearchAuth: args.elasticsearchAuth?.traces,
           indexPrefix: indices().traces,
           indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
-          // Every application and AI service may send traces; each still needs its own egress to Jaeger.
-          clients: [{ namespace: NAMESPACES.apps, selector: {} }],
+          // The in-house services reach Jaeger as a dependency (kit/tracing.ts): each is admitted by name.
           dependencies: dependenciesOf("jaeger", endpoints(), deployed),
         },
         contextFor(args, "jaeger", "platform"),

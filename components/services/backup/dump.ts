@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
+import { EPHEMERAL_STORAGE } from "../../config/sizing";
 import { EnvVar } from "../../kit/container";
 import { BatchJob } from "../../kit/job";
 import { imageVersion } from "../../kit/labels";
@@ -62,7 +63,7 @@ export function dumpJob(args: DumpJobArgs, ctx: WorkloadContext, parent: pulumi.
       containers: [
         backupUpload({ clientImage: args.clientImage, target: args.target, folder: args.folder, source: { volume: "staging", path: STAGING }, retentionDays: args.retentionDays, dated: "command" in args.dump }, ctx.namespace),
       ],
-      volumes: [{ name: "staging", emptyDir: {} }],
+      volumes: [{ name: "staging", emptyDir: { sizeLimit: EPHEMERAL_STORAGE.backupStaging } }],
       dependencies: [args.store, ...paths.dependencies],
       egress: paths.egress,
     },

@@ -1,18 +1,20 @@
 /**
  * Jaeger v2 (seed 003/004; v1 reached end of life on 31 Dec 2025): one OpenTelemetry-collector-based
  * binary receiving OTLP on 4317/4318, storing traces in Elasticsearch and serving the UI on 16686.
- * Services fetch their sampling strategy from it (5778): 10% by default, 50% for the AI services
- * (seed 003).
+ * Services fetch their sampling strategy from it (gRPC 5779, the OpenTelemetry SDKs' remote sampler;
+ * HTTP 5778): 10% by default, 50% for the AI services (seed 003). In-house services are pointed at it
+ * by `tracingCollector()` before it exists (kit/tracing.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { CATALOG, SERVICE_NAMES } from "../../config/catalog";
+import { CATALOG, NAMESPACES, SERVICE_NAMES, ServiceName } from "../../config/catalog";
 import { ServiceSize } from "../../config/schema";
 import { CONFIG_HASH_ANNOTATION } from "../../kit/config-hash";
 import { configFiles } from "../../kit/config-map";
 import { EnvVar, httpProbe, secretEnv, startupAllowance } from "../../kit/container";
-import { Peer, ServiceEndpoint } from "../../kit/endpoint";
-import { imageVersion, labels as labelsOf } from "../../kit/labels";
+import { Peer, ServiceEndpoint, clusterHost } from "../../kit/endpoint";
+import { imageVersion, labels as labelsOf, selectorLabels } from "../../kit/labels";
+import { OTLP_HTTP_PORT, SAMPLING_GRPC_PORT } from "../../kit/tracing";
 import { Dependency } from "../../kit/network-policy";
 import { Workload, WorkloadContext } from "../../kit/workload";
 import { OBSERVABILITY_DEFAULTS } from "../prometheus/defaults";
@@ -21,7 +23,29 @@ import { ElasticsearchAuth, elasticsearchPort } from "../elasticsearch/elasticse
 const UID = 10001; // the image's user
 const NAME = "jaeger";
 const CONFIG_DIR = "/etc/jaeger";
-const PORTS = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, sampling: 5778, health: 13133, metrics: 8888 } as const;
+const COMPONENT = "tracing";
+const PORTS = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, sampling: 5778, samplingGrpc: 5779, health: 13133, metrics: 8888 } as const;
+
+/**
+ * Jaeger as the in-house services' trace collector, known before it is deployed (the services are
+ * built first): the same selector, Service name and ports the workload below gets.
+ */
+export function tracingCollector(): ServiceEndpoint {
+  const namespace = NAMESPACES[CATALOG.jaeger.namespace];
+  return {
+    service: NAME,
+    namespace,
+    host: clusterHost(NAME, namespace),
+    selector: selectorLabels({ name: NAME, component: COMPONENT }),
+    ports: { [OTLP_HTTP_PORT]: PORTS.otlpHttp, [SAMPLING_GRPC_PORT]: PORTS.samplingGrpc },
+  };
+}
+
+/** A service's trace sampling rate (seed 003): the AI services' higher rate, else the default. */
+export function samplingRateOf(service: ServiceName): number {
+  const s = OBSERVABILITY_DEFAULTS.sampling;
+  return CATALOG[service].layer === "ai" ? s.ai : s.default;
+}
 
 export interface JaegerArgs {
   image: string;
@@ -32,8 +56,8 @@ export interface JaegerArgs {
   indexPrefix: string;
   /** Index replicas: 0 on a single Elasticsearch node (a replica could never be assigned). */
   indexReplicas: number;
-  /** Pods that send traces and fetch sampling strategies. */
-  clients: Peer[];
+  /** Pods that may send traces and fetch sampling strategies besides the in-house services (which admit themselves as dependants). @default none */
+  clients?: Peer[];
   dependencies: Dependency[];
 }
 
@@ -42,7 +66,7 @@ export function samplingStrategies(): Record<string, unknown> {
   const s = OBSERVABILITY_DEFAULTS.sampling;
   return {
     default_strategy: { type: "probabilistic", param: s.default },
-    service_strategies: SERVICE_NAMES.filter((n) => CATALOG[n].layer === "ai").map((service) => ({ service, type: "probabilistic", param: s.ai })),
+    service_strategies: SERVICE_NAMES.filter((n) => samplingRateOf(n) !== s.default).map((service) => ({ service, type: "probabilistic", param: samplingRateOf(service) })),
   };
 }
 
@@ -75,7 +99,7 @@ export function jaegerConfig(args: Pick<JaegerArgs, "elasticsearch" | "elasticse
           },
         },
       },
-      remote_sampling: { file: { path: `${CONFIG_DIR}/sampling.json` }, http: listen(PORTS.sampling) },
+      remote_sampling: { file: { path: `${CONFIG_DIR}/sampling.json` }, http: listen(PORTS.sampling), grpc: listen(PORTS.samplingGrpc) },
     },
     receivers: { otlp: { protocols: { grpc: listen(PORTS.otlpGrpc), http: listen(PORTS.otlpHttp) } } },
     processors: { batch: {} },
@@ -84,7 +108,7 @@ export function jaegerConfig(args: Pick<JaegerArgs, "elasticsearch" | "elasticse
 }
 
 export function jaeger(args: JaegerArgs, ctx: WorkloadContext, parent: pulumi.Resource): ServiceEndpoint {
-  const id = { name: NAME, component: "tracing", version: imageVersion(args.image) };
+  const id = { name: NAME, component: COMPONENT, version: imageVersion(args.image) };
   const labels = labelsOf(id);
   const config = configFiles(
     `${NAME}-config`,
@@ -108,9 +132,10 @@ export function jaeger(args: JaegerArgs, ctx: WorkloadContext, parent: pulumi.Re
           env,
           ports: [
             { name: "otlp-grpc", containerPort: PORTS.otlpGrpc },
-            { name: "otlp-http", containerPort: PORTS.otlpHttp },
+            { name: OTLP_HTTP_PORT, containerPort: PORTS.otlpHttp },
             { name: "query", containerPort: PORTS.query },
             { name: "sampling", containerPort: PORTS.sampling },
+            { name: SAMPLING_GRPC_PORT, containerPort: PORTS.samplingGrpc },
             { name: "health", containerPort: PORTS.health },
             { name: "metrics", containerPort: PORTS.metrics },
           ],
@@ -120,10 +145,10 @@ export function jaeger(args: JaegerArgs, ctx: WorkloadContext, parent: pulumi.Re
         },
       ],
       volumes: [{ name: "config", configMap: { name: config.name } }],
-      clientPorts: ["otlp-grpc", "otlp-http", "query", "sampling"],
+      clientPorts: ["otlp-grpc", OTLP_HTTP_PORT, "query", "sampling", SAMPLING_GRPC_PORT],
       metrics: { port: "metrics", path: "/metrics" },
       dependencies: args.dependencies,
-      admissions: [{ role: "tracing-clients", from: args.clients, ports: [PORTS.otlpGrpc, PORTS.otlpHttp, PORTS.sampling] }],
+      admissions: args.clients?.length ? [{ role: "tracing-clients", from: args.clients, ports: [PORTS.otlpGrpc, PORTS.otlpHttp, PORTS.sampling, PORTS.samplingGrpc] }] : [],
       podAnnotations: { [CONFIG_HASH_ANNOTATION]: config.hash },
     },
     ctx,

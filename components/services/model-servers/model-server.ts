@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
+import { EPHEMERAL_STORAGE } from "../../config/sizing";
 import { EnvVar } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { inHouseService } from "../../kit/in-house";
@@ -41,6 +42,7 @@ export function modelServer(name: ModelServer, args: AiServiceArgs, ctx: Workloa
       ...args,
       env: [...args.env, { name: "MODEL_CACHE_DIR", value: MODEL_CACHE }, { name: "DEVICE", value: args.size.resources.gpu ? "cuda" : "cpu" }],
       writablePaths: [MODEL_CACHE],
+      writableSizes: { [MODEL_CACHE]: EPHEMERAL_STORAGE.modelCache },
       startupMinutes: MODEL_LOAD_MINUTES,
     },
     ctx,

@@ -19,7 +19,9 @@ import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { kubernetesApiEgress, workloadPolicies } from "../../kit/network-policy";
 import { podScrapeAnnotations } from "../../kit/scrape";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
-import { WorkloadContext, scraperAdmission } from "../../kit/workload";
+import { WorkloadContext, nodeSpread, scraperAdmission } from "../../kit/workload";
+import { tcpProbe } from "../../kit/container";
+import { disruptionBudgetSpec } from "../../kit/disruption";
 import { BackupTarget, targetPaths, targetPath } from "../backup/target";
 import { postgresRecoveryTime } from "../../config/disaster-recovery";
 import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs, PREINSTALLED_CNPG_OPERATOR } from "../cnpg-operator/cnpg-operator";
@@ -27,6 +29,8 @@ import { CNPG_INSTANCE_PORTS, CnpgOperatorOutputs, PREINSTALLED_CNPG_OPERATOR } 
 const PORT = 5432;
 /** CloudNativePG's instance manager exports PostgreSQL's metrics (backends, settings, replication) here. */
 const METRICS_PORT = 9187;
+/** The name CloudNativePG gives PgBouncer's port (5432) in the Pooler's pods. */
+const POOLER_PORT_NAME = "pgbouncer";
 
 /** The platform's databases (seed 003); each is owned by a role of the same name. */
 export const DATABASES = ["identity", "conversation", "knowledge", "model_router"] as const;
@@ -219,6 +223,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
   let pooler: ServiceEndpoint | undefined;
   if (args.poolerSize) {
     const poolerName = `${name}-pooler`;
+    const poolerSelector = { "cnpg.io/poolerName": poolerName };
     const poolerLabels = labelsOf({ name: poolerName, component: "connection-pooler", version: id.version });
     new k8s.apiextensions.CustomResource(
       poolerName,
@@ -231,15 +236,24 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
           instances: args.poolerSize.replicas,
           type: "rw",
           pgbouncer: { poolMode: "transaction", parameters: { max_client_conn: "2000", default_pool_size: "50" } },
+          // CloudNativePG builds the Deployment from this template and adds only a readiness probe of its own
+          // (docs/peer-checks.md): liveness and spreading are ours to add.
           template: {
             metadata: { labels: poolerLabels, annotations: exceptionsAnnotation([{ rule: "no-service-account-token", reason: "CloudNativePG's PgBouncer manager reads its Pooler through the Kubernetes API" }]) },
-            spec: { priorityClassName: ctx.priorityClassName, containers: [{ name: "pgbouncer", resources: args.poolerSize.resources }] },
+            spec: {
+              priorityClassName: ctx.priorityClassName,
+              topologySpreadConstraints: args.poolerSize.replicas > 1 ? nodeSpread(poolerSelector, false) : undefined,
+              containers: [{ name: "pgbouncer", resources: args.poolerSize.resources, livenessProbe: tcpProbe(POOLER_PORT_NAME) }],
+            },
           },
         },
       },
       { parent, dependsOn: [cluster] },
     );
-    const poolerSelector = { "cnpg.io/poolerName": poolerName };
+    if (args.poolerSize.replicas > 1) {
+      // The operator makes the Deployment but no budget for it.
+      new k8s.policy.v1.PodDisruptionBudget(poolerName, { metadata: { name: poolerName, namespace: ns, labels: poolerLabels }, spec: disruptionBudgetSpec(poolerSelector) }, { parent });
+    }
     pooler = { service: `${origin}-pooler`, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
     workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [kubernetesApiEgress()], ambient: ctx.ambient }, parent);
   }

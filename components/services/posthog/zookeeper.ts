@@ -14,6 +14,9 @@ const CLIENT = 2181;
 const FOLLOWER = 2888;
 const ELECTION = 3888;
 const UID = 1000; // the zookeeper user of the official image
+const DATA_DIR = "/data";
+/** The entrypoint writes it as zoo.cfg's dataLogDir; ZooKeeper creates the directory. */
+export const TRANSACTION_LOG_DIR = `${DATA_DIR}/txnlog`;
 
 export interface ZookeeperArgs {
   name: string;
@@ -43,7 +46,7 @@ export function zookeeper(args: ZookeeperArgs, ctx: WorkloadContext, parent: pul
       id: { name, component: "coordination", version: imageVersion(args.image) },
       size,
       runAsUser: UID,
-      state: { mountPath: "/data", podManagementPolicy: ensemble ? "Parallel" : "OrderedReady" },
+      state: { mountPath: DATA_DIR, podManagementPolicy: ensemble ? "Parallel" : "OrderedReady" },
       containers: [
         {
           name: "zookeeper",
@@ -55,6 +58,9 @@ export function zookeeper(args: ZookeeperArgs, ctx: WorkloadContext, parent: pul
             { name: "ZOO_SERVERS", value: zookeeperServers(names.podHosts) },
             { name: "ZOO_STANDALONE_ENABLED", value: String(!ensemble) },
             { name: "ZOO_ADMINSERVER_ENABLED", value: "false" },
+            // The transaction log is the ensemble's durable state: on the volume, not the image's /datalog
+            // (an emptyDir here would lose every write since the last snapshot when the pod moves).
+            { name: "ZOO_DATA_LOG_DIR", value: TRANSACTION_LOG_DIR },
             { name: "ZOO_AUTOPURGE_PURGEINTERVAL", value: "1" },
             { name: "ZOO_AUTOPURGE_SNAPRETAINCOUNT", value: "3" },
           ],
@@ -63,8 +69,8 @@ export function zookeeper(args: ZookeeperArgs, ctx: WorkloadContext, parent: pul
             { name: "follower", containerPort: FOLLOWER },
             { name: "election", containerPort: ELECTION },
           ],
-          volumeMounts: [{ name: "data", mountPath: "/data" }],
-          writablePaths: ["/conf", "/datalog", "/logs", "/tmp"],
+          volumeMounts: [{ name: "data", mountPath: DATA_DIR }],
+          writablePaths: ["/conf", "/logs", "/tmp"],
           probes: { startup: startupAllowance(client, 5), readiness: client, liveness: client },
         },
       ],
