@@ -75,6 +75,7 @@ measure() {
       "$(awk -v a="$s0" -v b="$s1" 'BEGIN{print b-a}')" >> "$RESULTS"
   else
     printf '%s\t%s\tFAILED\n' "$stack" "$step" >> "$RESULTS"
+    cp "$WORK/last.log" "$WORK/failed-$stack-${step//[^a-zA-Z0-9]/_}.log"
     tail -n 20 "$WORK/last.log" >&2
   fi
   return $rc
