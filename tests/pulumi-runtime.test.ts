@@ -1,8 +1,10 @@
 /**
- * How the Pulumi CLI runs the program: TypeScript transpiled without a second type-check at every
- * preview and up (README "Performance"), while `npm test` keeps type-checking everything.
+ * How the Pulumi CLI runs the program (README "Performance"): the JavaScript `npm run compile` wrote when
+ * it is current, the TypeScript through ts-node when any source is newer, never stale code; and
+ * `npm test` keeps type-checking everything.
  */
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -10,12 +12,8 @@ import * as ts from "typescript";
 import { parse } from "yaml";
 import { ROOT } from "./harness";
 
-// @pulumi/pulumi's own reader of the tsconfig it is given (cmd/run decides transpileOnly from it).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
-
 const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
-const options = project.runtime?.options ?? {};
+const ENTRY = path.join(ROOT, project.main);
 
 /** A tsconfig resolved the way tsc and ts-node resolve it (`extends` followed). */
 function resolved(file: string): ts.CompilerOptions {
@@ -23,38 +21,95 @@ function resolved(file: string): ts.CompilerOptions {
   return ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(file), undefined, file).options;
 }
 
+/**
+ * A scratch project laid out like this one (index.ts, components/, the tsconfigs, the entry point, the
+ * repository's node_modules), whose TypeScript and compiled JavaScript say which of them ran.
+ */
+function scratchProject(): { dir: string; run: () => string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "voicehelper-entry-"));
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  };
+  for (const f of ["tsconfig.json", "tsconfig.build.json"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+  write(project.main, fs.readFileSync(ENTRY, "utf8"));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  write("components/origin.ts", 'export const origin: string = "typescript";\n');
+  write("index.ts", 'import { origin } from "./components/origin";\nexport const ranFrom = origin;\n');
+  write("bin/components/origin.js", 'exports.origin = "compiled";\n');
+  write("bin/index.js", 'exports.ranFrom = require("./components/origin").origin;\n');
+  // The compiled files are newer than everything else, as right after `npm run compile`.
+  const later = new Date(Date.now() + 60_000);
+  for (const f of ["bin/index.js", "bin/components/origin.js"]) fs.utimesSync(path.join(dir, f), later, later);
+  /** Runs the entry point as the language host would; which code ran, and what it told the user. */
+  const run = () => {
+    const result = path.join(dir, "result.json");
+    const said = execFileSync(
+      process.execPath,
+      ["-e", `require("fs").writeFileSync(${JSON.stringify(result)}, JSON.stringify(require(${JSON.stringify(path.join(dir, project.main))})))`],
+      { cwd: dir, stdio: ["ignore", "pipe", "ignore"] },
+    ).toString();
+    const ranFrom: string = JSON.parse(fs.readFileSync(result, "utf8")).ranFrom;
+    assert.equal(/npm run compile/.test(said), ranFrom === "typescript", `the notice is shown exactly when the sources run: ${said}`);
+    return ranFrom;
+  };
+  return { dir, run, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 describe("how the Pulumi CLI runs the program", () => {
-  it("compiles the TypeScript with the tsconfig Pulumi.yaml names, and that tsconfig turns type-checking off", () => {
-    assert.equal(options.typescript, true);
-    assert.equal(typeof options.tsconfig, "string");
-    const file = path.join(ROOT, options.tsconfig);
-    assert.equal(loadTypeScriptCompilerOptions(file).noCheck, true, `${options.tsconfig} must set compilerOptions.noCheck itself`);
+  it("Pulumi.yaml runs the entry point as plain JavaScript: no TypeScript compiler loaded by the CLI", () => {
+    assert.equal(project.runtime.options.typescript, false);
+    assert.equal(project.main, "tools/entry/main.js");
+    assert.ok(fs.existsSync(ENTRY));
   });
 
-  it("compiles exactly as npm test does, only without the check", () => {
-    const forPulumi = resolved(path.join(ROOT, options.tsconfig));
+  it("runs the compiled JavaScript when bin/ is current", function () {
+    this.timeout(60_000);
+    const p = scratchProject();
+    try {
+      assert.equal(p.run(), "compiled");
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("runs the TypeScript when a source is newer than its compiled file, or than the compiler options, or bin/ is missing", function () {
+    this.timeout(120_000);
+    const p = scratchProject();
+    try {
+      const later = new Date(Date.now() + 120_000);
+      fs.utimesSync(path.join(p.dir, "components/origin.ts"), later, later);
+      assert.equal(p.run(), "typescript", "a source edited after the compile");
+      fs.utimesSync(path.join(p.dir, "components/origin.ts"), new Date(0), new Date(0));
+      assert.equal(p.run(), "compiled");
+      fs.utimesSync(path.join(p.dir, "tsconfig.json"), later, later);
+      assert.equal(p.run(), "typescript", "compiler options changed after the compile");
+      fs.utimesSync(path.join(p.dir, "tsconfig.json"), new Date(0), new Date(0));
+      fs.rmSync(path.join(p.dir, "bin"), { recursive: true });
+      assert.equal(p.run(), "typescript", "never compiled");
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it("compiles exactly the program with tsconfig.json's options, without the check npm test does", () => {
+    const build = resolved(path.join(ROOT, "tsconfig.build.json"));
     const forTests = resolved(path.join(ROOT, "tsconfig.json"));
     assert.equal(forTests.noCheck, undefined, "tsconfig.json must keep type-checking on for npm test");
-    assert.equal(forPulumi.noCheck, true);
-    const withoutFileAndCheck = (o: ts.CompilerOptions) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== "configFilePath" && k !== "noCheck"));
-    assert.deepEqual(withoutFileAndCheck(forPulumi), withoutFileAndCheck(forTests));
+    assert.equal(build.noCheck, true);
+    assert.equal(path.resolve(build.outDir!), path.join(ROOT, "bin"));
+    const compared = (o: ts.CompilerOptions) =>
+      Object.fromEntries(Object.entries(o).filter(([k]) => !["configFilePath", "noCheck", "rootDir", "outDir"].includes(k)));
+    assert.deepEqual(compared(build), compared(forTests));
+    const files = ts.parseJsonConfigFileContent(ts.readConfigFile(path.join(ROOT, "tsconfig.build.json"), ts.sys.readFile).config, ts.sys, ROOT).fileNames;
+    assert.ok(files.includes(path.join(ROOT, "index.ts")));
+    assert.ok(files.every((f) => f === path.join(ROOT, "index.ts") || f.startsWith(path.join(ROOT, "components") + path.sep)), "only the program is compiled");
   });
 
-  it("npm test type-checks the whole project with tsconfig.json", () => {
+  it("npm test type-checks the whole project with tsconfig.json; npm run compile emits the program", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
     assert.equal(pkg.scripts.build, "tsc --noEmit -p .");
     assert.match(pkg.scripts.test, /^npm run build && /);
-  });
-
-  it("@pulumi/pulumi does not follow extends when it looks for noCheck (why the setting sits in the file itself)", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "voicehelper-tsconfig-"));
-    try {
-      const child = path.join(dir, "tsconfig.child.json");
-      fs.writeFileSync(child, JSON.stringify({ extends: path.join(ROOT, options.tsconfig) }));
-      assert.equal(loadTypeScriptCompilerOptions(child).noCheck, undefined);
-      assert.equal(resolved(child).noCheck, true, "tsc itself does inherit it");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    assert.equal(pkg.scripts.compile, "tsc -p tsconfig.build.json");
   });
 });

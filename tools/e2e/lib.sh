@@ -90,13 +90,18 @@ GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.3.0}"
 CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-v1.18.2}"
 # The operator release of the pinned cloudnative-pg chart (components/config/images.ts: chart 0.26.x).
 CNPG_VERSION="${CNPG_VERSION:-v1.27.1}"
+# Istio's CRDs (PeerAuthentication for the mesh's STRICT mTLS) at the pinned charts' release
+# (components/config/images.ts: istio base 1.28.0): istio.io/api carries them as one generated file.
+ISTIO_API_VERSION="${ISTIO_API_VERSION:-v1.28.0}"
 install_prereq_crds() {
-  local gw cm cnpg out="$1"
+  local gw cm cnpg istio out="$1"
   mkdir -p "$out"
   gw="$(cd "$out" && GOFLAGS='' go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
   cm="$(cd "$out" && GOFLAGS='' go mod download -json "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
   cnpg="$(cd "$out" && GOFLAGS='' go mod download -json "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
-  [[ -d "$gw/config/crd/standard" && -d "$cm/deploy/crds" && -d "$cnpg/config/crd/bases" ]] || die "CRD sources not found (gateway-api: '$gw', cert-manager: '$cm', cloudnative-pg: '$cnpg')"
+  istio="$(cd "$out" && GOFLAGS='' go mod download -json "istio.io/api@$ISTIO_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  [[ -d "$gw/config/crd/standard" && -d "$cm/deploy/crds" && -d "$cnpg/config/crd/bases" && -f "$istio/kubernetes/customresourcedefinitions.gen.yaml" ]] ||
+    die "CRD sources not found (gateway-api: '$gw', cert-manager: '$cm', cloudnative-pg: '$cnpg', istio api: '$istio')"
   # cert-manager ships its CRDs as chart templates: drop the template comments, fill the label values.
   for f in "$cm"/deploy/crds/crd-*.yaml; do
     sed -E -e '/^[[:space:]]*#.*\{\{/d' \
@@ -107,6 +112,7 @@ install_prereq_crds() {
   kubectl apply -f "$gw/config/crd/standard" -f "$out" >/dev/null
   # CloudNativePG's CRDs are too large for client-side apply's last-applied annotation.
   kubectl apply --server-side -f "$cnpg/config/crd/bases" >/dev/null
+  kubectl apply --server-side -f "$istio/kubernetes/customresourcedefinitions.gen.yaml" >/dev/null
   kubectl wait --for condition=established --timeout=60s crd --all >/dev/null
-  log "prerequisite CRDs installed: gateway-api $GATEWAY_API_VERSION (standard), cert-manager $CERT_MANAGER_VERSION, cloudnative-pg $CNPG_VERSION"
+  log "prerequisite CRDs installed: gateway-api $GATEWAY_API_VERSION (standard), cert-manager $CERT_MANAGER_VERSION, cloudnative-pg $CNPG_VERSION, istio $ISTIO_API_VERSION"
 }

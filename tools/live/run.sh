@@ -44,7 +44,8 @@ check "node up: control plane, containerd, kubelet, kube-proxy, kube-router enfo
   timed "node start" "$HERE/node.sh" start || exit 1
 # The CRD sources are Go modules: fetched here (the cluster's namespace has no route out), applied inside.
 (mkdir -p "$WORK/crds" && cd "$WORK/crds" && for m in "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" \
-  "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION"; do
+  "github.com/cert-manager/cert-manager@$CERT_MANAGER_VERSION" "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION" \
+  "istio.io/api@$ISTIO_API_VERSION"; do
   GOFLAGS='' go mod download "$m" || exit 1; done) || exit 1
 check "prerequisite CRDs (Gateway API, cert-manager, CloudNativePG) installed" \
   timed "prerequisite CRDs" "$HERE/node.sh" exec env GOPROXY=off bash -c "source '$HERE/../e2e/lib.sh'; install_prereq_crds '$WORK/crds'" || exit 1
