@@ -35,6 +35,8 @@ trap finish EXIT
 
 # Everything that talks to the cluster runs inside its network namespace.
 k() { "$HERE/node.sh" exec kubectl "$@"; }
+pl_env() { "$HERE/node.sh" exec env PULUMI_HOME="$PULUMI_HOME" PULUMI_BACKEND_URL="$PULUMI_BACKEND_URL" \
+  PULUMI_CONFIG_PASSPHRASE="$PULUMI_CONFIG_PASSPHRASE" "$@"; }
 pl() { "$HERE/node.sh" exec env PULUMI_HOME="$PULUMI_HOME" PULUMI_BACKEND_URL="$PULUMI_BACKEND_URL" \
   PULUMI_CONFIG_PASSPHRASE="$PULUMI_CONFIG_PASSPHRASE" pulumi "$@"; }
 
@@ -72,6 +74,11 @@ check "pulumi up (no skipAwait): every workload Ready, every Job complete" \
   timed "$STACK up" pl up --stack "$STACK" --yes --non-interactive --skip-preview
 source "$HERE/checks.sh"
 live_checks
+# The operator's own check (npm run verify) against the live stack: every deployed service Ready, its
+# Services with ready addresses, every Job done, each health endpoint through its Service. Public routes
+# are skipped: dev-live has no edge (no load balancer, no DNS for the public names).
+check "npm run verify: every deployed service healthy as its clients see it" \
+  timed "npm run verify" pl_env npm run --silent verify -- --stack "$STACK" --kubeconfig "$RUN/admin.kubeconfig" --skip route
 check "second pulumi up changes nothing" \
   timed "$STACK up (2nd, expect no changes)" pl up --stack "$STACK" --yes --non-interactive --skip-preview --expect-no-changes
 # 5. Disaster recovery: PostgreSQL point-in-time restore through the program's restore setting.
