@@ -1,15 +1,11 @@
 import tseslint from "typescript-eslint";
 
-export default tseslint.config(
-  { ignores: ["node_modules/**", "policy/node_modules/**", "bin/**", "rendered/**"] },
-  ...tseslint.configs.recommended,
-  {
-    rules: {
-      "@typescript-eslint/no-explicit-any": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
-      "prefer-const": "error",
-      eqeqeq: ["error", "always"],
-      "no-console": "off",
-    },
+export default tseslint.config({ ignores: ["node_modules/**", "policy/node_modules/**", "bin/**", "rendered/**"] }, ...tseslint.configs.recommended, {
+  rules: {
+    "@typescript-eslint/no-explicit-any": "off",
+    "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    "prefer-const": "error",
+    eqeqeq: ["error", "always"],
+    "no-console": "off",
   },
-);
+});

@@ -106,7 +106,8 @@ export class Platform extends pulumi.ComponentResource {
     const after = (...deps: pulumi.Resource[]) => ({ parent: this, dependsOn: [prerequisites, ...deps] });
     const hasLayer = (layer: string) => this.deployed.some((s) => CATALOG[s].layer === layer);
 
-    const storage = hasLayer("storage") ? new StorageLayer(
+    const storage = hasLayer("storage")
+      ? new StorageLayer(
           "storage",
           {
             ...base,
@@ -118,7 +119,8 @@ export class Platform extends pulumi.ComponentResource {
             restoreRedis: cfg.restore.redis,
           },
           after(),
-        ) : undefined;
+        )
+      : undefined;
     Object.assign(this.endpoints, storage?.endpoints);
     const messaging = hasLayer("messaging") ? new MessagingLayer("messaging", base, after()) : undefined;
     Object.assign(this.endpoints, messaging?.endpoints);
@@ -165,18 +167,24 @@ export class Platform extends pulumi.ComponentResource {
     const ai = hasLayer("ai")
       ? new AiLayer(
           "ai",
-          { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, backupTarget: storage?.backupTarget, faissRetentionDays: cfg.backup.retentionDays.faiss, restoreFaiss: cfg.restore.faiss, posthog, llm: cfg.llm },
+          {
+            ...base,
+            image: imageOf,
+            endpoints: { ...this.endpoints },
+            backends,
+            backupTarget: storage?.backupTarget,
+            faissRetentionDays: cfg.backup.retentionDays.faiss,
+            restoreFaiss: cfg.restore.faiss,
+            posthog,
+            llm: cfg.llm,
+          },
           after(...below),
         )
       : undefined;
     Object.assign(this.endpoints, ai?.endpoints);
 
     if (hasLayer("apps")) {
-      const apps = new AppsLayer(
-        "apps",
-        { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, voiceMedia: cfg.voiceMedia, domain: cfg.domain },
-        after(...below, ...(ai ? [ai] : [])),
-      );
+      const apps = new AppsLayer("apps", { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, voiceMedia: cfg.voiceMedia, domain: cfg.domain }, after(...below, ...(ai ? [ai] : [])));
       Object.assign(this.endpoints, apps.endpoints);
     }
 
@@ -220,11 +228,7 @@ export class Platform extends pulumi.ComponentResource {
 
     // The edge comes last: it routes to whatever the layers below deployed.
     if (cfg.edge.publicServices.some((s) => this.deployed.includes(s))) {
-      const edge = new EdgeLayer(
-        "edge",
-        { ...base, domain: cfg.domain, edge: cfg.edge, tls: cfg.tls, endpoints: { ...this.endpoints } },
-        { parent: this, dependsOn: [prerequisites] },
-      );
+      const edge = new EdgeLayer("edge", { ...base, domain: cfg.domain, edge: cfg.edge, tls: cfg.tls, endpoints: { ...this.endpoints } }, { parent: this, dependsOn: [prerequisites] });
       this.urls = edge.urls;
     }
 

@@ -7,8 +7,8 @@ import { PolicyPack } from "@pulumi/policy";
 import { allPolicies } from "./policies";
 
 new PolicyPack("voicehelper", {
-    policies: allPolicies,
-    enforcementLevel: "mandatory",
-    description: "voicehelper: no default credentials, resource limits on every container, and the Kubernetes hardening kube-linter, Polaris and Kyverno check.",
-    tags: ["kubernetes", "security", "voicehelper"],
+  policies: allPolicies,
+  enforcementLevel: "mandatory",
+  description: "voicehelper: no default credentials, resource limits on every container, and the Kubernetes hardening kube-linter, Polaris and Kyverno check.",
+  tags: ["kubernetes", "security", "voicehelper"],
 });

@@ -69,7 +69,9 @@ describe("config: numbers past what Kubernetes or the program can hold are refus
   it("accepts the ceilings themselves", () => {
     const config = loadConfig(
       "dev",
-      stackSettings("dev", { overrides: { alertmanager: { replicas: 3 }, "bge-service": { gpu: NUMBER_BOUNDS.maxGpus }, gateway: { autoscale: { min: 1, max: NUMBER_BOUNDS.maxReplicas }, limits: { memory: "8Pi" } } } }),
+      stackSettings("dev", {
+        overrides: { alertmanager: { replicas: 3 }, "bge-service": { gpu: NUMBER_BOUNDS.maxGpus }, gateway: { autoscale: { min: 1, max: NUMBER_BOUNDS.maxReplicas }, limits: { memory: "8Pi" } } },
+      }),
     );
     assert.equal(config.sizes.gateway.autoscaling?.maxReplicas, NUMBER_BOUNDS.maxReplicas);
     assert.equal(config.sizes.gateway.resources.limits.memory, "8Pi");
@@ -100,13 +102,23 @@ describe("config: URLs carry no credentials", () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ["the PostHog host", { posthog: { mode: "self-hosted", host: "https://admin:hunter2@posthog.example.com" } }, "voicehelper:posthog.host: must not carry a user or password"],
     ["the webhook", { alerting: { webhookUrl: "https://bot:hunter2@hooks.example.com/alert" } }, "voicehelper:alerting.webhookUrl: must not carry a user or password"],
-    ["the backup mirror", { backup: { mirror: { url: "https://AKIAFAKE:fake-secret@s3.example.com", bucket: "voicehelper-mirror" } } }, "voicehelper:backup.mirror.url: must not carry a user or password"],
+    [
+      "the backup mirror",
+      { backup: { mirror: { url: "https://AKIAFAKE:fake-secret@s3.example.com", bucket: "voicehelper-mirror" } } },
+      "voicehelper:backup.mirror.url: must not carry a user or password",
+    ],
   ];
   for (const [what, overrides, expected] of cases) {
     it(`refuses user:password@ in ${what}, without repeating the URL`, () => {
       const found = refused(overrides);
-      assert.ok(found.some((p) => p.startsWith(expected)), found.join("\n"));
-      assert.ok(found.every((p) => !p.includes("hunter2") && !p.includes("fake-secret")), found.join("\n"));
+      assert.ok(
+        found.some((p) => p.startsWith(expected)),
+        found.join("\n"),
+      );
+      assert.ok(
+        found.every((p) => !p.includes("hunter2") && !p.includes("fake-secret")),
+        found.join("\n"),
+      );
     });
   }
 });

@@ -28,7 +28,11 @@ function problems(stack: string, overrides: Record<string, unknown>, secrets = F
 
 function expectProblem(stack: string, overrides: Record<string, unknown>, ...patterns: RegExp[]): void {
   const found = problems(stack, overrides);
-  for (const p of patterns) assert.ok(found.some((f) => p.test(f)), `no problem matching ${p} in:\n  ${found.join("\n  ")}`);
+  for (const p of patterns)
+    assert.ok(
+      found.some((f) => p.test(f)),
+      `no problem matching ${p} in:\n  ${found.join("\n  ")}`,
+    );
 }
 
 describe("config: backup target", () => {
@@ -38,13 +42,19 @@ describe("config: backup target", () => {
 
   it("a daily mirror alone does not satisfy production (it is a day behind the 5-minute RPO)", () => {
     const found = problems("prod", { backup: { mirror: TARGET } }, { ...FAKE_SECRETS, backupMirrorAccessKey: "test-not-real-1", backupMirrorSecretKey: "test-not-real-2" });
-    assert.ok(found.some((p) => /backup\.target: is required in production.*once a day/.test(p)), found.join("\n"));
+    assert.ok(
+      found.some((p) => /backup\.target: is required in production.*once a day/.test(p)),
+      found.join("\n"),
+    );
   });
 
   it("a target needs both keys as config secrets", () => {
     const found = problems("prod", { backup: { target: TARGET } }, NO_TARGET_KEYS);
     for (const k of ["backupTargetAccessKey", "backupTargetSecretKey"]) {
-      assert.ok(found.some((p) => p.startsWith(`voicehelper:${k}: is required when backup.target is set`)), found.join("\n"));
+      assert.ok(
+        found.some((p) => p.startsWith(`voicehelper:${k}: is required when backup.target is set`)),
+        found.join("\n"),
+      );
     }
   });
 
@@ -113,7 +123,11 @@ describe("config: restore", () => {
 
   it("restores a standalone Redis from one hourly copy; a Redis Cluster is refused with the way to do it by hand", () => {
     assert.deepEqual(load("dev", { restore: { redis: { snapshot: "20261130T100000Z" } } }).restore.redis, { snapshot: "20261130T100000Z" });
-    expectProblem("prod", { restore: { redis: { snapshot: "20261130T100000Z" }, confirmStack: "prod" } }, /restore\.redis: restores a standalone Redis only; this stack runs a Redis Cluster of 6 nodes/);
+    expectProblem(
+      "prod",
+      { restore: { redis: { snapshot: "20261130T100000Z" }, confirmStack: "prod" } },
+      /restore\.redis: restores a standalone Redis only; this stack runs a Redis Cluster of 6 nodes/,
+    );
     expectProblem("dev", { restore: { redis: { snapshot: "20261130T250000Z" } } }, /restore\.redis\.snapshot: 20261130T250000Z is not a real time/);
   });
 

@@ -74,7 +74,10 @@ describe("config: documentation placeholders are never taken for real secrets", 
           } catch (e) {
             problems = (e as ConfigError).problems ?? [];
           }
-          assert.ok(problems.includes(`voicehelper:${k}: is a documentation placeholder, not a real key; set it with \`pulumi config set --secret ${k} <value>\``), `${k}=${JSON.stringify(form)}: ${problems.join("\n")}`);
+          assert.ok(
+            problems.includes(`voicehelper:${k}: is a documentation placeholder, not a real key; set it with \`pulumi config set --secret ${k} <value>\``),
+            `${k}=${JSON.stringify(form)}: ${problems.join("\n")}`,
+          );
         }
       }
     });
@@ -90,7 +93,10 @@ describe("config: documentation placeholders are never taken for real secrets", 
           return (e as ConfigError).problems;
         }
       })();
-      assert.ok(found.some((p) => p.startsWith("voicehelper:openaiApiKey: is a documentation placeholder")), found.join("\n"));
+      assert.ok(
+        found.some((p) => p.startsWith("voicehelper:openaiApiKey: is a documentation placeholder")),
+        found.join("\n"),
+      );
     });
   }
 });
@@ -107,14 +113,30 @@ describe("config: no message, log line or stack ever repeats a secret", () => {
     { name: "SMTP password without alerting.email", overrides: {}, expect: /voicehelper:smtpPassword: is set but alerting.email is not/ },
     { name: "a secret pasted into the image tag", overrides: { images: { tag: `${anyMarker}!` } }, expect: /voicehelper:images.tag: must be an image tag/ },
     { name: "a secret pasted into the domain", overrides: { domain: anyMarker }, expect: /voicehelper:domain: must be a lower-case DNS name/ },
-    { name: "a secret in the webhook URL's user info", overrides: { alerting: { webhookUrl: `https://bot:${anyMarker}@hooks.example.com/x` } }, expect: /voicehelper:alerting.webhookUrl: must not carry a user or password/ },
+    {
+      name: "a secret in the webhook URL's user info",
+      overrides: { alerting: { webhookUrl: `https://bot:${anyMarker}@hooks.example.com/x` } },
+      expect: /voicehelper:alerting.webhookUrl: must not carry a user or password/,
+    },
     { name: "a malformed webhook URL holding a token", overrides: { alerting: { webhookUrl: `hooks.example.com/${anyMarker}` } }, expect: /voicehelper:alerting.webhookUrl: must be an http\(s\) URL/ },
-    { name: "a secret in the mirror URL", overrides: { backup: { mirror: { url: `https://k:${anyMarker}@s3.example.com`, bucket: "mirror-bucket" } } }, expect: /voicehelper:backup.mirror.url: must not carry/ },
+    {
+      name: "a secret in the mirror URL",
+      overrides: { backup: { mirror: { url: `https://k:${anyMarker}@s3.example.com`, bucket: "mirror-bucket" } } },
+      expect: /voicehelper:backup.mirror.url: must not carry/,
+    },
     { name: "a secret pasted into the PostHog host", overrides: { posthog: { mode: "self-hosted", host: `x${anyMarker}` } }, expect: /voicehelper:posthog.host: must be an http\(s\) URL/ },
-    { name: "a secret pasted into the SMTP relay", overrides: { alerting: { email: { to: "a@example.com", from: "b@example.com", smarthost: `${anyMarker}:587x` } } }, expect: /voicehelper:alerting.email.smarthost/ },
+    {
+      name: "a secret pasted into the SMTP relay",
+      overrides: { alerting: { email: { to: "a@example.com", from: "b@example.com", smarthost: `${anyMarker}:587x` } } },
+      expect: /voicehelper:alerting.email.smarthost/,
+    },
     { name: "a secret pasted into a TURN URL", overrides: { voiceMedia: { mode: "turn", turnUrls: [`turn:${anyMarker}@x`] } }, expect: /voicehelper:voiceMedia.turnUrls.0/ },
     { name: "a secret pasted as a service name", overrides: { overrides: { [anyMarker]: { replicas: 1 } } }, expect: /unknown service/ },
-    { name: "a secret pasted into a quantity", overrides: { overrides: { gateway: { limits: { memory: anyMarker } } } }, expect: /voicehelper:overrides.gateway.limits.memory: malformed memory quantity/ },
+    {
+      name: "a secret pasted into a quantity",
+      overrides: { overrides: { gateway: { limits: { memory: anyMarker } } } },
+      expect: /voicehelper:overrides.gateway.limits.memory: malformed memory quantity/,
+    },
     { name: "a secret pasted into the tier", overrides: { sizing: anyMarker }, expect: /voicehelper:sizing: must be one of/ },
     { name: "a secret pasted into a switch", overrides: { mesh: anyMarker }, expect: /voicehelper:mesh: must be true or false/ },
     { name: "a secret pasted into the render directory off a render stack", overrides: { renderTo: anyMarker }, expect: /voicehelper:renderTo: only a dedicated render stack/ },
@@ -124,7 +146,11 @@ describe("config: no message, log line or stack ever repeats a secret", () => {
     { name: "the production checks", stack: "prod", overrides: { posthog: { mode: "cloud" } }, expect: /voicehelper:posthogApiKey: must be a PostHog project API key/ },
     { name: "a production key left out", stack: "prod", overrides: { openaiApiKey: "" }, expect: /voicehelper:openaiApiKey: is required in production/ },
     { name: "a documentation placeholder beside real secrets", overrides: { anthropicApiKey: "<key>" }, expect: /voicehelper:anthropicApiKey: is a documentation placeholder/ },
-    { name: "a backup mirror without its keys", overrides: { backup: { mirror: { url: "https://s3.example.com", bucket: "mirror-bucket" } }, backupMirrorAccessKey: "" }, expect: /voicehelper:backupMirrorAccessKey: is required when backup.mirror is set/ },
+    {
+      name: "a backup mirror without its keys",
+      overrides: { backup: { mirror: { url: "https://s3.example.com", bucket: "mirror-bucket" } }, backupMirrorAccessKey: "" },
+      expect: /voicehelper:backupMirrorAccessKey: is required when backup.mirror is set/,
+    },
     { name: "ACME without an e-mail", overrides: { tls: { issuer: "acme" } }, expect: /voicehelper:tls.email: is required/ },
     { name: "ingress without class or controller namespace", overrides: { edge: { mode: "ingress" } }, expect: /voicehelper:edge.controllerNamespace: is required/ },
     { name: "an unexposable service", overrides: { edge: { expose: ["redis"] } }, expect: /voicehelper:edge.expose: "redis" cannot be exposed/ },

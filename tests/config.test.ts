@@ -62,7 +62,11 @@ describe("config: bad settings are refused before anything is deployed", () => {
   });
 
   it("negative replicas are refused", () => {
-    expectProblem("dev", { overrides: { gateway: { replicas: -2 } } }, /voicehelper:overrides.gateway.replicas: replicas must be a whole number from 1 to 1000 \(use deployMode to leave a service out\) \(got -2\)/);
+    expectProblem(
+      "dev",
+      { overrides: { gateway: { replicas: -2 } } },
+      /voicehelper:overrides.gateway.replicas: replicas must be a whole number from 1 to 1000 \(use deployMode to leave a service out\) \(got -2\)/,
+    );
   });
 
   it("fractional replicas are refused", () => {
@@ -103,7 +107,10 @@ describe("config: bad settings are refused before anything is deployed", () => {
 
   it("PostHog cloud in production without a project key is refused", () => {
     const found = problems("prod", stackSettings("prod", { posthog: { mode: "cloud" } }, { openaiApiKey: FAKE_SECRETS.openaiApiKey, anthropicApiKey: FAKE_SECRETS.anthropicApiKey }));
-    assert.ok(found.some((p) => p.startsWith("voicehelper:posthogApiKey: is required in production when posthog.mode is cloud")), found.join("\n"));
+    assert.ok(
+      found.some((p) => p.startsWith("voicehelper:posthogApiKey: is required in production when posthog.mode is cloud")),
+      found.join("\n"),
+    );
   });
 
   it("a seed placeholder is not accepted as a key, and the value is never echoed", () => {
@@ -183,7 +190,35 @@ describe("config: good settings resolve to one concrete size per service", () =>
   it("Pulumi.yaml declares every setting, and its defaults are loadConfig's defaults", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
     const declared = Object.keys(project.config);
-    const known = ["sizing", "deployMode", "services", "domain", "storageClass", "protectData", "posthog", "images", "imageDigests", "tls", "edge", "mesh", "overrides", "kubeconfig", "kubeContext", "renderTo", "skipAwait", "externalCharts", "alerting", "metrics", "backup", "restore", "voiceMedia", "neo4j", "retention", "app", ...SECRET_KEYS];
+    const known = [
+      "sizing",
+      "deployMode",
+      "services",
+      "domain",
+      "storageClass",
+      "protectData",
+      "posthog",
+      "images",
+      "imageDigests",
+      "tls",
+      "edge",
+      "mesh",
+      "overrides",
+      "kubeconfig",
+      "kubeContext",
+      "renderTo",
+      "skipAwait",
+      "externalCharts",
+      "alerting",
+      "metrics",
+      "backup",
+      "restore",
+      "voiceMedia",
+      "neo4j",
+      "retention",
+      "app",
+      ...SECRET_KEYS,
+    ];
     // Config secrets stay undeclared: the engine requires a declared secret without a default and refuses a plain default.
     assert.deepEqual([...declared].sort(), known.filter((k) => !(SECRET_KEYS as readonly string[]).includes(k)).sort());
     const header = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
@@ -253,7 +288,11 @@ describe("config: GPUs", () => {
     const cfg = loadConfig("prod", stackSettings("prod", { overrides: { "speech-service": { gpu: 1 } } }));
     assert.equal(cfg.sizes["speech-service"].resources.gpu, 1);
     assert.equal(cfg.sizes["tts-service"].resources.gpu, undefined, "no tier gives a GPU by default: the seed clusters have none");
-    expectProblem("dev", { overrides: { gateway: { gpu: 1 } } }, /voicehelper:overrides.gateway.gpu: gateway cannot use a GPU; GPU-capable services are bge-service, faiss-service, speech-service, tts-service/);
+    expectProblem(
+      "dev",
+      { overrides: { gateway: { gpu: 1 } } },
+      /voicehelper:overrides.gateway.gpu: gateway cannot use a GPU; GPU-capable services are bge-service, faiss-service, speech-service, tts-service/,
+    );
   });
 });
 
@@ -307,17 +346,29 @@ describe("config: Neo4j edition and licence", () => {
   });
 
   it("Community with more than one replica is refused, pointing at Enterprise and its licence", () => {
-    expectProblem("dev", { overrides: { neo4j: { replicas: 3 } } }, /^voicehelper:overrides\.neo4j\.replicas: must be 1 with Neo4j Community; for a cluster choose neo4j\.edition enterprise and accept its licence with neo4j\.acceptLicenseAgreement \(got 3\)/);
+    expectProblem(
+      "dev",
+      { overrides: { neo4j: { replicas: 3 } } },
+      /^voicehelper:overrides\.neo4j\.replicas: must be 1 with Neo4j Community; for a cluster choose neo4j\.edition enterprise and accept its licence with neo4j\.acceptLicenseAgreement \(got 3\)/,
+    );
   });
 
   it("Enterprise accepts 1 or 3 to 11 members: 2 cannot lose one, and more than 11 cannot all be primaries", () => {
-    expectProblem("dev", { ...enterprise("yes"), overrides: { neo4j: { replicas: 2 } } }, /^voicehelper:overrides\.neo4j\.replicas: must be 1 or 3 to 11 with Neo4j Enterprise: a Raft primary set of 2 cannot lose a node.* \(got 2\)/);
+    expectProblem(
+      "dev",
+      { ...enterprise("yes"), overrides: { neo4j: { replicas: 2 } } },
+      /^voicehelper:overrides\.neo4j\.replicas: must be 1 or 3 to 11 with Neo4j Enterprise: a Raft primary set of 2 cannot lose a node.* \(got 2\)/,
+    );
     expectProblem("dev", { ...enterprise("yes"), overrides: { neo4j: { replicas: 12 } } }, /overrides\.neo4j\.replicas: must be 1 or 3 to 11 .*\(got 12\)/);
     for (const replicas of [1, 3, 5, 11]) assert.equal(loadConfig("dev", base({ ...enterprise("eval"), overrides: { neo4j: { replicas } } })).sizes.neo4j.replicas, replicas);
   });
 
   it("Enterprise takes its members per tier from the sizing table, with the tier's resources for each", () => {
-    for (const [stack, tier] of [["dev", "minimal"], ["staging", "recommended"], ["prod", "production"]] as const) {
+    for (const [stack, tier] of [
+      ["dev", "minimal"],
+      ["staging", "recommended"],
+      ["prod", "production"],
+    ] as const) {
       const cfg = loadConfig(stack, base(enterprise("yes"), stack));
       assert.deepEqual(cfg.neo4j, { edition: "enterprise", acceptLicenseAgreement: "yes" });
       assert.equal(cfg.sizes.neo4j.replicas, NEO4J_ENTERPRISE_REPLICAS[tier]);

@@ -72,7 +72,10 @@ describe("no credential on a command line", () => {
           .map(([cmd, why]) => `${where}: ${why}: ${cmd}`),
       );
       assert.deepEqual(exposed, []);
-      assert.ok(scripts(r).some(({ text }) => curlCommands(text).length > 0), "the stack runs curl somewhere (the check is not vacuous)");
+      assert.ok(
+        scripts(r).some(({ text }) => curlCommands(text).length > 0),
+        "the stack runs curl somewhere (the check is not vacuous)",
+      );
     });
   }
 });

@@ -21,13 +21,19 @@ function problems(digests: unknown): string[] {
 describe("image digests (voicehelper:imageDigests)", () => {
   it("refuses an unknown image key, naming the setting and the keys it accepts", () => {
     const found = problems({ minIO: fakeDigest("x") });
-    assert.ok(found.some((p) => p.includes("voicehelper:imageDigests.minIO") && p.includes("unknown image") && p.includes("minioClient")), found.join("\n"));
+    assert.ok(
+      found.some((p) => p.includes("voicehelper:imageDigests.minIO") && p.includes("unknown image") && p.includes("minioClient")),
+      found.join("\n"),
+    );
   });
 
   it("refuses anything but sha256: and 64 lowercase hex digits", () => {
     for (const bad of ["sha256:abc", `sha512:${"a".repeat(64)}`, `sha256:${"A".repeat(64)}`, "latest"]) {
       const found = problems({ redis: bad });
-      assert.ok(found.some((p) => p.includes("voicehelper:imageDigests.redis") && p.includes("sha256: followed by 64 lowercase hex digits")), `${bad}: ${found.join("\n")}`);
+      assert.ok(
+        found.some((p) => p.includes("voicehelper:imageDigests.redis") && p.includes("sha256: followed by 64 lowercase hex digits")),
+        `${bad}: ${found.join("\n")}`,
+      );
     }
     assert.deepStrictEqual(problems({ redis: ALL.redis }), []);
   });

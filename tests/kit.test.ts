@@ -20,7 +20,17 @@ function args(over: Partial<WorkloadArgs> = {}): WorkloadArgs {
     id: { name: "demo", component: "api", version: "1.2.3" },
     size: small,
     runAsUser: 1000,
-    containers: [{ name: "demo", image: "example.org/demo:1.2.3", ports: [{ name: "http", containerPort: 8080 }, { name: "metrics", containerPort: 9090 }], probes }],
+    containers: [
+      {
+        name: "demo",
+        image: "example.org/demo:1.2.3",
+        ports: [
+          { name: "http", containerPort: 8080 },
+          { name: "metrics", containerPort: 9090 },
+        ],
+        probes,
+      },
+    ],
     ...over,
   };
 }
@@ -68,14 +78,27 @@ describe("kit: container secure defaults", () => {
   it("is non-root, read-only, unprivileged, capability-free and seccomp-confined by default", () => {
     const sc = built.container.securityContext as any;
     assert.deepEqual(
-      { runAsNonRoot: sc.runAsNonRoot, readOnlyRootFilesystem: sc.readOnlyRootFilesystem, allowPrivilegeEscalation: sc.allowPrivilegeEscalation, privileged: sc.privileged, drop: sc.capabilities.drop, seccomp: sc.seccompProfile.type },
+      {
+        runAsNonRoot: sc.runAsNonRoot,
+        readOnlyRootFilesystem: sc.readOnlyRootFilesystem,
+        allowPrivilegeEscalation: sc.allowPrivilegeEscalation,
+        privileged: sc.privileged,
+        drop: sc.capabilities.drop,
+        seccomp: sc.seccompProfile.type,
+      },
       { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, drop: ["ALL"], seccomp: "RuntimeDefault" },
     );
   });
 
   it("gives each writable path its own emptyDir", () => {
-    assert.deepEqual(built.volumes.map((v) => v.name), ["c-tmp", "c-var-cache-app"]);
-    assert.deepEqual((built.container.volumeMounts as any[]).map((m) => m.mountPath), ["/tmp", "/var/cache/app"]);
+    assert.deepEqual(
+      built.volumes.map((v) => v.name),
+      ["c-tmp", "c-var-cache-app"],
+    );
+    assert.deepEqual(
+      (built.container.volumeMounts as any[]).map((m) => m.mountPath),
+      ["/tmp", "/var/cache/app"],
+    );
   });
 
   it("always sets requests and limits", () => {
@@ -115,12 +138,18 @@ describe("kit: workloads", () => {
   });
 
   it("refuses to expose a port no container owns", async () => {
-    await assert.rejects(registered(() => new Workload(args({ clientPorts: ["grpc"] }), ctx)), /port "grpc" is not a port of any container/);
+    await assert.rejects(
+      registered(() => new Workload(args({ clientPorts: ["grpc"] }), ctx)),
+      /port "grpc" is not a port of any container/,
+    );
   });
 
   it("refuses a long-running container without readiness and liveness probes", async () => {
     const noProbes = args({ containers: [{ name: "demo", image: "i:1", ports: [{ name: "http", containerPort: 8080 }] }] });
-    await assert.rejects(registered(() => new Workload(noProbes, ctx)), /needs readiness and liveness probes/);
+    await assert.rejects(
+      registered(() => new Workload(noProbes, ctx)),
+      /needs readiness and liveness probes/,
+    );
   });
 
   it("an autoscaled service leaves replicas to its HPA and gets a PDB", async () => {
@@ -131,7 +160,13 @@ describe("kit: workloads", () => {
     const [hpa] = ofType(rs, "autoscaling/v2:HorizontalPodAutoscaler");
     assert.deepEqual(hpa.inputs.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "demo" });
     assert.deepEqual([hpa.inputs.spec.minReplicas, hpa.inputs.spec.maxReplicas], [2, 10]);
-    assert.deepEqual(hpa.inputs.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]), [["cpu", 70], ["memory", 80]]);
+    assert.deepEqual(
+      hpa.inputs.spec.metrics.map((m: any) => [m.resource.name, m.resource.target.averageUtilization]),
+      [
+        ["cpu", 70],
+        ["memory", 80],
+      ],
+    );
     const [pdb] = ofType(rs, "policy/v1:PodDisruptionBudget");
     assert.equal(pdb.inputs.spec.maxUnavailable, 1);
     assert.ok(dep.inputs.spec.template.spec.topologySpreadConstraints[0].topologyKey === "kubernetes.io/hostname");
@@ -150,7 +185,10 @@ describe("kit: workloads", () => {
     const headless = ofType(rs, "core/v1:Service").find((s) => s.inputs.metadata.name === "demo-headless")!;
     assert.equal(headless.inputs.spec.clusterIP, "None");
     assert.equal(headless.inputs.spec.publishNotReadyAddresses, true);
-    assert.deepEqual(w!.podHosts, [0, 1, 2].map((i) => `demo-${i}.demo-headless.test.svc.cluster.local`));
+    assert.deepEqual(
+      w!.podHosts,
+      [0, 1, 2].map((i) => `demo-${i}.demo-headless.test.svc.cluster.local`),
+    );
     assert.equal(sts.inputs.spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
     const peers = ofType(rs, "networking.k8s.io/v1:NetworkPolicy").find((p) => p.inputs.metadata.name === "demo-from-peers")!;
     assert.deepEqual(peers.inputs.spec.ingress[0].from[0].podSelector.matchLabels, sts.inputs.spec.selector.matchLabels);

@@ -47,14 +47,22 @@ describe("layout", () => {
   it("services import no layer: they are built below the layers that compose them", () => {
     const upward = files
       .filter((f) => area(f)[0] === "services")
-      .flatMap((f) => relativeImports(f).filter((t) => area(t)[0] === "layers").map((t) => `${path.relative(ROOT, f)} -> ${path.relative(ROOT, t)}`));
+      .flatMap((f) =>
+        relativeImports(f)
+          .filter((t) => area(t)[0] === "layers")
+          .map((t) => `${path.relative(ROOT, f)} -> ${path.relative(ROOT, t)}`),
+      );
     assert.deepEqual(upward, []);
   });
 
   it("the kit imports neither the config nor any service or layer: sizes and resources are its own types", () => {
     const outside = files
       .filter((f) => area(f)[0] === "kit")
-      .flatMap((f) => relativeImports(f).filter((t) => t.startsWith(COMPONENTS) && area(t)[0] !== "kit").map((t) => `${path.relative(ROOT, f)} -> ${path.relative(ROOT, t)}`));
+      .flatMap((f) =>
+        relativeImports(f)
+          .filter((t) => t.startsWith(COMPONENTS) && area(t)[0] !== "kit")
+          .map((t) => `${path.relative(ROOT, f)} -> ${path.relative(ROOT, t)}`),
+      );
     assert.deepEqual(outside, []);
   });
 

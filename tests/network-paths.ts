@@ -47,13 +47,17 @@ function selecting(r: Rendered, pod: PodRef, type: "Ingress" | "Egress"): Render
 export function ingressAllowed(r: Rendered, from: PodRef, to: PodRef, port: number, protocol = "TCP"): boolean {
   const policies = selecting(r, to, "Ingress");
   if (policies.length === 0) return true;
-  return policies.some((p) => (p.inputs.spec.ingress ?? []).some((rule: any) => portMatches(rule.ports, port, protocol) && (rule.from === undefined || rule.from.some((peer: any) => peerMatches(r, peer, to.namespace, from)))));
+  return policies.some((p) =>
+    (p.inputs.spec.ingress ?? []).some((rule: any) => portMatches(rule.ports, port, protocol) && (rule.from === undefined || rule.from.some((peer: any) => peerMatches(r, peer, to.namespace, from)))),
+  );
 }
 
 export function egressAllowed(r: Rendered, from: PodRef, to: PodRef, port: number, protocol = "TCP"): boolean {
   const policies = selecting(r, from, "Egress");
   if (policies.length === 0) return true;
-  return policies.some((p) => (p.inputs.spec.egress ?? []).some((rule: any) => portMatches(rule.ports, port, protocol) && (rule.to === undefined || rule.to.some((peer: any) => peerMatches(r, peer, from.namespace, to)))));
+  return policies.some((p) =>
+    (p.inputs.spec.egress ?? []).some((rule: any) => portMatches(rule.ports, port, protocol) && (rule.to === undefined || rule.to.some((peer: any) => peerMatches(r, peer, from.namespace, to)))),
+  );
 }
 
 /** Both ends agree: `from` may send to `to` on the port and `to` admits it. */

@@ -57,9 +57,12 @@ describe("docs/operations.md", () => {
     stacks = [await render("dev"), await render("prod")];
   });
 
-  const secretsOf = (r: Rendered) => r.ofType("kubernetes:core/v1:Secret").map((s) => ({ namespace: s.inputs.metadata.namespace, name: s.inputs.metadata.name, keys: Object.keys(s.inputs.stringData ?? s.inputs.data ?? {}) }));
+  const secretsOf = (r: Rendered) =>
+    r.ofType("kubernetes:core/v1:Secret").map((s) => ({ namespace: s.inputs.metadata.namespace, name: s.inputs.metadata.name, keys: Object.keys(s.inputs.stringData ?? s.inputs.data ?? {}) }));
   const servicesOf = (r: Rendered) =>
-    r.ofType("kubernetes:core/v1:Service").map((s) => ({ namespace: s.inputs.metadata.namespace, name: s.inputs.metadata.name, ports: (s.inputs.spec.ports ?? []).map((p: any) => ({ name: p.name, port: p.port })) }));
+    r
+      .ofType("kubernetes:core/v1:Service")
+      .map((s) => ({ namespace: s.inputs.metadata.namespace, name: s.inputs.metadata.name, ports: (s.inputs.spec.ports ?? []).map((p: any) => ({ name: p.name, port: p.port })) }));
 
   it("reads every documented password from a Secret and key the program creates", () => {
     const reads = secretReads(section("Where the passwords are"));
@@ -79,7 +82,11 @@ describe("docs/operations.md", () => {
   });
 
   it("tells where the password of every store's and console's login lives", () => {
-    const documented = new Set(secretReads(section("Where the passwords are")).filter((r) => PASSWORD_KEY.test(r.key)).map((r) => `${r.namespace}/${r.name}`));
+    const documented = new Set(
+      secretReads(section("Where the passwords are"))
+        .filter((r) => PASSWORD_KEY.test(r.key))
+        .map((r) => `${r.namespace}/${r.name}`),
+    );
     const alsoNamed = section("Where the passwords are");
     const operatorNamespaces: string[] = [NAMESPACES.storage, NAMESPACES.monitoring, NAMESPACES.posthog];
     for (const s of stacks.flatMap(secretsOf)) {
@@ -94,7 +101,11 @@ describe("docs/operations.md", () => {
     for (const f of forwards) {
       const svc = stacks.flatMap(servicesOf).find((s) => s.namespace === f.namespace && s.name === f.service);
       assert.ok(svc, `docs/operations.md port-forwards to Service ${f.namespace}/${f.service}, which no stack creates`);
-      for (const port of f.ports) assert.ok(svc.ports.some((p: any) => p.port === port), `Service ${f.namespace}/${f.service} has no port ${port} (it has ${svc.ports.map((p: any) => p.port).join(", ")})`);
+      for (const port of f.ports)
+        assert.ok(
+          svc.ports.some((p: any) => p.port === port),
+          `Service ${f.namespace}/${f.service} has no port ${port} (it has ${svc.ports.map((p: any) => p.port).join(", ")})`,
+        );
     }
   });
 
@@ -115,7 +126,8 @@ describe("docs/operations.md", () => {
     for (const svc of stacks.flatMap(servicesOf)) {
       if (svc.name.endsWith("-headless")) continue;
       for (const p of svc.ports) {
-        if (["console", "management", "query"].includes(p.name)) assert.ok(reaches(svc.name, p.port), `Service ${svc.namespace}/${svc.name} has a ${p.name} port ${p.port} that docs/operations.md does not reach`);
+        if (["console", "management", "query"].includes(p.name))
+          assert.ok(reaches(svc.name, p.port), `Service ${svc.namespace}/${svc.name} has a ${p.name} port ${p.port} that docs/operations.md does not reach`);
       }
     }
   });

@@ -75,7 +75,10 @@ describe("peer findings on the rendered production stack", () => {
     }
     assert.ok(containers > 50, `checked ${containers} containers`);
     const bge = prod.object("kubernetes:apps/v1:Deployment", "bge-service").inputs.spec.template.spec;
-    assert.equal(bge.volumes.find((v: any) => v.emptyDir && bge.containers[0].volumeMounts.some((m: any) => m.name === v.name && m.mountPath === "/models")).emptyDir.sizeLimit, EPHEMERAL_STORAGE.modelCache);
+    assert.equal(
+      bge.volumes.find((v: any) => v.emptyDir && bge.containers[0].volumeMounts.some((m: any) => m.name === v.name && m.mountPath === "/models")).emptyDir.sizeLimit,
+      EPHEMERAL_STORAGE.modelCache,
+    );
   });
 
   it("PostHog's ZooKeeper writes its transaction log to its volume, not to an emptyDir", () => {
@@ -84,7 +87,10 @@ describe("peer findings on the rendered production stack", () => {
     assert.equal(c.env.find((e: any) => e.name === "ZOO_DATA_LOG_DIR").value, TRANSACTION_LOG_DIR);
     const mount = c.volumeMounts.filter((m: any) => TRANSACTION_LOG_DIR.startsWith(`${m.mountPath}/`)).sort((a: any, b: any) => b.mountPath.length - a.mountPath.length)[0];
     assert.equal(mount.name, "data");
-    assert.ok(zk.inputs.spec.volumeClaimTemplates.some((t: any) => t.metadata.name === "data"), "the data mount is the volume claim");
+    assert.ok(
+      zk.inputs.spec.volumeClaimTemplates.some((t: any) => t.metadata.name === "data"),
+      "the data mount is the volume claim",
+    );
     const emptyDirs = (zk.inputs.spec.template.spec.volumes ?? []).filter((v: any) => v.emptyDir).map((v: any) => v.name);
     assert.ok(!c.volumeMounts.some((m: any) => emptyDirs.includes(m.name) && TRANSACTION_LOG_DIR.startsWith(m.mountPath)));
   });

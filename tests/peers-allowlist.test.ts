@@ -31,14 +31,23 @@ describe("peer scanners: allowlist", () => {
 
   it("fails a finding on an object no entry names, even for an allowed check", () => {
     const { unexpected } = compare([finding(), finding({ object: "Deployment/voicehelper/frontend" })], [entry()]);
-    assert.deepStrictEqual(unexpected.map((f) => f.object), ["Deployment/voicehelper/frontend"]);
+    assert.deepStrictEqual(
+      unexpected.map((f) => f.object),
+      ["Deployment/voicehelper/frontend"],
+    );
   });
 
   it("fails a finding in a stack the entry does not cover, and reports entries that accept nothing", () => {
     const onlyDev = entry({ stacks: ["dev"], objects: ["Deployment/voicehelper/gateway", "Deployment/voicehelper/llm-proxy"] });
     const { unexpected, unused } = compare([finding(), finding({ stack: "prod" })], [onlyDev]);
-    assert.deepStrictEqual(unexpected.map((f) => f.stack), ["prod"]);
-    assert.deepStrictEqual(unused.map((u) => u.object), ["Deployment/voicehelper/llm-proxy"]);
+    assert.deepStrictEqual(
+      unexpected.map((f) => f.stack),
+      ["prod"],
+    );
+    assert.deepStrictEqual(
+      unused.map((u) => u.object),
+      ["Deployment/voicehelper/llm-proxy"],
+    );
   });
 
   it("reads kube-score's JSON: a check graded below 10 and not skipped is a finding", () => {
@@ -59,6 +68,12 @@ describe("peer scanners: allowlist", () => {
   it("reads trivy-iac's JSON lines: one finding per object and check, named by the file's object", () => {
     const line = (check: string) => JSON.stringify({ file: "voicehelper/deployment-gateway.yaml", check, severity: "LOW", title: "t", message: "m" });
     const found = trivyFindings([line("KSV-0001"), line("KSV-0001"), line("KSV-0020")].join("\n"), "prod", () => "Deployment/voicehelper/gateway");
-    assert.deepStrictEqual(found.map((f) => [f.check, f.object, f.stack]), [["KSV-0001", "Deployment/voicehelper/gateway", "prod"], ["KSV-0020", "Deployment/voicehelper/gateway", "prod"]]);
+    assert.deepStrictEqual(
+      found.map((f) => [f.check, f.object, f.stack]),
+      [
+        ["KSV-0001", "Deployment/voicehelper/gateway", "prod"],
+        ["KSV-0020", "Deployment/voicehelper/gateway", "prod"],
+      ],
+    );
   });
 });

@@ -44,11 +44,10 @@ function scratchProject(): { dir: string; run: () => string; cleanup: () => void
   /** Runs the entry point as the language host would; which code ran, and what it told the user. */
   const run = () => {
     const result = path.join(dir, "result.json");
-    const said = execFileSync(
-      process.execPath,
-      ["-e", `require("fs").writeFileSync(${JSON.stringify(result)}, JSON.stringify(require(${JSON.stringify(path.join(dir, project.main))})))`],
-      { cwd: dir, stdio: ["ignore", "pipe", "ignore"] },
-    ).toString();
+    const said = execFileSync(process.execPath, ["-e", `require("fs").writeFileSync(${JSON.stringify(result)}, JSON.stringify(require(${JSON.stringify(path.join(dir, project.main))})))`], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "ignore"],
+    }).toString();
     const ranFrom: string = JSON.parse(fs.readFileSync(result, "utf8")).ranFrom;
     assert.equal(/npm run compile/.test(said), ranFrom === "typescript", `the notice is shown exactly when the sources run: ${said}`);
     return ranFrom;
@@ -98,12 +97,14 @@ describe("how the Pulumi CLI runs the program", () => {
     assert.equal(forTests.noCheck, undefined, "tsconfig.json must keep type-checking on for npm test");
     assert.equal(build.noCheck, true);
     assert.equal(path.resolve(build.outDir!), path.join(ROOT, "bin"));
-    const compared = (o: ts.CompilerOptions) =>
-      Object.fromEntries(Object.entries(o).filter(([k]) => !["configFilePath", "noCheck", "rootDir", "outDir"].includes(k)));
+    const compared = (o: ts.CompilerOptions) => Object.fromEntries(Object.entries(o).filter(([k]) => !["configFilePath", "noCheck", "rootDir", "outDir"].includes(k)));
     assert.deepEqual(compared(build), compared(forTests));
     const files = ts.parseJsonConfigFileContent(ts.readConfigFile(path.join(ROOT, "tsconfig.build.json"), ts.sys.readFile).config, ts.sys, ROOT).fileNames;
     assert.ok(files.includes(path.join(ROOT, "index.ts")));
-    assert.ok(files.every((f) => f === path.join(ROOT, "index.ts") || f.startsWith(path.join(ROOT, "components") + path.sep)), "only the program is compiled");
+    assert.ok(
+      files.every((f) => f === path.join(ROOT, "index.ts") || f.startsWith(path.join(ROOT, "components") + path.sep)),
+      "only the program is compiled",
+    );
   });
 
   it("npm test type-checks the whole project with tsconfig.json; npm run compile emits the program", () => {

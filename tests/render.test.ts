@@ -25,10 +25,7 @@ function filesUnder(dir: string, prefix = ""): string[] {
 
 /** Values in a Secret that look generated: mixed-case alphanumerics with digits, or hex, 16+ characters, not all zero. */
 function highEntropyValues(secret: any): string[] {
-  const values = [
-    ...Object.values<string>(secret.stringData ?? {}),
-    ...Object.values<string>(secret.data ?? {}).map((v) => Buffer.from(v, "base64").toString("utf8")),
-  ];
+  const values = [...Object.values<string>(secret.stringData ?? {}), ...Object.values<string>(secret.data ?? {}).map((v) => Buffer.from(v, "base64").toString("utf8"))];
   return values
     .flatMap((v) => String(v).match(/[A-Za-z0-9+/_=-]{16,}/g) ?? [])
     .filter((t) => (/[A-Z]/.test(t) && /[a-z]/.test(t) && /[0-9]/.test(t)) || (/^[0-9a-f]{16,}$/.test(t) && /[1-9a-f]/.test(t)));
@@ -79,7 +76,7 @@ describe("offline render (npm run render)", function () {
     assert.deepEqual(read(`${gateway.inputs.metadata.namespace}/deployment-gateway.yaml`).spec, gateway.inputs.spec);
   });
 
-  it("writes YAML that reads the same under YAML 1.1 (kubectl) as under 1.2: MinIO's \"off\" stays a string", () => {
+  it('writes YAML that reads the same under YAML 1.1 (kubectl) as under 1.2: MinIO\'s "off" stays a string', () => {
     for (const file of files.filter((f) => f.endsWith(".yaml"))) {
       const text = fs.readFileSync(path.join(out, STACK, file), "utf8");
       assert.deepEqual(parse(text, { version: "1.1" }), parse(text), file);
@@ -176,7 +173,10 @@ describe("offline render: command line", () => {
   const stacks = ["dev", "prod", "render", "staging"];
 
   it("names the stacks when --stack is missing or unknown", () => {
-    assert.throws(() => parseRenderArgs([], stacks), (e: Error) => e instanceof UsageError && /--stack is required; the stacks are dev, prod, render, staging/.test(e.message));
+    assert.throws(
+      () => parseRenderArgs([], stacks),
+      (e: Error) => e instanceof UsageError && /--stack is required; the stacks are dev, prod, render, staging/.test(e.message),
+    );
     assert.throws(() => parseRenderArgs(["--stack", "qa"], stacks), /--stack "qa" is not a stack of this project; the stacks are dev, prod, render, staging/);
   });
 
@@ -196,7 +196,7 @@ describe("offline render: command line", () => {
   });
 
   it("takes settings over the stack file's with --config, as pulumi config set would, but no config secret", () => {
-    const o = parseRenderArgs(["--stack", "dev", "--config", "externalCharts=false", "--config=voicehelper:tls={\"issuer\":\"none\"}"], stacks);
+    const o = parseRenderArgs(["--stack", "dev", "--config", "externalCharts=false", '--config=voicehelper:tls={"issuer":"none"}'], stacks);
     assert.deepEqual(o.config, { externalCharts: "false", tls: '{"issuer":"none"}' });
     assert.throws(() => parseRenderArgs(["--stack", "dev", "--config", "externalCharts"], stacks), /--config "externalCharts" is not <key>=<value>/);
     assert.throws(() => parseRenderArgs(["--stack", "dev", "--config", "openaiApiKey=sk-x"], stacks), /--config openaiApiKey: config secrets are not taken on the command line/);

@@ -63,7 +63,8 @@ for (const stack of STACKS) {
       for (const res of r.kubernetes()) {
         for (const c of containersOf(res)) {
           for (const e of c.env ?? []) {
-            if (CREDENTIAL_NAME.test(e.name) && !/_(NAME|FILE|PATH|ID|URL|HOST|PORT)$/.test(e.name)) assert.ok(e.valueFrom?.secretKeyRef, `${res.inputs.metadata.name}/${c.name}: ${e.name} is a literal`);
+            if (CREDENTIAL_NAME.test(e.name) && !/_(NAME|FILE|PATH|ID|URL|HOST|PORT)$/.test(e.name))
+              assert.ok(e.valueFrom?.secretKeyRef, `${res.inputs.metadata.name}/${c.name}: ${e.name} is a literal`);
           }
         }
       }
@@ -88,7 +89,10 @@ for (const stack of STACKS) {
         // Values from config secrets are declared as such on the Secret (the kit does it for `supplied`).
         const fromConfig = s.inputs.metadata.annotations?.["voicehelper.io/credential-source"] === "config";
         if (credentialKeys.length > 0 && !fromConfig) {
-          assert.ok(deps.some((d) => generated.has(d)), `Secret ${s.inputs.metadata.name} holds ${credentialKeys.join(", ")} that no RandomPassword produced`);
+          assert.ok(
+            deps.some((d) => generated.has(d)),
+            `Secret ${s.inputs.metadata.name} holds ${credentialKeys.join(", ")} that no RandomPassword produced`,
+          );
         }
       }
     });

@@ -7,18 +7,7 @@
  * NetworkPolicies) is derived from the same graph, so "who talks to whom" is stated once, here.
  */
 
-export const LAYERS = [
-  "prerequisites",
-  "storage",
-  "messaging",
-  "ai",
-  "apps",
-  "analytics",
-  "observability",
-  "mesh",
-  "edge",
-  "backup",
-] as const;
+export const LAYERS = ["prerequisites", "storage", "messaging", "ai", "apps", "analytics", "observability", "mesh", "edge", "backup"] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** Namespaces by role; their names are fixed so DNS names stay stable and readable. */
@@ -63,7 +52,13 @@ export interface CatalogEntry {
 const entries = {
   // storage
   "cnpg-operator": { layer: "storage", namespace: "storage", description: "CloudNativePG operator managing the PostgreSQL clusters" },
-  postgresql: { layer: "storage", namespace: "storage", description: "PostgreSQL (CloudNativePG Cluster) for identity, conversation, knowledge and model_router", core: true, needs: ["cnpg-operator", "minio"] },
+  postgresql: {
+    layer: "storage",
+    namespace: "storage",
+    description: "PostgreSQL (CloudNativePG Cluster) for identity, conversation, knowledge and model_router",
+    core: true,
+    needs: ["cnpg-operator", "minio"],
+  },
   "postgresql-pooler": { layer: "storage", namespace: "storage", description: "PgBouncer pooler in front of PostgreSQL", needs: ["postgresql"] },
   redis: { layer: "storage", namespace: "storage", description: "Redis cache and session store (standalone, or Redis Cluster in production)", core: true },
   minio: { layer: "storage", namespace: "storage", description: "S3-compatible object store (documents, multimodal, milvus-bucket, backups)", core: true },
@@ -83,39 +78,117 @@ const entries = {
 
   // ai
   "bge-service": { layer: "ai", namespace: "apps", description: "BGE text embeddings", core: true, gpu: true, public: { host: "bge", byDefault: false } },
-  "faiss-service": { layer: "ai", namespace: "apps", description: "FAISS vector search with its index on a volume", core: true, gpu: true, needs: ["minio"], public: { host: "faiss", byDefault: false } },
+  "faiss-service": {
+    layer: "ai",
+    namespace: "apps",
+    description: "FAISS vector search with its index on a volume",
+    core: true,
+    gpu: true,
+    needs: ["minio"],
+    public: { host: "faiss", byDefault: false },
+  },
   "llm-proxy": { layer: "ai", namespace: "apps", description: "LLM gateway in front of OpenAI and Anthropic", core: true, needs: ["redis"] },
   "speech-service": { layer: "ai", namespace: "apps", description: "Speech recognition (ASR)", core: true, gpu: true, needs: ["minio"] },
   "tts-service": { layer: "ai", namespace: "apps", description: "Speech synthesis (TTS)", core: true, gpu: true, needs: ["minio"] },
-  "model-router": { layer: "ai", namespace: "apps", description: "Model Router: routes requests across models and A/B-tests them through PostHog", core: true, needs: ["postgresql", "redis", "llm-proxy"], uses: ["posthog-web", "posthog-capture", "posthog-feature-flags"], public: { host: "model-router", byDefault: false } },
+  "model-router": {
+    layer: "ai",
+    namespace: "apps",
+    description: "Model Router: routes requests across models and A/B-tests them through PostHog",
+    core: true,
+    needs: ["postgresql", "redis", "llm-proxy"],
+    uses: ["posthog-web", "posthog-capture", "posthog-feature-flags"],
+    public: { host: "model-router", byDefault: false },
+  },
 
   // apps
-  gateway: { layer: "apps", namespace: "apps", description: "API gateway (Go): the single entry for the API", core: true, needs: ["redis", "algo-service", "voice-service", "model-router"], uses: ["nacos", "postgresql"], public: { host: "api", byDefault: true } },
-  "algo-service": { layer: "apps", namespace: "apps", description: "Algorithm service (Python): retrieval and orchestration", core: true, needs: ["postgresql", "redis", "minio", "bge-service", "faiss-service", "llm-proxy"], uses: ["milvus", "neo4j", "elasticsearch", "kafka", "rabbitmq", "nats", "nacos"] },
+  gateway: {
+    layer: "apps",
+    namespace: "apps",
+    description: "API gateway (Go): the single entry for the API",
+    core: true,
+    needs: ["redis", "algo-service", "voice-service", "model-router"],
+    uses: ["nacos", "postgresql"],
+    public: { host: "api", byDefault: true },
+  },
+  "algo-service": {
+    layer: "apps",
+    namespace: "apps",
+    description: "Algorithm service (Python): retrieval and orchestration",
+    core: true,
+    needs: ["postgresql", "redis", "minio", "bge-service", "faiss-service", "llm-proxy"],
+    uses: ["milvus", "neo4j", "elasticsearch", "kafka", "rabbitmq", "nats", "nacos"],
+  },
   "voice-service": { layer: "apps", namespace: "apps", description: "Voice service (WebRTC)", core: true, needs: ["speech-service", "tts-service", "redis", "nats"], uses: ["kafka"] },
   frontend: { layer: "apps", namespace: "apps", description: "Web frontend (Next.js)", core: true, needs: ["gateway"], public: { host: "", byDefault: true } },
   "admin-portal": { layer: "apps", namespace: "apps", description: "Admin portal (React)", needs: ["gateway"], public: { host: "admin", byDefault: false } },
 
   // analytics: self-hosted PostHog, its own stores in its own namespace
-  "posthog-web": { layer: "analytics", namespace: "posthog", description: "PostHog web and API (Django)", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"], uses: ["posthog-plugins", "posthog-feature-flags"], public: { host: "posthog", byDefault: true } },
-  "posthog-worker": { layer: "analytics", namespace: "posthog", description: "PostHog Celery worker and scheduler", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"], uses: ["posthog-plugins", "posthog-feature-flags"] },
-  "posthog-plugins": { layer: "analytics", namespace: "posthog", description: "PostHog plugin server (Node ingestion and CDP)", needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"] },
+  "posthog-web": {
+    layer: "analytics",
+    namespace: "posthog",
+    description: "PostHog web and API (Django)",
+    needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"],
+    uses: ["posthog-plugins", "posthog-feature-flags"],
+    public: { host: "posthog", byDefault: true },
+  },
+  "posthog-worker": {
+    layer: "analytics",
+    namespace: "posthog",
+    description: "PostHog Celery worker and scheduler",
+    needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"],
+    uses: ["posthog-plugins", "posthog-feature-flags"],
+  },
+  "posthog-plugins": {
+    layer: "analytics",
+    namespace: "posthog",
+    description: "PostHog plugin server (Node ingestion and CDP)",
+    needs: ["posthog-migrate", "posthog-postgresql", "posthog-redis", "posthog-clickhouse", "posthog-kafka", "minio"],
+  },
   "posthog-capture": { layer: "analytics", namespace: "posthog", description: "PostHog event capture", needs: ["posthog-kafka", "posthog-redis"] },
   "posthog-replay-capture": { layer: "analytics", namespace: "posthog", description: "PostHog session-replay capture", needs: ["posthog-kafka", "posthog-redis"] },
   "posthog-feature-flags": { layer: "analytics", namespace: "posthog", description: "PostHog feature-flag evaluation service", needs: ["posthog-postgresql", "posthog-redis"] },
-  "posthog-property-defs": { layer: "analytics", namespace: "posthog", description: "PostHog event and property definitions from ingested events", needs: ["posthog-migrate", "posthog-postgresql", "posthog-kafka"] },
-  "posthog-migrate": { layer: "analytics", namespace: "posthog", description: "PostHog migrations, run as a Job before web, worker and plugins", batch: true, needs: ["posthog-postgresql", "posthog-clickhouse", "posthog-kafka", "posthog-redis", "minio"] },
+  "posthog-property-defs": {
+    layer: "analytics",
+    namespace: "posthog",
+    description: "PostHog event and property definitions from ingested events",
+    needs: ["posthog-migrate", "posthog-postgresql", "posthog-kafka"],
+  },
+  "posthog-migrate": {
+    layer: "analytics",
+    namespace: "posthog",
+    description: "PostHog migrations, run as a Job before web, worker and plugins",
+    batch: true,
+    needs: ["posthog-postgresql", "posthog-clickhouse", "posthog-kafka", "posthog-redis", "minio"],
+  },
   "posthog-postgresql": { layer: "analytics", namespace: "posthog", description: "PostHog's PostgreSQL (backups to the object store)", needs: ["cnpg-operator", "minio"] },
   "posthog-redis": { layer: "analytics", namespace: "posthog", description: "PostHog's Redis (PostHog requires Redis 7)" },
   "posthog-kafka": { layer: "analytics", namespace: "posthog", description: "PostHog's Kafka-compatible broker" },
-  "posthog-clickhouse": { layer: "analytics", namespace: "posthog", description: "PostHog's ClickHouse (PostHog's supported version range; ingests from Kafka)", needs: ["posthog-zookeeper", "posthog-kafka"] },
+  "posthog-clickhouse": {
+    layer: "analytics",
+    namespace: "posthog",
+    description: "PostHog's ClickHouse (PostHog's supported version range; ingests from Kafka)",
+    needs: ["posthog-zookeeper", "posthog-kafka"],
+  },
   "posthog-zookeeper": { layer: "analytics", namespace: "posthog", description: "Coordination for PostHog's ClickHouse" },
 
   // observability
-  prometheus: { layer: "observability", namespace: "monitoring", description: "Prometheus: metrics and alert rules", needs: ["alertmanager", "kube-state-metrics"], public: { host: "prometheus", byDefault: false } },
+  prometheus: {
+    layer: "observability",
+    namespace: "monitoring",
+    description: "Prometheus: metrics and alert rules",
+    needs: ["alertmanager", "kube-state-metrics"],
+    public: { host: "prometheus", byDefault: false },
+  },
   alertmanager: { layer: "observability", namespace: "monitoring", description: "Alertmanager: alert routing" },
   "kube-state-metrics": { layer: "observability", namespace: "monitoring", description: "kube-state-metrics: object state (restarts, replicas) of the platform namespaces as metrics" },
-  grafana: { layer: "observability", namespace: "monitoring", description: "Grafana dashboards and log search", needs: ["prometheus"], uses: ["jaeger", "elasticsearch"], public: { host: "grafana", byDefault: true } },
+  grafana: {
+    layer: "observability",
+    namespace: "monitoring",
+    description: "Grafana dashboards and log search",
+    needs: ["prometheus"],
+    uses: ["jaeger", "elasticsearch"],
+    public: { host: "grafana", byDefault: true },
+  },
   jaeger: { layer: "observability", namespace: "monitoring", description: "Jaeger v2 tracing on Elasticsearch", needs: ["elasticsearch"], public: { host: "jaeger", byDefault: false } },
   fluentd: { layer: "observability", namespace: "monitoring", description: "Fluentd DaemonSet shipping container logs to Elasticsearch", daemon: true, needs: ["elasticsearch"] },
 

@@ -150,7 +150,9 @@ export function disasterRecoveryProblems(i: DisasterRecoveryInput): string[] {
   if (restore.redis !== undefined) {
     if (!i.services.includes("redis")) problems.push(`${key("restore.redis")}: this stack does not deploy redis`);
     else if (i.redisNodes > 1) {
-      problems.push(`${key("restore.redis")}: restores a standalone Redis only; this stack runs a Redis Cluster of ${i.redisNodes} nodes, whose slots live in each node's own file: restore it by hand (docs/disaster-recovery.md)`);
+      problems.push(
+        `${key("restore.redis")}: restores a standalone Redis only; this stack runs a Redis Cluster of ${i.redisNodes} nodes, whose slots live in each node's own file: restore it by hand (docs/disaster-recovery.md)`,
+      );
     }
     problems.push(...snapshotProblems(key("restore.redis.snapshot"), restore.redis.snapshot, i.now));
   }

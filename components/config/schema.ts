@@ -22,7 +22,17 @@ export type { Resources, ServiceSize };
 export const PROJECT = "voicehelper";
 
 /** Settings Pulumi holds as config secrets; their values never appear in an error message. */
-export const SECRET_KEYS = ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "smtpPassword", "backupMirrorAccessKey", "backupMirrorSecretKey", "turnSharedSecret", "backupTargetAccessKey", "backupTargetSecretKey"] as const;
+export const SECRET_KEYS = [
+  "openaiApiKey",
+  "anthropicApiKey",
+  "posthogApiKey",
+  "smtpPassword",
+  "backupMirrorAccessKey",
+  "backupMirrorSecretKey",
+  "turnSharedSecret",
+  "backupTargetAccessKey",
+  "backupTargetSecretKey",
+] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
 export const POSTHOG_MODES = ["cloud", "self-hosted", "disabled"] as const;
@@ -208,12 +218,7 @@ const overrideSchema = z
     storage: quantity("storage").optional(),
     gpu: boundedInt("gpu", 0, NUMBER_BOUNDS.maxGpus, " (GPUs per pod)").optional(),
     autoscale: z
-      .union([
-        z.literal(false),
-        z
-          .object({ min: boundedInt("autoscale.min", 1, NUMBER_BOUNDS.maxReplicas), max: boundedInt("autoscale.max", 1, NUMBER_BOUNDS.maxReplicas) })
-          .strict(),
-      ])
+      .union([z.literal(false), z.object({ min: boundedInt("autoscale.min", 1, NUMBER_BOUNDS.maxReplicas), max: boundedInt("autoscale.max", 1, NUMBER_BOUNDS.maxReplicas) }).strict()])
       .optional(),
   })
   .strict();
@@ -231,9 +236,7 @@ const portInRange = (v: string) => {
   return port === undefined || (Number(port) >= 1 && Number(port) <= NUMBER_BOUNDS.maxPort);
 };
 
-const dnsName = z
-  .string()
-  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a lower-case DNS name such as voicehelper.example.com");
+const dnsName = z.string().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, "must be a lower-case DNS name such as voicehelper.example.com");
 
 const settingsSchema = z
   .object({
@@ -247,13 +250,19 @@ const settingsSchema = z
     posthog: z
       .object({
         mode: z.enum(POSTHOG_MODES, { error: `must be one of: ${POSTHOG_MODES.join(", ")}` }).default("cloud"),
-        host: z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://eu.i.posthog.com" }).refine(noUserinfo, NO_USERINFO).optional(),
+        host: z
+          .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://eu.i.posthog.com" })
+          .refine(noUserinfo, NO_USERINFO)
+          .optional(),
       })
       .strict()
       .default({ mode: "cloud" }),
     images: z
       .object({
-        registry: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry path such as ghcr.io/voicehelper").default("ghcr.io/voicehelper"),
+        registry: z
+          .string()
+          .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, "must be a registry path such as ghcr.io/voicehelper")
+          .default("ghcr.io/voicehelper"),
         tag: z
           .string()
           .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag such as 1.4.2")
@@ -316,7 +325,10 @@ const settingsSchema = z
           })
           .strict()
           .optional(),
-        webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL that accepts Alertmanager's webhook payload" }).refine(noUserinfo, NO_USERINFO).optional(),
+        webhookUrl: z
+          .url({ protocol: /^https?$/, error: "must be an http(s) URL that accepts Alertmanager's webhook payload" })
+          .refine(noUserinfo, NO_USERINFO)
+          .optional(),
         none: z.literal(true, { error: "must be true (run production without an alert receiver, on purpose), or be left out" }).optional(),
       })
       .strict()
@@ -414,7 +426,8 @@ function scrub(problems: string[], secretValues: string[]): string[] {
  * `your-api-key`, `YOUR_API_KEY`, `changeme`, an unexpanded `$VAR`): never a real key.
  * tests/config-secrets.test.ts feeds it every placeholder the repository's docs show.
  */
-const PLACEHOLDER = /^(<[^<>]*>|\[[^\]]*\]|\{\{.*\}\}|.*(\.\.\.|\u2026).*|your[-_ ].*|.*YOUR_.*|.*replace[-_ ]?me.*|change[-_ ]?(me|it)|todo|tbd|fixme|placeholder|example|dummy|x+|\*+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/i;
+const PLACEHOLDER =
+  /^(<[^<>]*>|\[[^\]]*\]|\{\{.*\}\}|.*(\.\.\.|\u2026).*|your[-_ ].*|.*YOUR_.*|.*replace[-_ ]?me.*|change[-_ ]?(me|it)|todo|tbd|fixme|placeholder|example|dummy|x+|\*+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/i;
 
 /**
  * Validates and resolves the stack's settings.

@@ -38,12 +38,12 @@ export interface SizeRow {
 
 type Rows = Record<Tier, SizeRow>;
 
-const row = (
-  replicas: number,
-  cpu: readonly [string, string],
-  memory: readonly [string, string],
-  extra: Partial<Pick<SizeRow, "storage" | "autoscale">> = {},
-): SizeRow => ({ replicas, cpu, memory, ...extra });
+const row = (replicas: number, cpu: readonly [string, string], memory: readonly [string, string], extra: Partial<Pick<SizeRow, "storage" | "autoscale">> = {}): SizeRow => ({
+  replicas,
+  cpu,
+  memory,
+  ...extra,
+});
 
 const hpa = (min: number, max: number) => ({ autoscale: { min, max } });
 const same = (r: SizeRow): Rows => ({ minimal: r, recommended: r, production: r });

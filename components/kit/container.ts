@@ -54,7 +54,10 @@ export interface BuiltContainer {
 
 /** Volume names derived from a path: "/var/lib/redis" -> "tmp-var-lib-redis". */
 export function scratchVolumeName(container: string, path: string): string {
-  const slug = path.replace(/^\/+|\/+$/g, "").replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+  const slug = path
+    .replace(/^\/+|\/+$/g, "")
+    .replace(/[^a-z0-9]+/gi, "-")
+    .toLowerCase();
   return `${container}-${slug}`.slice(0, 63).replace(/-+$/, "");
 }
 

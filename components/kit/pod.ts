@@ -110,13 +110,7 @@ export function podTemplate(args: PodArgs): k8s.types.input.core.v1.PodTemplateS
 }
 
 /** A ServiceAccount that mounts no token unless the pod carries the named exception. */
-export function serviceAccount(
-  name: string,
-  namespace: string,
-  labels: Labels,
-  exceptions: readonly NamedException[] | undefined,
-  parent: pulumi.Resource,
-): k8s.core.v1.ServiceAccount {
+export function serviceAccount(name: string, namespace: string, labels: Labels, exceptions: readonly NamedException[] | undefined, parent: pulumi.Resource): k8s.core.v1.ServiceAccount {
   return new k8s.core.v1.ServiceAccount(
     `${name}-sa`,
     {

@@ -137,11 +137,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
 function generate(name: string, spec: Generated, parent: pulumi.Resource): pulumi.Output<string> {
   switch (spec.kind) {
     case "password":
-      return new random.RandomPassword(
-        name,
-        { length: spec.length, special: false, minLower: 2, minUpper: 2, minNumeric: 2 },
-        { parent },
-      ).result;
+      return new random.RandomPassword(name, { length: spec.length, special: false, minLower: 2, minUpper: 2, minNumeric: 2 }, { parent }).result;
     case "hex":
       return pulumi.secret(new random.RandomId(name, { byteLength: spec.bytes }, { parent }).hex);
     case "base64":
@@ -152,5 +148,8 @@ function generate(name: string, spec: Generated, parent: pulumi.Resource): pulum
 }
 
 function slug(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return key
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }

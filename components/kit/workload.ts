@@ -223,11 +223,7 @@ export class Workload extends pulumi.ComponentResource {
     }
 
     if (minReplicas > 1) {
-      new k8s.policy.v1.PodDisruptionBudget(
-        `${name}-pdb`,
-        { metadata: { name, namespace: ns, labels }, spec: disruptionBudgetSpec(selector) },
-        { parent: this },
-      );
+      new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: { name, namespace: ns, labels }, spec: disruptionBudgetSpec(selector) }, { parent: this });
     }
 
     if (args.size.autoscaling) {
@@ -299,9 +295,7 @@ function findPort(containers: ContainerSpec[], name: string) {
 
 function uniquePorts(ports: { name: string; containerPort: number; protocol?: string }[]): k8s.types.input.core.v1.ServicePort[] {
   const seen = new Set<string>();
-  return ports
-    .filter((p) => (seen.has(p.name) ? false : (seen.add(p.name), true)))
-    .map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol ?? "TCP" }));
+  return ports.filter((p) => (seen.has(p.name) ? false : (seen.add(p.name), true))).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: p.protocol ?? "TCP" }));
 }
 
 function uniquePortSpecs(xs: { port: number; protocol: "TCP" | "UDP" }[]): PortSpec[] {

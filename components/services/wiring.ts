@@ -100,12 +100,7 @@ export function dependencyEnv(service: ServiceName, dependencies: Dependency[], 
       case "rabbitmq": {
         const q = b.rabbitmq ?? missing(dep);
         const user = q.users[service] ?? missing("rabbitmq without a user of its own (RabbitMQ's clients come from the catalog)");
-        return [
-          { name: "RABBITMQ_HOST", value: q.endpoint.host },
-          { name: "RABBITMQ_PORT", value: String(q.port) },
-          { name: "RABBITMQ_VHOST", value: q.vhost },
-          ...login("RABBITMQ", user, namespace),
-        ];
+        return [{ name: "RABBITMQ_HOST", value: q.endpoint.host }, { name: "RABBITMQ_PORT", value: String(q.port) }, { name: "RABBITMQ_VHOST", value: q.vhost }, ...login("RABBITMQ", user, namespace)];
       }
       case "nacos": {
         const n = b.nacos ?? missing(dep);

@@ -13,65 +13,65 @@ import { asObject } from "./values";
  * auth-off switches are rejected there.
  */
 export function helmValuesProblems(values: unknown): string[] {
-    const problems: string[] = [];
-    const settings = settingsOfObject(values);
-    for (const a of vendorAccountsAmong(settings)) {
-        problems.push(`Helm values hold ${describeAccount(a)}`);
+  const problems: string[] = [];
+  const settings = settingsOfObject(values);
+  for (const a of vendorAccountsAmong(settings)) {
+    problems.push(`Helm values hold ${describeAccount(a)}`);
+  }
+  for (const s of settings) {
+    problems.push(...helmSettingProblems(`Helm value ${s.path}`, s.path, s.key, s.value));
+    // A string that is itself a config file or an env list (`extraEnvVars: |`, `config: |`).
+    if (s.value.includes("\n") || /^\s*[{[]/.test(s.value) || /^[A-Za-z][\w. -]*\s*[=:]\s*\S/.test(s.value)) {
+      const inner = allSettingsOf(s.value);
+      for (const a of vendorAccountsAmong(inner)) {
+        problems.push(`Helm value ${s.path} holds ${describeAccount(a)}`);
+      }
+      for (const i of inner) {
+        problems.push(...helmSettingProblems(`Helm value ${s.path} (${i.path})`, `${s.path}.${i.path}`, i.key, i.value));
+      }
     }
-    for (const s of settings) {
-        problems.push(...helmSettingProblems(`Helm value ${s.path}`, s.path, s.key, s.value));
-        // A string that is itself a config file or an env list (`extraEnvVars: |`, `config: |`).
-        if (s.value.includes("\n") || /^\s*[{[]/.test(s.value) || /^[A-Za-z][\w. -]*\s*[=:]\s*\S/.test(s.value)) {
-            const inner = allSettingsOf(s.value);
-            for (const a of vendorAccountsAmong(inner)) {
-                problems.push(`Helm value ${s.path} holds ${describeAccount(a)}`);
-            }
-            for (const i of inner) {
-                problems.push(...helmSettingProblems(`Helm value ${s.path} (${i.path})`, `${s.path}.${i.path}`, i.key, i.value));
-            }
-        }
-    }
-    // Lists of arguments (`args`, `extraArgs`, `command`) are command lines.
-    for (const [path, tokens] of stringLists(values)) {
-        problems.push(...commandLineProblems(`Helm value ${path}`, tokens));
-    }
-    return [...new Set(problems)];
+  }
+  // Lists of arguments (`args`, `extraArgs`, `command`) are command lines.
+  for (const [path, tokens] of stringLists(values)) {
+    problems.push(...commandLineProblems(`Helm value ${path}`, tokens));
+  }
+  return [...new Set(problems)];
 }
 
 function helmSettingProblems(where: string, path: string, key: string, value: string): string[] {
-    const off = pathAuthSwitch(path, value) ?? envAuthSwitch(key, value);
-    if (off) {
-        return [`${where} ${off}`];
-    }
-    const account = namesAThing(key) ? undefined : combinedAccount(value);
-    if (account) {
-        return [`${where} is ${describeAccount(account)}`];
-    }
-    if (isCredentialSetting(key) && !/existing/i.test(path) && value !== "" && !isReference(value)) {
-        const p = credentialValueProblem(value);
-        return p ? [`${where} ${p}`] : [];
-    }
-    if (isCredentialSetting(key) && isReference(value)) {
-        const fallback = referenceFallback(value);
-        const known = fallback === undefined ? undefined : knownDefaultEqual(fallback) ?? knownDefaultsIn(fallback)[0];
-        return known ? [`${where} falls back to ${describeDefault(known)} when its variable is unset`] : [];
-    }
-    return knownDefaultsIn(value).map((d) => `${where} contains ${describeDefault(d)}`);
+  const off = pathAuthSwitch(path, value) ?? envAuthSwitch(key, value);
+  if (off) {
+    return [`${where} ${off}`];
+  }
+  const account = namesAThing(key) ? undefined : combinedAccount(value);
+  if (account) {
+    return [`${where} is ${describeAccount(account)}`];
+  }
+  if (isCredentialSetting(key) && !/existing/i.test(path) && value !== "" && !isReference(value)) {
+    const p = credentialValueProblem(value);
+    return p ? [`${where} ${p}`] : [];
+  }
+  if (isCredentialSetting(key) && isReference(value)) {
+    const fallback = referenceFallback(value);
+    const known = fallback === undefined ? undefined : (knownDefaultEqual(fallback) ?? knownDefaultsIn(fallback)[0]);
+    return known ? [`${where} falls back to ${describeDefault(known)} when its variable is unset`] : [];
+  }
+  return knownDefaultsIn(value).map((d) => `${where} contains ${describeDefault(d)}`);
 }
 
 /** Arrays of strings under keys that hold a command line, with their paths. */
 function stringLists(values: unknown, path = ""): [string, string[]][] {
-    const out: [string, string[]][] = [];
-    const o = asObject(values);
-    for (const [k, v] of Object.entries(o ?? {})) {
-        const here = path ? `${path}.${k}` : k;
-        if (Array.isArray(v) && /^(args|command|extraArgs|extraCommand|cmd|extraFlags)$/i.test(k) && v.every((x) => typeof x === "string")) {
-            out.push([here, v as string[]]);
-        } else if (Array.isArray(v)) {
-            v.forEach((x, i) => out.push(...stringLists(x, `${here}[${i}]`)));
-        } else if (asObject(v)) {
-            out.push(...stringLists(v, here));
-        }
+  const out: [string, string[]][] = [];
+  const o = asObject(values);
+  for (const [k, v] of Object.entries(o ?? {})) {
+    const here = path ? `${path}.${k}` : k;
+    if (Array.isArray(v) && /^(args|command|extraArgs|extraCommand|cmd|extraFlags)$/i.test(k) && v.every((x) => typeof x === "string")) {
+      out.push([here, v as string[]]);
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => out.push(...stringLists(x, `${here}[${i}]`)));
+    } else if (asObject(v)) {
+      out.push(...stringLists(v, here));
     }
-    return out;
+  }
+  return out;
 }

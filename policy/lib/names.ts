@@ -5,28 +5,28 @@
 
 /** Every rule of the pack, in README order. */
 export const RULE_NAMES = [
-    "no-default-credentials",
-    "credentials-from-generated-secrets",
-    "resource-limits",
-    "ephemeral-storage",
-    "no-privileged",
-    "no-privilege-escalation",
-    "run-as-non-root",
-    "drop-capabilities",
-    "seccomp-profile",
-    "read-only-root-filesystem",
-    "no-host-namespaces",
-    "host-path",
-    "pinned-images",
-    "probes-required",
-    "no-service-account-token",
-    "no-external-services",
-    "tls-on-public-routes",
-    "namespace-default-deny",
-    "namespace-pod-security",
-    "pdb-for-replicated",
-    "hpa-target-exists",
-    "policy-exceptions",
+  "no-default-credentials",
+  "credentials-from-generated-secrets",
+  "resource-limits",
+  "ephemeral-storage",
+  "no-privileged",
+  "no-privilege-escalation",
+  "run-as-non-root",
+  "drop-capabilities",
+  "seccomp-profile",
+  "read-only-root-filesystem",
+  "no-host-namespaces",
+  "host-path",
+  "pinned-images",
+  "probes-required",
+  "no-service-account-token",
+  "no-external-services",
+  "tls-on-public-routes",
+  "namespace-default-deny",
+  "namespace-pod-security",
+  "pdb-for-replicated",
+  "hpa-target-exists",
+  "policy-exceptions",
 ] as const;
 
 export type RuleName = (typeof RULE_NAMES)[number];
@@ -42,7 +42,7 @@ export const NOT_EXCEPTABLE_BY_ANNOTATION: ReadonlySet<string> = new Set<RuleNam
 export type ExceptableRule = Exclude<RuleName, (typeof NOT_EXCEPTABLE)[number]>;
 
 export function isRuleName(name: string): name is RuleName {
-    return (RULE_NAMES as readonly string[]).includes(name);
+  return (RULE_NAMES as readonly string[]).includes(name);
 }
 
 /** Annotation holding a JSON object `{"<rule>": "<reason>", "<rule>:<container>": "<reason>"}`: the named exceptions. */

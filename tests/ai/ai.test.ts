@@ -5,14 +5,11 @@ import { FAKE_SECRETS, Rendered, podSpecOf, render } from "../harness";
 const APPS = NAMESPACES.apps;
 const NP = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const AI: ServiceName[] = SERVICE_NAMES.filter((s) => CATALOG[s].layer === "ai");
-const workloadOf = (r: Rendered, name: string) =>
-  [...r.ofType("kubernetes:apps/v1:Deployment"), ...r.ofType("kubernetes:apps/v1:StatefulSet")].find((w) => w.inputs.metadata.name === name);
+const workloadOf = (r: Rendered, name: string) => [...r.ofType("kubernetes:apps/v1:Deployment"), ...r.ofType("kubernetes:apps/v1:StatefulSet")].find((w) => w.inputs.metadata.name === name);
 const mainContainer = (r: Rendered, name: string) => podSpecOf(workloadOf(r, name)!).containers[0];
 const envOf = (c: any): Record<string, any> => Object.fromEntries(c.env.map((e: any) => [e.name, e]));
 const workloadNames = (r: Rendered) =>
-  [...r.ofType("kubernetes:apps/v1:Deployment"), ...r.ofType("kubernetes:apps/v1:StatefulSet"), ...r.ofType("postgresql.cnpg.io/v1:Cluster")]
-    .map((w) => w.inputs.metadata.name as string)
-    .sort();
+  [...r.ofType("kubernetes:apps/v1:Deployment"), ...r.ofType("kubernetes:apps/v1:StatefulSet"), ...r.ofType("postgresql.cnpg.io/v1:Cluster")].map((w) => w.inputs.metadata.name as string).sort();
 
 describe("ai: inventory per deploy mode", () => {
   it("ai-only deploys the AI layer and exactly the data stores it needs", async () => {
@@ -95,7 +92,10 @@ describe("ai: wiring", () => {
     assert.equal(pod.volumes.find((v: any) => v.name === "index").persistentVolumeClaim.claimName, "data-faiss-service-0");
     assert.equal(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels["statefulset.kubernetes.io/pod-name"], "faiss-service-0");
     assert.match(envOf(pod.containers[0]).TARGET.value, /^voicehelper-prod-backups\/prod\/faiss$/);
-    assert.ok(prod.object(NP, "faiss-service-backup-egress").inputs.spec.egress.some((e: any) => e.ports?.some((p: any) => p.port === 443)), "reaches the target's HTTPS port");
+    assert.ok(
+      prod.object(NP, "faiss-service-backup-egress").inputs.spec.egress.some((e: any) => e.ports?.some((p: any) => p.port === 443)),
+      "reaches the target's HTTPS port",
+    );
   });
 
   it("a GPU override gives the model server a GPU, the GPU toleration and the CUDA device", async () => {
@@ -129,7 +129,13 @@ describe("ai: model router (seed 001)", () => {
     const r = await render("prod");
     const w = workloadOf(r, "model-router")!.inputs.spec.template;
     const c = w.spec.containers[0];
-    assert.deepEqual(c.ports.map((p: any) => [p.name, p.containerPort]), [["http", 8080], ["metrics", 9090]]);
+    assert.deepEqual(
+      c.ports.map((p: any) => [p.name, p.containerPort]),
+      [
+        ["http", 8080],
+        ["metrics", 9090],
+      ],
+    );
     for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) assert.deepEqual([probe.httpGet.path, probe.httpGet.port], ["/health", "http"]);
     assert.deepEqual([w.metadata.annotations["prometheus.io/scrape"], w.metadata.annotations["prometheus.io/port"]], ["true", "9090"]);
     const env = envOf(c);
@@ -153,7 +159,10 @@ describe("ai: model router (seed 001)", () => {
     const secret = r.object("kubernetes:core/v1:Secret", ref.name, APPS).inputs;
     assert.equal(secret.stringData[ref.key], FAKE_SECRETS.posthogApiKey);
     assert.equal(secret.metadata.annotations["voicehelper.io/credential-source"], "config");
-    assert.deepEqual(external.map((e: any) => e.ports.map((p: any) => p.port)), [[443]]);
+    assert.deepEqual(
+      external.map((e: any) => e.ports.map((p: any) => p.port)),
+      [[443]],
+    );
     assert.ok(env.OPENAI_API_KEY && env.ANTHROPIC_API_KEY);
   });
 

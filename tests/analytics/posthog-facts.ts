@@ -81,7 +81,8 @@ export const FACTS: Fact[] = [
   {
     id: "capture-env",
     component: "capture",
-    upstream: "capture runs with ADDRESS 0.0.0.0:3000, CAPTURE_MODE events, KAFKA_TOPIC events_plugin_ingestion, KAFKA_HOSTS, REDIS_URL; replay-capture the same with CAPTURE_MODE recordings and KAFKA_TOPIC session_recording_snapshot_item_events",
+    upstream:
+      "capture runs with ADDRESS 0.0.0.0:3000, CAPTURE_MODE events, KAFKA_TOPIC events_plugin_ingestion, KAFKA_HOSTS, REDIS_URL; replay-capture the same with CAPTURE_MODE recordings and KAFKA_TOPIC session_recording_snapshot_item_events",
     source: [COMPOSE_AT_PIN],
     ours: "the same variables and values; KAFKA_HOSTS is the broker's plaintext listener and REDIS_URL carries PostHog's Redis password",
     check: (s) => {
@@ -140,7 +141,8 @@ export const FACTS: Fact[] = [
   {
     id: "flags-env",
     component: "feature flags",
-    upstream: "feature-flags runs with ADDRESS 0.0.0.0:3001, READ_DATABASE_URL and WRITE_DATABASE_URL, REDIS_URL, MAXMIND_DB_PATH /share/GeoLite2-City.mmdb (a mounted directory), COOKIELESS_REDIS_HOST/PORT pointing at the compose's unauthenticated Redis",
+    upstream:
+      "feature-flags runs with ADDRESS 0.0.0.0:3001, READ_DATABASE_URL and WRITE_DATABASE_URL, REDIS_URL, MAXMIND_DB_PATH /share/GeoLite2-City.mmdb (a mounted directory), COOKIELESS_REDIS_HOST/PORT pointing at the compose's unauthenticated Redis",
     source: [COMPOSE_AT_PIN],
     ours: "the same variables; the GeoLite2 database is copied into /share by an init step from the Django image",
     check: (s) => {
@@ -179,8 +181,13 @@ export const FACTS: Fact[] = [
   {
     id: "property-defs",
     component: "property definitions",
-    upstream: "property-defs-rs runs with DATABASE_URL, KAFKA_HOSTS, SKIP_WRITES false, SKIP_READS false, FILTER_MODE opt-out; it consumes clickhouse_events_json, binds BIND_HOST:BIND_PORT (default ::, 3301) and serves /_readiness, /_liveness and /metrics there",
-    source: [COMPOSE_AT_PIN, at("rust/property-defs-rs/src/config.rs", "39b3631d2d64c1168ef3592fb255632c950c70fa"), at("rust/property-defs-rs/src/main.rs", "a946d6b0691cf8b3f77add6dceea561b3c82d060")],
+    upstream:
+      "property-defs-rs runs with DATABASE_URL, KAFKA_HOSTS, SKIP_WRITES false, SKIP_READS false, FILTER_MODE opt-out; it consumes clickhouse_events_json, binds BIND_HOST:BIND_PORT (default ::, 3301) and serves /_readiness, /_liveness and /metrics there",
+    source: [
+      COMPOSE_AT_PIN,
+      at("rust/property-defs-rs/src/config.rs", "39b3631d2d64c1168ef3592fb255632c950c70fa"),
+      at("rust/property-defs-rs/src/main.rs", "a946d6b0691cf8b3f77add6dceea561b3c82d060"),
+    ],
     ours: "the same settings, bound to 0.0.0.0:3301, probed at /_readiness and /_liveness and scraped at /metrics; it reads the broker's plaintext listener (no SASL settings) and runs as nobody",
     check: (s) => {
       const spec = pod(s.selfHosted.object(DEPLOYMENT, "posthog-property-defs", NS));
@@ -198,15 +205,14 @@ export const FACTS: Fact[] = [
   {
     id: "routes",
     component: "edge",
-    upstream: "the compose proxy routes /e, /i/v0, /batch, /capture to capture:3000; /s to replay-capture:3000; /flags to feature-flags:3001; /public/webhooks and /public/m to plugins:6738; everything else to web:8000",
+    upstream:
+      "the compose proxy routes /e, /i/v0, /batch, /capture to capture:3000; /s to replay-capture:3000; /flags to feature-flags:3001; /public/webhooks and /public/m to plugins:6738; everything else to web:8000",
     source: [COMPOSE_AT_PIN],
     ours: "the HTTPRoute of posthog.<domain> has the same path prefixes and backends",
     check: (s) => {
       const route = routeOf(s.selfHosted, "posthog.voicehelper.local");
       assert.ok(route, "posthog.<domain> is routed");
-      const table = Object.fromEntries(
-        route!.inputs.spec.rules.map((r: any) => [r.matches[0].path.value, `${r.backendRefs[0].name}:${r.backendRefs[0].port}`]),
-      );
+      const table = Object.fromEntries(route!.inputs.spec.rules.map((r: any) => [r.matches[0].path.value, `${r.backendRefs[0].name}:${r.backendRefs[0].port}`]));
       assert.deepStrictEqual(table, {
         "/e": "posthog-capture:3000",
         "/i/v0": "posthog-capture:3000",
@@ -223,7 +229,8 @@ export const FACTS: Fact[] = [
   {
     id: "django-env",
     component: "web, worker, migrations",
-    upstream: "web, worker and migrate share: DISABLE_SECURE_SSL_REDIRECT, IS_BEHIND_PROXY, DATABASE_URL, CLICKHOUSE_HOST/DATABASE posthog/SECURE false/VERIFY false, KAFKA_HOSTS, REDIS_URL, PGHOST/PGUSER/PGPASSWORD, DEPLOYMENT hobby, CDP_API_URL http://plugins:6738, FLAGS_REDIS_ENABLED false, OTEL_SDK_DISABLED",
+    upstream:
+      "web, worker and migrate share: DISABLE_SECURE_SSL_REDIRECT, IS_BEHIND_PROXY, DATABASE_URL, CLICKHOUSE_HOST/DATABASE posthog/SECURE false/VERIFY false, KAFKA_HOSTS, REDIS_URL, PGHOST/PGUSER/PGPASSWORD, DEPLOYMENT hobby, CDP_API_URL http://plugins:6738, FLAGS_REDIS_ENABLED false, OTEL_SDK_DISABLED",
     source: [COMPOSE_AT_PIN],
     ours: "the same names and formats, every URL naming this program's Services and every credential a Secret reference",
     check: (s) => {
@@ -234,7 +241,9 @@ export const FACTS: Fact[] = [
       ]) {
         const c = main(s.selfHosted, type, name);
         assert.deepStrictEqual(
-          ["DISABLE_SECURE_SSL_REDIRECT", "IS_BEHIND_PROXY", "CLICKHOUSE_DATABASE", "CLICKHOUSE_SECURE", "CLICKHOUSE_VERIFY", "DEPLOYMENT", "FLAGS_REDIS_ENABLED", "OTEL_SDK_DISABLED"].map((v) => env(c, v)),
+          ["DISABLE_SECURE_SSL_REDIRECT", "IS_BEHIND_PROXY", "CLICKHOUSE_DATABASE", "CLICKHOUSE_SECURE", "CLICKHOUSE_VERIFY", "DEPLOYMENT", "FLAGS_REDIS_ENABLED", "OTEL_SDK_DISABLED"].map((v) =>
+            env(c, v),
+          ),
           ["true", "true", "posthog", "false", "false", "hobby", "false", "true"],
           name,
         );
@@ -247,7 +256,8 @@ export const FACTS: Fact[] = [
   {
     id: "clickhouse-roles",
     component: "web, worker, plugin server",
-    upstream: "the compose gives PostHog's API and app query roles their own ClickHouse users (CLICKHOUSE_API_USER/PASSWORD, CLICKHOUSE_APP_USER/PASSWORD); the logs product connects separately and defaults to host localhost with TLS on outside DEBUG",
+    upstream:
+      "the compose gives PostHog's API and app query roles their own ClickHouse users (CLICKHOUSE_API_USER/PASSWORD, CLICKHOUSE_APP_USER/PASSWORD); the logs product connects separately and defaults to host localhost with TLS on outside DEBUG",
     source: [COMPOSE_AT_PIN, at("posthog/settings/data_stores.py", "018f9e90e1901cd326b1a192e60f5cf2504aff90")],
     ours: "every role logs in as the one generated ClickHouse user (same Secret keys); the logs connection names PostHog's ClickHouse over plain TCP. Lost: per-role ClickHouse users and their separate limits",
     check: (s) => {
@@ -289,7 +299,10 @@ export const FACTS: Fact[] = [
     id: "worker-no-listener",
     component: "worker",
     upstream: "bin/docker-worker-celery starts the beat scheduler and `celery -A posthog worker`; nothing in it listens on a port. PostHog's own chart ran the worker with no probes",
-    source: [at("bin/docker-worker-celery", "02699d7efc0d4a06b6a51c8d245e11de8666a97a"), { repo: "PostHog/charts-clickhouse", path: "charts/posthog/templates/worker-deployment.yaml", commit: "0083a21cd6ec5d030de07caa4ba405e501c107c9", atPin: false }],
+    source: [
+      at("bin/docker-worker-celery", "02699d7efc0d4a06b6a51c8d245e11de8666a97a"),
+      { repo: "PostHog/charts-clickhouse", path: "charts/posthog/templates/worker-deployment.yaml", commit: "0083a21cd6ec5d030de07caa4ba405e501c107c9", atPin: false },
+    ],
     ours: "no ports and no Service; readiness and liveness run Celery's own remote-control ping against this pod's worker node (celery@<hostname>), rarely, since each ping loads Django",
     check: (s) => {
       const c = main(s.selfHosted, DEPLOYMENT, "posthog-worker");
@@ -304,8 +317,13 @@ export const FACTS: Fact[] = [
   {
     id: "web-server-user",
     component: "web",
-    upstream: "the image copies bin/docker-server-unit over bin/docker-server and ends as USER root; that script writes /docker-entrypoint.d/unit.json and runs NGINX Unit with --user root (applications as nobody), listening on 8000, 8001 (metrics) and 8181 (status)",
-    source: [at("Dockerfile", "8cbbcfdc0f8bca76cba89026eb84c71565002966"), at("bin/docker-server-unit", "0a0da7d17a6dea1763fd972918dae19039fc1651"), at("unit.json.tpl", "0084dac7afe08b6a326ad262abf5fe126f3c27da")],
+    upstream:
+      "the image copies bin/docker-server-unit over bin/docker-server and ends as USER root; that script writes /docker-entrypoint.d/unit.json and runs NGINX Unit with --user root (applications as nobody), listening on 8000, 8001 (metrics) and 8181 (status)",
+    source: [
+      at("Dockerfile", "8cbbcfdc0f8bca76cba89026eb84c71565002966"),
+      at("bin/docker-server-unit", "0a0da7d17a6dea1763fd972918dae19039fc1651"),
+      at("unit.json.tpl", "0084dac7afe08b6a326ad262abf5fe126f3c27da"),
+    ],
     ours: "the pod runs non-root on a read-only filesystem, where Unit cannot start: it runs posthog.wsgi with the image's gunicorn and gunicorn.config.py on 0.0.0.0:8000 instead (the 8181 status listener is Unit's and does not exist)",
     check: (s) => {
       const spec = pod(s.selfHosted.object(DEPLOYMENT, "posthog-web", NS));
@@ -318,7 +336,8 @@ export const FACTS: Fact[] = [
   {
     id: "web-gunicorn",
     component: "web",
-    upstream: "gunicorn is a dependency of the image; gunicorn.config.py serves the workers' multiprocess metrics on PROMETHEUS_METRICS_EXPORT_PORT (default 8001), which needs PROMETHEUS_MULTIPROC_DIR",
+    upstream:
+      "gunicorn is a dependency of the image; gunicorn.config.py serves the workers' multiprocess metrics on PROMETHEUS_METRICS_EXPORT_PORT (default 8001), which needs PROMETHEUS_MULTIPROC_DIR",
     source: [at("pyproject.toml", "1d3c409f50bbb1bce97b80e968dd83606fb0512e"), at("gunicorn.config.py", "ad219e56a6a6979477963436ba98477a40171465")],
     ours: "PROMETHEUS_MULTIPROC_DIR is a directory on the /tmp emptyDir, created before gunicorn starts; Prometheus scrapes /metrics on 8001",
     check: (s) => {
@@ -345,7 +364,8 @@ export const FACTS: Fact[] = [
   {
     id: "migrations",
     component: "migrations",
-    upstream: "the compose's migrate service runs `python manage.py migrate && python manage.py migrate_clickhouse && python manage.py run_async_migrations`; bin/migrate (another commit) first runs rust/bin/migrate-cyclotron, and the image does not contain rust/",
+    upstream:
+      "the compose's migrate service runs `python manage.py migrate && python manage.py migrate_clickhouse && python manage.py run_async_migrations`; bin/migrate (another commit) first runs rust/bin/migrate-cyclotron, and the image does not contain rust/",
     source: [COMPOSE_AT_PIN, at("bin/migrate", "022b7d6b935cb588f175e8066860419222f9589f"), at("Dockerfile", "8cbbcfdc0f8bca76cba89026eb84c71565002966")],
     ours: "the posthog-migrate Job runs the compose's three commands; web, worker and plugins wait in an init container until `migrate --check` passes",
     check: (s) => {
@@ -357,7 +377,8 @@ export const FACTS: Fact[] = [
   {
     id: "plugins-start",
     component: "plugin server",
-    upstream: "the compose starts the plugin server with ./bin/plugin-server --no-restart-loop, which first runs ./bin/migrate-check (Python) and then node dist/index.js; the posthog-node image has Node only and its CMD is the node entry point",
+    upstream:
+      "the compose starts the plugin server with ./bin/plugin-server --no-restart-loop, which first runs ./bin/migrate-check (Python) and then node dist/index.js; the posthog-node image has Node only and its CMD is the node entry point",
     source: [COMPOSE_AT_PIN, at("bin/plugin-server", "691c39a0310101eaec9fcd4a946cbe72d699fa27"), at("Dockerfile.node", "f4406a3a531cbfd7fce70a5af8e663b6959deefb")],
     ours: "the image's own command; the migration check is the wait-for-migrations init container (Django image)",
     check: (s) => {
@@ -370,14 +391,18 @@ export const FACTS: Fact[] = [
   {
     id: "plugins-env",
     component: "plugin server",
-    upstream: "plugins runs with DATABASE_URL, PERSONS_DATABASE_URL and BEHAVIORAL_COHORTS_DATABASE_URL (all the posthog database), KAFKA_HOSTS, REDIS_URL, CLICKHOUSE_HOST/DATABASE posthog/SECURE false/VERIFY false, COOKIELESS_REDIS_HOST/PORT",
+    upstream:
+      "plugins runs with DATABASE_URL, PERSONS_DATABASE_URL and BEHAVIORAL_COHORTS_DATABASE_URL (all the posthog database), KAFKA_HOSTS, REDIS_URL, CLICKHOUSE_HOST/DATABASE posthog/SECURE false/VERIFY false, COOKIELESS_REDIS_HOST/PORT",
     source: [COMPOSE_AT_PIN],
     ours: "the same variables; the persons and cohorts URLs repeat DATABASE_URL, and every Redis role names PostHog's Redis with its password",
     check: (s) => {
       const c = main(s.selfHosted, DEPLOYMENT, "posthog-plugins");
       assert.match(env(c, "DATABASE_URL"), /^postgres:\/\/\$\(PGUSER\):\$\(PGPASSWORD\)@posthog-postgresql-rw\.[^/]+:5432\/posthog$/);
       for (const v of ["PERSONS_DATABASE_URL", "BEHAVIORAL_COHORTS_DATABASE_URL"]) assert.strictEqual(env(c, v), "$(DATABASE_URL)", v);
-      assert.deepStrictEqual(["CLICKHOUSE_DATABASE", "CLICKHOUSE_SECURE", "CLICKHOUSE_VERIFY"].map((v) => env(c, v)), ["posthog", "false", "false"]);
+      assert.deepStrictEqual(
+        ["CLICKHOUSE_DATABASE", "CLICKHOUSE_SECURE", "CLICKHOUSE_VERIFY"].map((v) => env(c, v)),
+        ["posthog", "false", "false"],
+      );
       assert.match(env(c, "COOKIELESS_REDIS_HOST"), /^posthog-redis\./);
       assert.ok(secretRef(c, "COOKIELESS_REDIS_PASSWORD"));
       assert.match(env(c, "REDIS_URL"), /^redis:\/\/:\$\(REDIS_PASSWORD\)@posthog-redis\./);
@@ -386,7 +411,8 @@ export const FACTS: Fact[] = [
   {
     id: "plugins-redis",
     component: "plugin server",
-    upstream: "the plugin server's per-subsystem Redis hosts (CDP_REDIS_HOST, ...) default to empty and CDP_REDIS_PORT to 6479; PostHog's compose sets CDP, LOGS and TRACES Redis host and port, with LOGS_/TRACES_REDIS_TLS false",
+    upstream:
+      "the plugin server's per-subsystem Redis hosts (CDP_REDIS_HOST, ...) default to empty and CDP_REDIS_PORT to 6479; PostHog's compose sets CDP, LOGS and TRACES Redis host and port, with LOGS_/TRACES_REDIS_TLS false",
     source: [at("plugin-server/src/config/config.ts", "70f65f8af380255a0d99ec49d9442e772214e47d"), at("docker-compose.hobby.yml", "00fa00d9bf03f5bef2e784d23e3dbdf9c025c892")],
     ours: "every role (POSTHOG, CDP, LOGS, TRACES, COOKIELESS, SESSION_RECORDING_API) gets PostHog's Redis host, port 6379, its password and TLS off",
     check: (s) => {
@@ -429,14 +455,19 @@ export const FACTS: Fact[] = [
   {
     id: "plugins-librdkafka",
     component: "plugin server",
-    upstream: "the plugin server's librdkafka producer and consumers default to metadata.broker.list kafka:9092 in plain text and take every other setting from KAFKA_<TARGET>_* (TARGET: CONSUMER, PRODUCER, CDP_PRODUCER, WARPSTREAM_PRODUCER; the rest of the name becomes the dotted librdkafka key); KAFKA_HOSTS and KAFKA_SASL_* do not reach them",
+    upstream:
+      "the plugin server's librdkafka producer and consumers default to metadata.broker.list kafka:9092 in plain text and take every other setting from KAFKA_<TARGET>_* (TARGET: CONSUMER, PRODUCER, CDP_PRODUCER, WARPSTREAM_PRODUCER; the rest of the name becomes the dotted librdkafka key); KAFKA_HOSTS and KAFKA_SASL_* do not reach them",
     source: [at("plugin-server/src/kafka/config.ts", "1b56c1bb9741c18935ff6d14ace16a8fa2f187b4"), at("plugin-server/src/kafka/producer.ts", "a6e3cd83a8e653036341a236edd2cbfe268470e5")],
     ours: "for each target: METADATA_BROKER_LIST = the SASL listener, SECURITY_PROTOCOL SASL_PLAINTEXT, SASL_MECHANISMS PLAIN, SASL_USERNAME and SASL_PASSWORD (Secret)",
     check: (s) => {
       const c = main(s.selfHosted, DEPLOYMENT, "posthog-plugins");
       for (const t of ["CONSUMER", "PRODUCER", "CDP_PRODUCER", "WARPSTREAM_PRODUCER"]) {
         assert.strictEqual(env(c, `KAFKA_${t}_METADATA_BROKER_LIST`), env(c, "KAFKA_HOSTS"), t);
-        assert.deepStrictEqual([env(c, `KAFKA_${t}_SECURITY_PROTOCOL`), env(c, `KAFKA_${t}_SASL_MECHANISMS`), env(c, `KAFKA_${t}_SASL_USERNAME`)], ["SASL_PLAINTEXT", "PLAIN", env(c, "KAFKA_SASL_USER")], t);
+        assert.deepStrictEqual(
+          [env(c, `KAFKA_${t}_SECURITY_PROTOCOL`), env(c, `KAFKA_${t}_SASL_MECHANISMS`), env(c, `KAFKA_${t}_SASL_USERNAME`)],
+          ["SASL_PLAINTEXT", "PLAIN", env(c, "KAFKA_SASL_USER")],
+          t,
+        );
         assert.deepStrictEqual(secretRef(c, `KAFKA_${t}_SASL_PASSWORD`), secretRef(c, "KAFKA_SASL_PASSWORD"), t);
       }
     },
@@ -495,7 +526,8 @@ export const FACTS: Fact[] = [
   {
     id: "clickhouse-kafka-collection",
     component: "ClickHouse",
-    upstream: "the named collection msk_cluster holds kafka_broker_list from the server's KAFKA_HOSTS env; PostHog's Kafka-engine tables name it (CLICKHOUSE_KAFKA_NAMED_COLLECTION defaults to msk_cluster)",
+    upstream:
+      "the named collection msk_cluster holds kafka_broker_list from the server's KAFKA_HOSTS env; PostHog's Kafka-engine tables name it (CLICKHOUSE_KAFKA_NAMED_COLLECTION defaults to msk_cluster)",
     source: [at("docker/clickhouse/config.d/default.xml", "48faaabc5e1c6844d4e5f55e2ac9c4fb2429ccf8"), at("posthog/settings/data_stores.py", "018f9e90e1901cd326b1a192e60f5cf2504aff90")],
     ours: "the same collection; the ClickHouse container's KAFKA_HOSTS is the broker's plaintext listener, the one it is admitted to",
     check: (s) => {
@@ -507,7 +539,8 @@ export const FACTS: Fact[] = [
   {
     id: "clickhouse-kafka-url",
     component: "migrations, ClickHouse",
-    upstream: "releases whose Kafka-engine tables are not built on the named collection write the broker list into each table from KAFKA_HOSTS_FOR_CLICKHOUSE, which is KAFKA_URL_FOR_CLICKHOUSE (comma-separated hosts) or else KAFKA_HOSTS",
+    upstream:
+      "releases whose Kafka-engine tables are not built on the named collection write the broker list into each table from KAFKA_HOSTS_FOR_CLICKHOUSE, which is KAFKA_URL_FOR_CLICKHOUSE (comma-separated hosts) or else KAFKA_HOSTS",
     source: [at("posthog/clickhouse/kafka_engine.py", "a88240d86ffbd32df1caa1cc16f97761b38e6bb1")],
     ours: "KAFKA_URL_FOR_CLICKHOUSE is the plaintext listener (the one ClickHouse reaches without SASL) in every Django container, so either way the tables name the same brokers as msk_cluster",
     check: (s) => {
@@ -526,7 +559,8 @@ export const FACTS: Fact[] = [
   {
     id: "clickhouse-functions",
     component: "ClickHouse",
-    upstream: "PostHog's funnels call executable user-defined functions (aggregate_funnel_vN, ...): their definitions are posthog/user_scripts/latest_user_defined_function.xml, whose commands are paths under the server's user_scripts directory; the server loads *_function.xml; the image build context keeps posthog/, so the image has both",
+    upstream:
+      "PostHog's funnels call executable user-defined functions (aggregate_funnel_vN, ...): their definitions are posthog/user_scripts/latest_user_defined_function.xml, whose commands are paths under the server's user_scripts directory; the server loads *_function.xml; the image build context keeps posthog/, so the image has both",
     source: [
       at("posthog/user_scripts/latest_user_defined_function.xml", "842f9b7153963640a2f42b49b3c072c139cf815b"),
       at("docker/clickhouse/config.xml", "9eb33d4026d4e7204bbea6eab7d8e518b4571ee4"),
@@ -578,7 +612,8 @@ export const FACTS: Fact[] = [
   {
     id: "image-tags",
     component: "images",
-    upstream: "posthog/posthog is pushed as posthog/posthog:<full commit> from master pushes that change anything outside rust/; the Rust images as ghcr.io/posthog/posthog/<image> tagged by docker/metadata-action `type=sha` (sha-<7 characters>) only from pushes that change rust/",
+    upstream:
+      "posthog/posthog is pushed as posthog/posthog:<full commit> from master pushes that change anything outside rust/; the Rust images as ghcr.io/posthog/posthog/<image> tagged by docker/metadata-action `type=sha` (sha-<7 characters>) only from pushes that change rust/",
     source: [at(".github/workflows/container-images-cd.yml", "41e3b23076002c29be29e6734d65d66c9f74fba3"), at(".github/workflows/rust-docker-build.yml", "fee38f0982eee2f5a89e7a5de02470ef06db208b")],
     ours: "posthog/posthog and posthog/posthog-node at the full commit, capture, feature-flags and property-defs-rs at sha-<7>; whether the pinned commit produced all five cannot be checked here (the workflow that builds posthog-node is not in the index)",
     check: () => {
@@ -612,9 +647,9 @@ export const ROUTER_CONTRACT: Fact[] = [
   {
     id: "router-posthog-config",
     component: "Model Router",
-    upstream: "ConfigMap POSTHOG_ENABLED (\"true\"/\"false\") and POSTHOG_HOST; self-hosted host http://posthog-web.<posthog namespace>.svc.cluster.local:8000; Secret POSTHOG_API_KEY (phc_…)",
+    upstream: 'ConfigMap POSTHOG_ENABLED ("true"/"false") and POSTHOG_HOST; self-hosted host http://posthog-web.<posthog namespace>.svc.cluster.local:8000; Secret POSTHOG_API_KEY (phc_…)',
     source: [{ repo: "seed 001", path: "Model Router configuration (ConfigMap, Secret)", commit: "-", atPin: false }],
-    ours: "the same names; self-hosted POSTHOG_HOST is posthog-web in voicehelper-posthog on 8000; POSTHOG_ENABLED is \"true\" only with a key",
+    ours: 'the same names; self-hosted POSTHOG_HOST is posthog-web in voicehelper-posthog on 8000; POSTHOG_ENABLED is "true" only with a key',
     check: (s) => {
       const cm = s.selfHostedWithKey.object(CONFIGMAP, "model-router-config", APPS).inputs.data;
       assert.deepStrictEqual(cm, { POSTHOG_ENABLED: "true", POSTHOG_HOST: `http://posthog-web.${NS}.svc.cluster.local:8000` });
@@ -626,7 +661,7 @@ export const ROUTER_CONTRACT: Fact[] = [
     component: "Model Router",
     upstream: "the project API key (phc_…) is taken from a project created in PostHog's UI; self-hosted PostHog has no project until the first sign-up",
     source: [{ repo: "seed 000", path: "getting the project key (sign up, create a project, take its API key)", commit: "-", atPin: false }],
-    ours: "until posthogApiKey is set the router runs with POSTHOG_ENABLED \"false\", an empty POSTHOG_HOST and no POSTHOG_API_KEY; never enabled without a key",
+    ours: 'until posthogApiKey is set the router runs with POSTHOG_ENABLED "false", an empty POSTHOG_HOST and no POSTHOG_API_KEY; never enabled without a key',
     check: (s) => {
       const cm = s.selfHosted.object(CONFIGMAP, "model-router-config", APPS).inputs.data;
       assert.deepStrictEqual(cm, { POSTHOG_ENABLED: "false", POSTHOG_HOST: "" });
@@ -636,7 +671,7 @@ export const ROUTER_CONTRACT: Fact[] = [
   {
     id: "router-database-env",
     component: "Model Router",
-    upstream: "DB_HOST, DB_PORT (\"5432\"), DB_NAME model_router, DB_USER, DB_PASSWORD",
+    upstream: 'DB_HOST, DB_PORT ("5432"), DB_NAME model_router, DB_USER, DB_PASSWORD',
     source: [{ repo: "seed 001", path: "Model Router configuration (database)", commit: "-", atPin: false }],
     ours: "the seed's DB_* and the platform's DATABASE_* side by side, each DB_* a copy of its twin (value, or the same Secret reference)",
     check: (s) => {

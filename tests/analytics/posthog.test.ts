@@ -92,7 +92,18 @@ describe("analytics: PostHog per mode", () => {
     const services = new Set(self.ofType(SERVICE).map((s) => `${s.inputs.metadata.name}.${s.inputs.metadata.namespace}.svc.cluster.local`));
     // CloudNativePG creates the -rw Service of the posthog-postgresql Cluster.
     services.add(`posthog-postgresql-rw.${NS}.svc.cluster.local`);
-    const urlVars = ["DATABASE_URL", "READ_DATABASE_URL", "REDIS_URL", "CLICKHOUSE_HOST", "KAFKA_HOSTS", "OBJECT_STORAGE_ENDPOINT", "SESSION_RECORDING_V2_S3_ENDPOINT", "CDP_API_URL", "FEATURE_FLAGS_SERVICE_URL", "PGHOST"];
+    const urlVars = [
+      "DATABASE_URL",
+      "READ_DATABASE_URL",
+      "REDIS_URL",
+      "CLICKHOUSE_HOST",
+      "KAFKA_HOSTS",
+      "OBJECT_STORAGE_ENDPOINT",
+      "SESSION_RECORDING_V2_S3_ENDPOINT",
+      "CDP_API_URL",
+      "FEATURE_FLAGS_SERVICE_URL",
+      "PGHOST",
+    ];
     let checked = 0;
     for (const { owner, c } of posthogContainers(self)) {
       if (!c.image.includes("posthog/posthog")) continue;
@@ -158,7 +169,10 @@ describe("analytics: PostHog per mode", () => {
   it("self-hosted: the plugin server and flags get the GeoIP database; every plugin Redis role points at PostHog's Redis", () => {
     for (const name of ["posthog-plugins", "posthog-feature-flags"]) {
       const spec = podSpec(self.object(DEPLOYMENT, name, NS));
-      assert.ok(spec.initContainers.some((c: any) => c.name === "geoip"), name);
+      assert.ok(
+        spec.initContainers.some((c: any) => c.name === "geoip"),
+        name,
+      );
     }
     const plugins = podSpec(self.object(DEPLOYMENT, "posthog-plugins", NS)).containers[0];
     assert.strictEqual(plugins.image, IMAGES.posthogNode);

@@ -20,8 +20,7 @@ const MARKER: Record<string, (client: string) => string> = {
   neo4j: () => "NEO4J_URI",
   elasticsearch: () => "ELASTICSEARCH_URL",
 };
-const markerOf = (client: string, dep: string) =>
-  MARKER[dep]?.(client) ?? (client === "gateway" ? `UPSTREAM_${dep.toUpperCase().replace(/-/g, "_")}` : `${dep.toUpperCase().replace(/-/g, "_")}_URL`);
+const markerOf = (client: string, dep: string) => MARKER[dep]?.(client) ?? (client === "gateway" ? `UPSTREAM_${dep.toUpperCase().replace(/-/g, "_")}` : `${dep.toUpperCase().replace(/-/g, "_")}_URL`);
 
 describe("apps: wiring", () => {
   let prod: Rendered;
@@ -81,12 +80,18 @@ describe("apps: voice media", () => {
     const svc = dev.object("kubernetes:core/v1:Service", "voice-service-media", APPS).inputs;
     assert.equal(svc.spec.type, "LoadBalancer");
     assert.equal(svc.spec.externalTrafficPolicy, "Local");
-    assert.deepEqual(svc.spec.ports.map((p: any) => [p.protocol, p.port]), [["UDP", 7882]]);
+    assert.deepEqual(
+      svc.spec.ports.map((p: any) => [p.protocol, p.port]),
+      [["UDP", 7882]],
+    );
     assert.equal(svc.metadata.labels["voicehelper.io/edge"], "true");
     const media = dev.object(NP, "voice-service-from-media", APPS).inputs.spec.ingress[0];
     assert.deepEqual(media.ports, [{ protocol: "UDP", port: 7882 }]);
     assert.equal(envOf(dev, "voice-service").MEDIA_ADVERTISE_HOST.value, "media.voicehelper.local");
-    assert.deepEqual(dev.object("kubernetes:core/v1:Service", "voice-service", APPS).inputs.spec.ports.map((p: any) => p.name), ["http"]);
+    assert.deepEqual(
+      dev.object("kubernetes:core/v1:Service", "voice-service", APPS).inputs.spec.ports.map((p: any) => p.name),
+      ["http"],
+    );
   });
 
   it("turn (prod): no inbound UDP, TURN URLs in env, egress to the TURN ports only", async () => {

@@ -22,11 +22,18 @@ describe("edge: Gateway API (default)", () => {
     const redirect = dev.object(ROUTE, "https-redirect");
     assert.deepEqual(redirect.inputs.spec.parentRefs, [{ name: "public", sectionName: "http" }]);
     assert.deepEqual(redirect.inputs.spec.rules[0].filters[0].requestRedirect, { scheme: "https", statusCode: 301 });
-    for (const r of routesOf(dev)) assert.deepEqual(r.inputs.spec.parentRefs.map((p: any) => p.sectionName), ["https"], `${r.inputs.metadata.name} must only attach to HTTPS`);
+    for (const r of routesOf(dev))
+      assert.deepEqual(
+        r.inputs.spec.parentRefs.map((p: any) => p.sectionName),
+        ["https"],
+        `${r.inputs.metadata.name} must only attach to HTTPS`,
+      );
   });
 
   it("routes exactly the public hosts of deployed services, one route each, and nothing internal", () => {
-    const hosts = routesOf(dev).map((r) => r.inputs.spec.hostnames).flat();
+    const hosts = routesOf(dev)
+      .map((r) => r.inputs.spec.hostnames)
+      .flat();
     assert.deepEqual(hosts.sort(), ["api.voicehelper.local", "grafana.voicehelper.local", "voicehelper.local"]);
     assert.equal(new Set(hosts).size, hosts.length);
     const api = dev.object(ROUTE, "gateway").inputs.spec.rules[0].backendRefs[0];
@@ -49,7 +56,10 @@ describe("edge: Gateway API (default)", () => {
     const internet = dev.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "edge-gateway-from-internet").inputs.spec;
     assert.deepEqual(internet.podSelector.matchLabels, { "gateway.networking.k8s.io/gateway-name": "public" });
     assert.deepEqual(internet.ingress[0].from, [{ ipBlock: { cidr: "0.0.0.0/0" } }]);
-    assert.deepEqual(internet.ingress[0].ports.map((p: any) => p.port), [80, 443]);
+    assert.deepEqual(
+      internet.ingress[0].ports.map((p: any) => p.port),
+      [80, 443],
+    );
     const toGateway = dev.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "gateway-from-edge-gateway").inputs.spec;
     assert.deepEqual(toGateway.ingress[0].ports, [{ protocol: "TCP", port: 8080 }]);
     const egress = dev.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "edge-gateway-egress").inputs.spec.egress;
@@ -69,7 +79,13 @@ describe("edge: Gateway API (default)", () => {
 describe("edge: certificates", () => {
   it("self-signed: a root CA and a CA issuer sign one certificate for every public host", async () => {
     const r = await render("dev", { edge: { expose: ["kafka-ui"] } });
-    assert.deepEqual(r.ofType(ISSUER).map((i) => i.inputs.metadata.name).sort(), ["voicehelper-ca", "voicehelper-selfsigned"]);
+    assert.deepEqual(
+      r
+        .ofType(ISSUER)
+        .map((i) => i.inputs.metadata.name)
+        .sort(),
+      ["voicehelper-ca", "voicehelper-selfsigned"],
+    );
     const cert = r.ofType(CERT).find((c) => c.inputs.metadata.name === "public")!;
     assert.deepEqual(cert.inputs.spec.dnsNames.sort(), ["api.voicehelper.local", "grafana.voicehelper.local", "kafka-ui.voicehelper.local", "voicehelper.local"]);
     assert.equal(cert.inputs.spec.secretName, "public-tls");
@@ -114,11 +130,18 @@ describe("edge: classic Ingress", () => {
     }
     const admitted = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "gateway-from-edge").inputs.spec.ingress[0];
     assert.equal(admitted.from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], "traefik");
-    assert.equal(r.ofType("kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === NAMESPACES.istio), false, "no Istio without mesh or Gateway");
+    assert.equal(
+      r.ofType("kubernetes:core/v1:Namespace").some((n) => n.inputs.metadata.name === NAMESPACES.istio),
+      false,
+      "no Istio without mesh or Gateway",
+    );
   });
 
   it("ingress needs a controller namespace, and only exposable services may be exposed", async () => {
     await assert.rejects(render("dev", { edge: { mode: "ingress", ingressClassName: "traefik" } }), /voicehelper:edge.controllerNamespace: is required when edge.mode is ingress/);
-    await assert.rejects(render("dev", { edge: { expose: ["redis"] } }), /voicehelper:edge.expose: "redis" cannot be exposed; choose from kafka-ui, bge-service, faiss-service, model-router, admin-portal, prometheus, jaeger/);
+    await assert.rejects(
+      render("dev", { edge: { expose: ["redis"] } }),
+      /voicehelper:edge.expose: "redis" cannot be exposed; choose from kafka-ui, bge-service, faiss-service, model-router, admin-portal, prometheus, jaeger/,
+    );
   });
 });

@@ -47,7 +47,10 @@ describe("exporter sidecars (Redis, NATS)", () => {
       assert.ok(c, `${service} has no ${sidecar} container`);
       assert.equal(c.image, image);
       assert.deepEqual(c.resources, { requests: { ...EXPORTER_SIDECAR_SIZE.requests }, limits: { ...EXPORTER_SIDECAR_SIZE.limits } });
-      assert.deepEqual(c.ports.map((p: any) => p.containerPort), [port]);
+      assert.deepEqual(
+        c.ports.map((p: any) => p.containerPort),
+        [port],
+      );
       assert.equal(c.securityContext.readOnlyRootFilesystem, true);
       const annotations = sts(prod, service, ns).spec.template.metadata.annotations;
       assert.deepEqual([annotations[SCRAPE_ANNOTATIONS.enabled], annotations[SCRAPE_ANNOTATIONS.port], annotations[SCRAPE_ANNOTATIONS.path]], ["true", String(port), "/metrics"]);

@@ -20,7 +20,10 @@ describe("gateway", () => {
       assert.equal(deployment(r).inputs.spec.replicas, undefined, "the HPA owns the replica count");
       const hpa = r.object("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "gateway").inputs.spec;
       assert.deepEqual([hpa.minReplicas, hpa.maxReplicas], [2, 10]);
-      assert.deepEqual(hpa.metrics.map((m: any) => m.resource.target.averageUtilization), [70, 80]);
+      assert.deepEqual(
+        hpa.metrics.map((m: any) => m.resource.target.averageUtilization),
+        [70, 80],
+      );
       assert.ok(r.object("kubernetes:policy/v1:PodDisruptionBudget", "gateway"));
     }
   });
@@ -38,13 +41,19 @@ describe("gateway", () => {
     const egress = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "gateway-egress").inputs.spec.egress;
     assert.ok(egress.some((e: any) => e.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "redis" && e.ports[0].port === 6379));
     const ingress = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "redis-from-gateway").inputs.spec.ingress[0];
-    assert.deepEqual(ingress.ports, [{ protocol: "TCP", port: 6379 }, { protocol: "TCP", port: 15008 }]);
+    assert.deepEqual(ingress.ports, [
+      { protocol: "TCP", port: 6379 },
+      { protocol: "TCP", port: 15008 },
+    ]);
   });
 
   it("exposes only its API port to clients and its metrics port to scrapers via annotations", async () => {
     const r = await render("dev");
     const svc = r.object("kubernetes:core/v1:Service", "gateway", NAMESPACES.apps);
-    assert.deepEqual(svc.inputs.spec.ports.map((p: any) => p.name), ["http"]);
+    assert.deepEqual(
+      svc.inputs.spec.ports.map((p: any) => p.name),
+      ["http"],
+    );
     const ann = deployment(r).inputs.spec.template.metadata.annotations;
     assert.deepEqual([ann["prometheus.io/scrape"], ann["prometheus.io/port"], ann["prometheus.io/path"]], ["true", "9090", "/metrics"]);
   });

@@ -4,7 +4,11 @@ import { CHARTS } from "../../components/config/images";
 import { Rendered, render } from "../harness";
 
 const charts = (r: Rendered) =>
-  r.ofType("kubernetes:helm.sh/v4:Chart").filter((c) => c.inputs.namespace === NAMESPACES.istio).map((c) => c.inputs.chart).sort();
+  r
+    .ofType("kubernetes:helm.sh/v4:Chart")
+    .filter((c) => c.inputs.namespace === NAMESPACES.istio)
+    .map((c) => c.inputs.chart)
+    .sort();
 const nsLabels = (r: Rendered, name: string) => r.object("kubernetes:core/v1:Namespace", name).inputs.metadata.labels;
 
 describe("mesh: Istio ambient", () => {
@@ -26,14 +30,18 @@ describe("mesh: Istio ambient", () => {
   });
 
   it("enrols every platform namespace and enforces STRICT mTLS in each", () => {
-    const used = staging.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name).filter((n) => PLATFORM_NAMESPACES.map((r) => NAMESPACES[r] as string).includes(n));
+    const used = staging
+      .ofType("kubernetes:core/v1:Namespace")
+      .map((n) => n.inputs.metadata.name)
+      .filter((n) => PLATFORM_NAMESPACES.map((r) => NAMESPACES[r] as string).includes(n));
     assert.ok(used.length >= 3);
     const strict = staging.ofType("kubernetes:security.istio.io/v1:PeerAuthentication");
     assert.deepEqual(strict.map((p) => p.inputs.metadata.namespace).sort(), [...used].sort());
     for (const p of strict) assert.equal(p.inputs.spec.mtls.mode, "STRICT");
     for (const n of used) {
       assert.equal(nsLabels(staging, n)["istio.io/dataplane-mode"], "ambient");
-      if (n !== NAMESPACES.monitoring) assert.equal(nsLabels(staging, n)["pod-security.kubernetes.io/enforce"], "restricted", "ambient keeps application namespaces restricted (monitoring relaxes for Fluentd alone)");
+      if (n !== NAMESPACES.monitoring)
+        assert.equal(nsLabels(staging, n)["pod-security.kubernetes.io/enforce"], "restricted", "ambient keeps application namespaces restricted (monitoring relaxes for Fluentd alone)");
     }
   });
 
@@ -62,9 +70,15 @@ describe("mesh: NetworkPolicies in the ambient mesh", () => {
   it("every allowed pod-to-pod path also allows HBONE (15008), and the kubelet's probes are admitted", async () => {
     const staging = await render("staging");
     const policy = (name: string) => staging.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec;
-    assert.deepEqual(policy("redis-from-gateway").ingress[0].ports.map((p: any) => p.port), [6379, 15008]);
+    assert.deepEqual(
+      policy("redis-from-gateway").ingress[0].ports.map((p: any) => p.port),
+      [6379, 15008],
+    );
     const toRedis = policy("gateway-egress").egress.find((e: any) => e.to?.[0]?.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "redis");
-    assert.deepEqual(toRedis.ports.map((p: any) => p.port), [6379, 15008]);
+    assert.deepEqual(
+      toRedis.ports.map((p: any) => p.port),
+      [6379, 15008],
+    );
     assert.deepEqual(policy("gateway-from-kubelet-probes").ingress, [{ from: [{ ipBlock: { cidr: "169.254.7.127/32" } }] }]);
   });
 

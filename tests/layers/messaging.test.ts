@@ -23,7 +23,9 @@ describe("messaging: kafka", () => {
     for (const r of [dev, prod]) {
       const env = kafkaEnv(r);
       assert.equal(env.KAFKA_PROCESS_ROLES.value, "broker,controller");
-      const expected = podHostsOf(r, "kafka").map((h, i) => `${i}@${h}:9093`).join(",");
+      const expected = podHostsOf(r, "kafka")
+        .map((h, i) => `${i}@${h}:9093`)
+        .join(",");
       assert.equal(env.KAFKA_CONTROLLER_QUORUM_VOTERS.value, expected);
       assert.equal(env.KAFKA_NODE_ID.valueFrom.fieldRef.fieldPath, "metadata.labels['apps.kubernetes.io/pod-index']");
     }
@@ -65,7 +67,12 @@ describe("messaging: kafka", () => {
     const env = envOf(c);
     assert.equal(env.AUTH_TYPE.value, "LOGIN_FORM");
     assert.equal(env.SPRING_SECURITY_USER_PASSWORD.valueFrom.secretKeyRef.name, "kafka-ui-login");
-    assert.equal(env.KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS.value, podHostsOf(dev, "kafka").map((h) => `${h}:9092`).join(","));
+    assert.equal(
+      env.KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS.value,
+      podHostsOf(dev, "kafka")
+        .map((h) => `${h}:9092`)
+        .join(","),
+    );
     assert.equal(env.KAFKA_CLUSTERS_0_PROPERTIES_SASL_JAAS_CONFIG.valueFrom.secretKeyRef.key, "client-jaas");
     assert.ok(dev.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "kafka-from-kafka-ui"));
   });
@@ -88,7 +95,10 @@ describe("messaging: nats", () => {
     const prod = await render("prod");
     const conf = config(prod);
     const routes = [...conf.matchAll(/nats:\/\/route:([^@]+)@([^:]+):6222/g)];
-    assert.deepEqual(routes.map((m) => m[2]), podHostsOf(prod, "nats"));
+    assert.deepEqual(
+      routes.map((m) => m[2]),
+      podHostsOf(prod, "nats"),
+    );
     const routePassword = prod.object("kubernetes:core/v1:Secret", "nats-auth", NS).inputs.stringData["route-password"];
     assert.ok(routes.every((m) => m[1] === routePassword));
     const c = prod.object("kubernetes:apps/v1:StatefulSet", "nats", NS).inputs.spec.template.spec.containers[0];
@@ -128,6 +138,9 @@ describe("messaging: rabbitmq", () => {
     assert.equal(spec.template.spec.automountServiceAccountToken, false, "4.1+ peer discovery needs no API access");
     const peers = prod.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "rabbitmq-from-peers").inputs.spec.ingress[0];
     // The client Service's ports (AMQP, and management for the users Job) plus Erlang distribution.
-    assert.deepEqual(peers.ports.map((p: any) => p.port).sort((a: number, b: number) => a - b), [4369, 5672, 15008, 15672, 25672]);
+    assert.deepEqual(
+      peers.ports.map((p: any) => p.port).sort((a: number, b: number) => a - b),
+      [4369, 5672, 15008, 15672, 25672],
+    );
   });
 });

@@ -6,7 +6,10 @@ import { render } from "../harness";
 describe("prerequisites layer", () => {
   it("creates only the namespaces the deploy mode needs, restricted by Pod Security Admission", async () => {
     const full = await render("dev");
-    const names = full.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name).sort();
+    const names = full
+      .ofType("kubernetes:core/v1:Namespace")
+      .map((n) => n.inputs.metadata.name)
+      .sort();
     assert.deepEqual(
       names,
       [NAMESPACES.apps, NAMESPACES.monitoring, NAMESPACES.storage, NAMESPACES.istio, NAMESPACES.certManager].sort(),
@@ -17,12 +20,14 @@ describe("prerequisites layer", () => {
       assert.equal(n.inputs.metadata.labels["pod-security.kubernetes.io/warn"], "restricted");
     }
     const storageOnly = await render("dev", { deployMode: "storage-only" });
-    assert.deepEqual(storageOnly.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name), [NAMESPACES.storage]);
+    assert.deepEqual(
+      storageOnly.ofType("kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata.name),
+      [NAMESPACES.storage],
+    );
   });
 
   it("sizes each namespace's quota from its services at maximum scale, larger in production", async () => {
-    const quota = async (stack: string) =>
-      (await render(stack)).ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === NAMESPACES.apps)!.inputs.spec.hard;
+    const quota = async (stack: string) => (await render(stack)).ofType("kubernetes:core/v1:ResourceQuota").find((q) => q.inputs.metadata.namespace === NAMESPACES.apps)!.inputs.spec.hard;
     const dev = await quota("dev");
     const prod = await quota("prod");
     const milli = (q: string) => Number(q.replace(/m$/, ""));

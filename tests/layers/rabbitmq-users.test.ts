@@ -23,7 +23,10 @@ const clientEnv = (r: Rendered, client: ServiceName) => {
 };
 /** Ports of a NetworkPolicy's only rule, without Istio's HBONE port (prod runs the ambient mesh). */
 const policyPorts = (r: Rendered, name: string, rule: "ingress" | "egress", index = 0) =>
-  r.object(NP, name).inputs.spec[rule][index].ports.map((p: any) => p.port).filter((p: number) => p !== HBONE);
+  r
+    .object(NP, name)
+    .inputs.spec[rule][index].ports.map((p: any) => p.port)
+    .filter((p: number) => p !== HBONE);
 
 describe("messaging: rabbitmq users (least privilege)", () => {
   const stacks: Record<string, Rendered> = {};
@@ -56,10 +59,14 @@ describe("messaging: rabbitmq users (least privilege)", () => {
           assert.equal(copy.username, client);
           assert.match(copy[ref.key], /^[A-Za-z0-9]{32}$/);
           assert.notEqual(copy[ref.key], admin.password);
-          const refs = Object.values(env).map((e: any) => e.valueFrom?.secretKeyRef?.name).filter(Boolean);
+          const refs = Object.values(env)
+            .map((e: any) => e.valueFrom?.secretKeyRef?.name)
+            .filter(Boolean);
           assert.ok(!refs.includes("rabbitmq-auth"), `${client} refers to the admin's Secret`);
         }
-        const adminCopies = r().ofType("kubernetes:core/v1:Secret").filter((s) => s.inputs.metadata.name === "rabbitmq-auth" && s.inputs.metadata.namespace !== NS);
+        const adminCopies = r()
+          .ofType("kubernetes:core/v1:Secret")
+          .filter((s) => s.inputs.metadata.name === "rabbitmq-auth" && s.inputs.metadata.namespace !== NS);
         assert.deepEqual(adminCopies, [], "the admin's Secret stays in RabbitMQ's namespace");
       });
 
@@ -76,7 +83,10 @@ describe("messaging: rabbitmq users (least privilege)", () => {
       it("the Job reads each user's password from that user's own Secret", () => {
         const volume = job(r()).volumes.find((v: any) => v.name === "passwords");
         const sources = volume.projected.sources.map((s: any) => [s.secret.items[0].path, s.secret.name, s.secret.items[0].key]);
-        assert.deepEqual(sources, catalogClients(r()).map((c) => [c, `rabbitmq-user-${c}`, "password"]));
+        assert.deepEqual(
+          sources,
+          catalogClients(r()).map((c) => [c, `rabbitmq-user-${c}`, "password"]),
+        );
         assert.equal(jobEnv(r()).ADMIN_PASSWORD.valueFrom.secretKeyRef.name, "rabbitmq-auth");
       });
 
@@ -119,10 +129,23 @@ describe("messaging: rabbitmq users (least privilege)", () => {
       execFileSync("sh", ["-c", text], { env, stdio: "pipe" });
       const argv = fs.readFileSync(path.join(dir, "argv"), "utf8");
       for (const secret of ["AdminSecret0", ...Object.values(passwords)]) assert.ok(!argv.includes(secret), `${secret} on curl's command line`);
-      assert.ok(argv.trim().split("\n").every((l) => l.startsWith(`-sS -K ${dir}/curlrc `)), "every call authenticates from the config file");
-      const bodies = fs.readFileSync(path.join(dir, "bodies"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      assert.ok(
+        argv
+          .trim()
+          .split("\n")
+          .every((l) => l.startsWith(`-sS -K ${dir}/curlrc `)),
+        "every call authenticates from the config file",
+      );
+      const bodies = fs
+        .readFileSync(path.join(dir, "bodies"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       const users = bodies.filter((b) => "password" in b);
-      assert.deepEqual(users, Object.values(passwords).map((password) => ({ password, tags: "" })));
+      assert.deepEqual(
+        users,
+        Object.values(passwords).map((password) => ({ password, tags: "" })),
+      );
       for (const c of catalogClients(r)) assert.ok(argv.includes(`-X PUT --data-binary @${dir}/body http://rabbitmq.${NS}.svc.cluster.local:15672/api/permissions/voicehelper/${c}\n`), c);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

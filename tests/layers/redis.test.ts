@@ -77,9 +77,12 @@ describe("redis", () => {
 
   it("admits only declared clients: the built services that need or use Redis, the backup job, and the bootstrap job in production", () => {
     const clients = (r: Rendered) =>
-      r.outputs.deployed.filter((s) => CATALOG[s as ServiceName].layer !== "storage" && [...(CATALOG[s as ServiceName].needs ?? []), ...(CATALOG[s as ServiceName].uses ?? [])].includes("redis" as never)).map((s) => `redis-from-${s}`);
+      r.outputs.deployed
+        .filter((s) => CATALOG[s as ServiceName].layer !== "storage" && [...(CATALOG[s as ServiceName].needs ?? []), ...(CATALOG[s as ServiceName].uses ?? [])].includes("redis" as never))
+        .map((s) => `redis-from-${s}`);
     const admitted = (r: Rendered) =>
-      r.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      r
+        .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
         .filter((p) => p.inputs.metadata.namespace === NAMESPACES.storage && p.inputs.metadata.name.startsWith("redis-from-") && !p.inputs.metadata.name.endsWith("kubelet-probes"))
         .map((p) => p.inputs.metadata.name)
         .sort();

@@ -30,8 +30,14 @@ describe("observability: Alertmanager", () => {
   it("wires e-mail and webhook receivers from config", () => {
     const cfg = configFile(wired, "alertmanager-config", "alertmanager.yml");
     const receiver = cfg.receivers.find((x: any) => x.name === cfg.route.receiver);
-    assert.deepStrictEqual(receiver.email_configs.map((x: any) => x.to), [EMAIL.to]);
-    assert.deepStrictEqual(receiver.webhook_configs.map((x: any) => x.url), [WEBHOOK]);
+    assert.deepStrictEqual(
+      receiver.email_configs.map((x: any) => x.to),
+      [EMAIL.to],
+    );
+    assert.deepStrictEqual(
+      receiver.webhook_configs.map((x: any) => x.url),
+      [WEBHOOK],
+    );
     assert.strictEqual(cfg.global.smtp_smarthost, EMAIL.smarthost);
     assert.strictEqual(cfg.global.smtp_from, EMAIL.from);
   });
@@ -55,7 +61,12 @@ describe("observability: Alertmanager", () => {
     const rules = (r: Rendered) => r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "alertmanager-egress", MONITORING).inputs.spec.egress;
     const external = (r: Rendered) => rules(r).filter((e: any) => e.to?.some((t: any) => t.ipBlock));
     assert.deepStrictEqual(external(plain), []);
-    assert.deepStrictEqual(external(wired).flatMap((e: any) => e.ports.map((p: any) => p.port)).sort(), [443, 587]);
+    assert.deepStrictEqual(
+      external(wired)
+        .flatMap((e: any) => e.ports.map((p: any) => p.port))
+        .sort(),
+      [443, 587],
+    );
   });
 
   it("HA: with several replicas every pod lists every peer on 9094, and peers admit gossip over TCP and UDP", () => {

@@ -17,9 +17,7 @@ import { configFile, configText, renderOnce } from "./helpers";
 /** Every panel query of every dashboard of a rendered stack, with its dashboard and title. */
 export function panelQueries(r: Rendered): { dashboard: string; title: string; expr: string }[] {
   const data = r.object("kubernetes:core/v1:ConfigMap", "grafana-dashboards", "voicehelper-monitoring").inputs.data as Record<string, string>;
-  return Object.entries(data).flatMap(([file, text]) =>
-    JSON.parse(text).panels.flatMap((p: any) => p.targets.map((t: any) => ({ dashboard: file, title: p.title, expr: t.expr as string }))),
-  );
+  return Object.entries(data).flatMap(([file, text]) => JSON.parse(text).panels.flatMap((p: any) => p.targets.map((t: any) => ({ dashboard: file, title: p.title, expr: t.expr as string }))));
 }
 
 const FUNCTIONS = new Set(["sum", "max", "min", "count", "avg", "rate", "increase", "delta", "histogram_quantile", "label_replace", "time", "or", "and", "unless", "on", "by", "without", "group"]);
@@ -32,9 +30,7 @@ export function metricsOf(expr: string): { names: string[]; patterns: RegExp[] }
     .replace(/"[^"]*"/g, " ")
     .replace(/\[[^\]]*\]/g, " ")
     .replace(/\b(by|on|without)\s*\([^)]*\)/g, " ");
-  const names = [...bare.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)]
-    .filter((m) => !FUNCTIONS.has(m[0]) && !/^\s*\(/.test(bare.slice(m.index! + m[0].length)))
-    .map((m) => m[0]);
+  const names = [...bare.matchAll(/[A-Za-z_:][A-Za-z0-9_:]*/g)].filter((m) => !FUNCTIONS.has(m[0]) && !/^\s*\(/.test(bare.slice(m.index! + m[0].length))).map((m) => m[0]);
   return { names: [...new Set(names)], patterns };
 }
 
@@ -69,7 +65,20 @@ describe("observability: dashboards", () => {
     it(`${layer}: seed 003's plots for the layer's services (QPS, errors, p50/p95/p99, CPU, memory, disk I/O, network, restarts)`, () => {
       const d = configFile(r, "grafana-dashboards", `${layer}.json`);
       const titles = d.panels.map((p: any) => p.title);
-      for (const want of ["Requests per second (QPS)", "Error rate (5xx share)", "p50 latency", "p95 latency", "p99 latency", "CPU used / limit", "Memory used / limit", "Disk read", "Disk written", "Network received", "Network sent", "Container restarts (last hour)"]) {
+      for (const want of [
+        "Requests per second (QPS)",
+        "Error rate (5xx share)",
+        "p50 latency",
+        "p95 latency",
+        "p99 latency",
+        "CPU used / limit",
+        "Memory used / limit",
+        "Disk read",
+        "Disk written",
+        "Network received",
+        "Network sent",
+        "Container restarts (last hour)",
+      ]) {
         assert.ok(titles.includes(want), `${layer} has no "${want}" panel`);
       }
       const services = r.config.services.filter((s: ServiceName) => CATALOG[s].layer === layer);
@@ -89,9 +98,27 @@ describe("observability: dashboards", () => {
   });
 
   it("stores (seed 004): PostgreSQL connections, QPS and slow transactions, Redis hit ratio and memory, Milvus search latency, ClickHouse, MinIO", () => {
-    const titles = configFile(r, "grafana-dashboards", "storage.json").panels.map((p: any) => p.title).join("\n");
-    for (const want of [/PostgreSQL connections/, /PostgreSQL transactions per second/, /longest open transaction/, /Redis hit ratio/, /Redis memory/, /Milvus p95 vector search/, /ClickHouse failed queries/, /MinIO nodes offline/, /Volume free/]) assert.match(titles, want);
-    assert.match(configFile(r, "grafana-dashboards", "messaging.json").panels.map((p: any) => p.title).join("\n"), /NATS slow consumers/);
+    const titles = configFile(r, "grafana-dashboards", "storage.json")
+      .panels.map((p: any) => p.title)
+      .join("\n");
+    for (const want of [
+      /PostgreSQL connections/,
+      /PostgreSQL transactions per second/,
+      /longest open transaction/,
+      /Redis hit ratio/,
+      /Redis memory/,
+      /Milvus p95 vector search/,
+      /ClickHouse failed queries/,
+      /MinIO nodes offline/,
+      /Volume free/,
+    ])
+      assert.match(titles, want);
+    assert.match(
+      configFile(r, "grafana-dashboards", "messaging.json")
+        .panels.map((p: any) => p.title)
+        .join("\n"),
+      /NATS slow consumers/,
+    );
   });
 
   it("no panel reads a metric nothing exports (every name is in the fixtures or docs/metrics-upstream.md)", () => {
@@ -101,7 +128,11 @@ describe("observability: dashboards", () => {
     for (const q of queries) {
       const { names, patterns } = metricsOf(q.expr);
       for (const n of names) assert.ok(known.has(n), `${q.dashboard} "${q.title}" reads ${n}, which no fixture or upstream note names`);
-      for (const p of patterns) assert.ok([...known].some((n) => p.test(n)), `${q.dashboard} "${q.title}" selects ${p}, which matches no known series`);
+      for (const p of patterns)
+        assert.ok(
+          [...known].some((n) => p.test(n)),
+          `${q.dashboard} "${q.title}" selects ${p}, which matches no known series`,
+        );
     }
   });
 

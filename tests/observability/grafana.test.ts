@@ -68,14 +68,41 @@ describe("observability: Grafana", () => {
     assert.ok(exprs.some((e) => e.includes("kubelet_volume_stats_available_bytes")));
     assert.ok(exprs.some((e) => e.includes("cnpg_backends_total")));
     // Seed 003's plots: P50/P99 beside P95, network and disk I/O; seed 001's Model Router series.
-    for (const q of ["0.5", "0.99"]) assert.ok(exprs.some((e) => e.startsWith(`histogram_quantile(${q}, sum by (namespace, service, le)`)), `no p${Number(q) * 100} panel`);
-    assert.ok(exprs.some((e) => e.includes('service=~"bge-service|faiss-service|llm-proxy|speech-service|tts-service|model-router"')), "no AI services latency panel");
-    assert.ok(exprs.some((e) => e.includes('service="gateway"')), "no end-to-end latency panel");
-    for (const m of ["container_network_receive_bytes_total", "container_network_transmit_bytes_total", "container_fs_reads_bytes_total", "container_fs_writes_bytes_total", "model_router_ab_test_exposures_total", "posthog_events_sent_total", "rabbitmq_alarms_", "ClickHouseProfileEvents_FailedQuery", "minio_cluster_nodes_offline_total", "milvus_proxy_req_latency_bucket"]) {
-      assert.ok(exprs.some((e) => e.includes(m)), `no panel plots ${m}`);
+    for (const q of ["0.5", "0.99"])
+      assert.ok(
+        exprs.some((e) => e.startsWith(`histogram_quantile(${q}, sum by (namespace, service, le)`)),
+        `no p${Number(q) * 100} panel`,
+      );
+    assert.ok(
+      exprs.some((e) => e.includes('service=~"bge-service|faiss-service|llm-proxy|speech-service|tts-service|model-router"')),
+      "no AI services latency panel",
+    );
+    assert.ok(
+      exprs.some((e) => e.includes('service="gateway"')),
+      "no end-to-end latency panel",
+    );
+    for (const m of [
+      "container_network_receive_bytes_total",
+      "container_network_transmit_bytes_total",
+      "container_fs_reads_bytes_total",
+      "container_fs_writes_bytes_total",
+      "model_router_ab_test_exposures_total",
+      "posthog_events_sent_total",
+      "rabbitmq_alarms_",
+      "ClickHouseProfileEvents_FailedQuery",
+      "minio_cluster_nodes_offline_total",
+      "milvus_proxy_req_latency_bucket",
+    ]) {
+      assert.ok(
+        exprs.some((e) => e.includes(m)),
+        `no panel plots ${m}`,
+      );
     }
     const ds = configFile(r, "grafana-provisioning", "datasources.yaml").datasources.find((d: any) => d.type === "prometheus");
-    assert.ok(dash.panels.every((p: any) => p.datasource.uid === ds.uid), "every panel uses the provisioned datasource");
+    assert.ok(
+      dash.panels.every((p: any) => p.datasource.uid === ds.uid),
+      "every panel uses the provisioned datasource",
+    );
   });
 });
 
@@ -89,7 +116,10 @@ describe("observability: Grafana's log search", () => {
     const ds = configFile(r, "grafana-provisioning", "datasources.yaml").datasources.find((d: any) => d.type === "elasticsearch");
     assert.ok(ds, "an Elasticsearch datasource");
     assert.ok(matches(ds.jsonData.index, fluentdIndex(r)), `${ds.jsonData.index} covers ${fluentdIndex(r)}`);
-    assert.ok(jaegerIndices(r).every((i) => !matches(ds.jsonData.index, i)), "logs only, not traces");
+    assert.ok(
+      jaegerIndices(r).every((i) => !matches(ds.jsonData.index, i)),
+      "logs only, not traces",
+    );
     assert.strictEqual(ds.url, "http://elasticsearch.voicehelper-storage.svc.cluster.local:9200");
     assert.strictEqual(ds.basicAuth, true);
     const env = mainContainer(r, "grafana").env.find((e: any) => `$${e.name}` === ds.secureJsonData.basicAuthPassword);
@@ -99,7 +129,10 @@ describe("observability: Grafana's log search", () => {
 
   it("is admitted to Elasticsearch's HTTP port (a declared use)", () => {
     const policy = r.object("kubernetes:networking.k8s.io/v1:NetworkPolicy", "elasticsearch-from-grafana", "voicehelper-storage").inputs.spec;
-    assert.deepStrictEqual(policy.ingress[0].ports.map((p: any) => p.port).filter((p: number) => p !== 15008), [9200]);
+    assert.deepStrictEqual(
+      policy.ingress[0].ports.map((p: any) => p.port).filter((p: number) => p !== 15008),
+      [9200],
+    );
   });
 
   it("monitoring-only stacks (Fluentd ships there too) search logs as well", async () => {

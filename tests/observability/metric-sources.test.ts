@@ -31,7 +31,9 @@ function admitsPrometheus(r: Rendered, namespace: string, selector: Record<strin
     .some(
       (rule: any) =>
         rule.ports?.some((p: any) => p.port === port) &&
-        rule.from?.some((f: any) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === MONITORING && Object.entries(PROMETHEUS_POD).every(([k, v]) => f.podSelector?.matchLabels?.[k] === v)),
+        rule.from?.some(
+          (f: any) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === MONITORING && Object.entries(PROMETHEUS_POD).every(([k, v]) => f.podSelector?.matchLabels?.[k] === v),
+        ),
     );
 }
 
@@ -58,16 +60,18 @@ for (const stack of ["dev", "prod"] as const) {
       assert.ok(ksm, "kube-state-metrics pods are annotated for scraping");
       assert.strictEqual(ksm.annotations[SCRAPE_ANNOTATIONS.honorLabels], "true", "scraped by the job that keeps its labels");
       assert.ok(admitsPrometheus(r, MONITORING, { "app.kubernetes.io/name": "kube-state-metrics" }, Number(ksm.annotations[SCRAPE_ANNOTATIONS.port])));
-      assert.ok(scrapedPods(r).filter((p) => p.name !== "kube-state-metrics").every((p) => p.annotations[SCRAPE_ANNOTATIONS.honorLabels] === undefined), "only exporters keep their labels");
+      assert.ok(
+        scrapedPods(r)
+          .filter((p) => p.name !== "kube-state-metrics")
+          .every((p) => p.annotations[SCRAPE_ANNOTATIONS.honorLabels] === undefined),
+        "only exporters keep their labels",
+      );
     });
 
     it("PostgreSQL (DatabaseConnectionsHigh): CloudNativePG's instances carry the scrape annotations for 9187 and admit Prometheus there", () => {
       const cluster = r.ofType("kubernetes:postgresql.cnpg.io/v1:Cluster").find((c) => c.inputs.metadata.name === "postgresql")!.inputs;
       const annotations = cluster.spec.inheritedMetadata.annotations;
-      assert.deepStrictEqual(
-        [annotations[SCRAPE_ANNOTATIONS.enabled], annotations[SCRAPE_ANNOTATIONS.port], annotations[SCRAPE_ANNOTATIONS.path]],
-        ["true", "9187", "/metrics"],
-      );
+      assert.deepStrictEqual([annotations[SCRAPE_ANNOTATIONS.enabled], annotations[SCRAPE_ANNOTATIONS.port], annotations[SCRAPE_ANNOTATIONS.path]], ["true", "9187", "/metrics"]);
       assert.strictEqual(annotations[SCRAPE_ANNOTATIONS.honorLabels], undefined, "its series are about itself");
       assert.strictEqual(cluster.spec.inheritedMetadata.labels["app.kubernetes.io/name"], "postgresql", "the pods' service label");
       assert.ok(admitsPrometheus(r, STORAGE, { "cnpg.io/cluster": "postgresql" }, 9187), "Prometheus admitted to 9187");

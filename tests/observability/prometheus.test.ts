@@ -23,7 +23,10 @@ describe("observability: Prometheus", () => {
     const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === rulesVolume.name);
     assert.deepStrictEqual(cfg.rule_files, [`${mount.mountPath}/*.yaml`]);
     const ruleKeys = Object.keys(dev.object("kubernetes:core/v1:ConfigMap", "prometheus-rules", MONITORING).inputs.data);
-    assert.ok(ruleKeys.every((k) => k.endsWith(".yaml")), "every rules key matches the glob");
+    assert.ok(
+      ruleKeys.every((k) => k.endsWith(".yaml")),
+      "every rules key matches the glob",
+    );
   });
 
   it("reads the config file the config ConfigMap provides", () => {
@@ -48,7 +51,10 @@ describe("observability: Prometheus", () => {
     const cfg = configFile(dev, "prometheus-config", "prometheus.yml");
     const created = platformNamespaces(dev);
     assert.ok(!created.includes("voicehelper-posthog"), "dev sends analytics to PostHog Cloud: no posthog namespace");
-    for (const [jobName, honor] of [["kubernetes-pods", "drop"], ["kubernetes-exporters", "keep"]] as const) {
+    for (const [jobName, honor] of [
+      ["kubernetes-pods", "drop"],
+      ["kubernetes-exporters", "keep"],
+    ] as const) {
       const job = cfg.scrape_configs.find((j: any) => j.job_name === jobName);
       assert.ok(job, `job ${jobName}`);
       const sd = job.kubernetes_sd_configs[0];
@@ -76,7 +82,13 @@ describe("observability: Prometheus", () => {
   it("scrapes every kubelet over HTTPS with its token, verifying the kubelet's certificate against the cluster CA unless told otherwise", async () => {
     const jobs = (r: Rendered) => configFile(r, "prometheus-config", "prometheus.yml").scrape_configs.filter((j: any) => j.kubernetes_sd_configs[0].role === "node");
     const verified = jobs(dev);
-    assert.deepStrictEqual(verified.map((j: any) => [j.job_name, j.metrics_path]), [["kubelet", "/metrics"], ["kubelet-cadvisor", "/metrics/cadvisor"]]);
+    assert.deepStrictEqual(
+      verified.map((j: any) => [j.job_name, j.metrics_path]),
+      [
+        ["kubelet", "/metrics"],
+        ["kubelet-cadvisor", "/metrics/cadvisor"],
+      ],
+    );
     for (const j of verified) {
       assert.strictEqual(j.scheme, "https");
       assert.strictEqual(j.authorization.credentials_file, "/var/run/secrets/kubernetes.io/serviceaccount/token");
@@ -84,7 +96,13 @@ describe("observability: Prometheus", () => {
       // Only the platform's pods: the kubelet reports on every pod of its node.
       const ns = j.metric_relabel_configs.find((x: any) => x.source_labels[0] === "namespace");
       assert.strictEqual(ns.action, "keep");
-      assert.deepStrictEqual(ns.regex.split("|").map((x: string) => x.replace(/\\/g, "")).sort(), platformNamespaces(dev));
+      assert.deepStrictEqual(
+        ns.regex
+          .split("|")
+          .map((x: string) => x.replace(/\\/g, ""))
+          .sort(),
+        platformNamespaces(dev),
+      );
     }
     const skipping = jobs(await renderOnce("dev", { metrics: { kubeletTls: "skip-verify" } }));
     for (const j of skipping) assert.deepStrictEqual(j.tls_config, { insecure_skip_verify: true });
@@ -112,14 +130,22 @@ describe("observability: Prometheus", () => {
     const grants = (role: any) => role.inputs.rules.flatMap((x: any) => x.resources.map((res: string) => `${x.apiGroups.join(",")}/${res}:${[...x.verbs].sort().join(",")}`)).sort();
     const byName = Object.fromEntries(roles.map((r) => [r.inputs.metadata.name, r]));
     assert.deepStrictEqual(Object.keys(byName).sort(), [`${MONITORING}-prometheus`, `${MONITORING}-prometheus-nodes`]);
-    assert.deepStrictEqual(grants(byName[`${MONITORING}-prometheus`]), ["/endpoints:get,list,watch", "/pods:get,list,watch", "/services:get,list,watch", "discovery.k8s.io/endpointslices:get,list,watch"]);
+    assert.deepStrictEqual(grants(byName[`${MONITORING}-prometheus`]), [
+      "/endpoints:get,list,watch",
+      "/pods:get,list,watch",
+      "/services:get,list,watch",
+      "discovery.k8s.io/endpointslices:get,list,watch",
+    ]);
     assert.deepStrictEqual(grants(byName[`${MONITORING}-prometheus-nodes`]), ["/nodes/metrics:get", "/nodes:list,watch"]);
     const subject = [{ kind: "ServiceAccount", name: "prometheus", namespace: MONITORING }];
     const namespaced = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").filter((b) => b.inputs.roleRef.name === `${MONITORING}-prometheus`);
     assert.deepStrictEqual(namespaced.map((b) => b.inputs.metadata.namespace).sort(), [CERT_MANAGER, ...platformNamespaces(dev)].sort());
     for (const b of namespaced) assert.deepStrictEqual(b.inputs.subjects, subject);
     const clusterWide = dev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").filter((b) => b.inputs.metadata.name.startsWith(`${MONITORING}-prometheus`));
-    assert.deepStrictEqual(clusterWide.map((b) => b.inputs.roleRef.name), [`${MONITORING}-prometheus-nodes`]);
+    assert.deepStrictEqual(
+      clusterWide.map((b) => b.inputs.roleRef.name),
+      [`${MONITORING}-prometheus-nodes`],
+    );
     assert.deepStrictEqual(clusterWide[0].inputs.subjects, subject);
   });
 
@@ -131,7 +157,10 @@ describe("observability: Prometheus", () => {
     assert.strictEqual(scrape.length, 1, "one rule without a port list");
     const namespaces = scrape[0].to.map((t: any) => t.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).sort();
     assert.deepStrictEqual(namespaces, [CERT_MANAGER, ...platformNamespaces(dev)].sort());
-    assert.ok(scrape[0].to.every((t: any) => t.podSelector === undefined && t.ipBlock === undefined), "namespaces only, nothing outside the platform");
+    assert.ok(
+      scrape[0].to.every((t: any) => t.podSelector === undefined && t.ipBlock === undefined),
+      "namespaces only, nothing outside the platform",
+    );
     const kubelets = egress.filter((e: any) => e.ports?.some((p: any) => p.port === 10250));
     assert.strictEqual(kubelets.length, 1);
     assert.deepStrictEqual(kubelets[0].ports, [{ protocol: "TCP", port: 10250 }], "node addresses on the kubelet port only");

@@ -37,7 +37,28 @@ describe("observability: alert rules (seed 003)", () => {
   }
 
   it("beyond seed 003's alerts: when the disk, CPU and memory alerts are blind, when the seed's backups (WAL archiving, scheduled copies) stop, and before HTTPS breaks", () => {
-    assert.deepStrictEqual(alertRules().map((x) => x.alert).sort(), [...SEED_003.map((x) => x.alert), "MetricsSourceDown", "WALArchivingFailing", "ScheduledJobOverdue", "CertificateExpiringSoon", "CertificateNotReady", "MessageBrokerAlarm", "ClickHouseQueryErrors", "ObjectStoreNodeOffline", "DatabaseSlowTransaction", "RedisDown", "RedisMemoryNearMax", "MessagingSlowConsumers", "SearchClusterRed", "VectorSearchSlow"].sort());
+    assert.deepStrictEqual(
+      alertRules()
+        .map((x) => x.alert)
+        .sort(),
+      [
+        ...SEED_003.map((x) => x.alert),
+        "MetricsSourceDown",
+        "WALArchivingFailing",
+        "ScheduledJobOverdue",
+        "CertificateExpiringSoon",
+        "CertificateNotReady",
+        "MessageBrokerAlarm",
+        "ClickHouseQueryErrors",
+        "ObjectStoreNodeOffline",
+        "DatabaseSlowTransaction",
+        "RedisDown",
+        "RedisMemoryNearMax",
+        "MessagingSlowConsumers",
+        "SearchClusterRed",
+        "VectorSearchSlow",
+      ].sort(),
+    );
     const by = (a: string) => alertRules().find((x) => x.alert === a)!;
     assert.strictEqual(by("WALArchivingFailing").severity, "critical");
     // rabbitmq_prometheus' three alarm gauges (docs/metrics-upstream.md), any of them, per node.
@@ -60,7 +81,9 @@ describe("observability: alert rules (seed 003)", () => {
     assert.strictEqual(by("SearchClusterRed").for, "1m");
     const blind = alertRules().find((x) => x.alert === "MetricsSourceDown")!;
     assert.strictEqual(blind.expr, 'up{job=~"kubelet|kubelet-cadvisor"} == 0');
-    const fed = alertRules().filter((x) => x.source.job === "kubelet" || x.source.job === "kubelet-cadvisor").map((x) => x.alert);
+    const fed = alertRules()
+      .filter((x) => x.source.job === "kubelet" || x.source.job === "kubelet-cadvisor")
+      .map((x) => x.alert);
     assert.deepStrictEqual(fed.sort(), ["CPUNearLimit", "MemoryNearLimit", "MetricsSourceDown", "VolumeAlmostFull"]);
   });
 
@@ -72,7 +95,10 @@ describe("observability: alert rules (seed 003)", () => {
     assert.match(by("ModelRouterHighErrorRate").expr, /model_router_requests_total\{status=~/);
     assert.match(by("VolumeAlmostFull").expr, /kubelet_volume_stats_available_bytes \/ kubelet_volume_stats_capacity_bytes/);
     // CloudNativePG's exporter: backends over the max_connections setting, per instance.
-    assert.match(by("DatabaseConnectionsHigh").expr, /sum by \(namespace, service, pod\) \(cnpg_backends_total\) \/ max by \(namespace, service, pod\) \(cnpg_pg_settings_setting\{name="max_connections"\}\)/);
+    assert.match(
+      by("DatabaseConnectionsHigh").expr,
+      /sum by \(namespace, service, pod\) \(cnpg_backends_total\) \/ max by \(namespace, service, pod\) \(cnpg_pg_settings_setting\{name="max_connections"\}\)/,
+    );
     assert.match(by("FrequentRestarts").expr, /kube_pod_container_status_restarts_total\[1h\]/);
   });
 

@@ -44,7 +44,10 @@ describe("observability: metrics wiring", () => {
     assert.ok(!minimal.outputs.deployed.includes("prometheus"));
     assert.ok(minimal.outputs.deployed.includes("gateway"));
     assert.deepStrictEqual(
-      minimal.ofType(POLICY).filter((p) => p.inputs.metadata.name.endsWith("-from-metrics")).map((p) => p.inputs.metadata.name),
+      minimal
+        .ofType(POLICY)
+        .filter((p) => p.inputs.metadata.name.endsWith("-from-metrics"))
+        .map((p) => p.inputs.metadata.name),
       [],
     );
   });

@@ -51,8 +51,7 @@ describe("policy pack on every rendered stack", () => {
 });
 
 describe("policy pack catches a broken variant of a real service", () => {
-  const redisContainer = (rs: RenderedResource[]) =>
-    rs.find((x) => x.type === "kubernetes:apps/v1:StatefulSet" && x.inputs.metadata.name === "redis")!.inputs.spec.template.spec.containers[0];
+  const redisContainer = (rs: RenderedResource[]) => rs.find((x) => x.type === "kubernetes:apps/v1:StatefulSet" && x.inputs.metadata.name === "redis")!.inputs.spec.template.spec.containers[0];
 
   it("a default password in Redis' Secret", async () => {
     const found = mandatory(
@@ -61,8 +60,14 @@ describe("policy pack catches a broken variant of a real service", () => {
         secret.inputs.stringData.password = "changeme";
       }),
     );
-    assert.ok(found.some((v) => v.policyName === "no-default-credentials"), describeAll(found));
-    assert.ok(found.every((v) => !v.message.includes("changeme")), "a violation never repeats the value");
+    assert.ok(
+      found.some((v) => v.policyName === "no-default-credentials"),
+      describeAll(found),
+    );
+    assert.ok(
+      found.every((v) => !v.message.includes("changeme")),
+      "a violation never repeats the value",
+    );
   });
 
   it("Redis whose config no longer includes its password file", async () => {
@@ -72,17 +77,26 @@ describe("policy pack catches a broken variant of a real service", () => {
         cm.inputs.data["redis.conf"] = cm.inputs.data["redis.conf"].replace(/^include .*$/m, "");
       }),
     );
-    assert.ok(found.some((v) => v.policyName === "no-default-credentials" && /requirepass|auth/i.test(v.message)), describeAll(found));
+    assert.ok(
+      found.some((v) => v.policyName === "no-default-credentials" && /requirepass|auth/i.test(v.message)),
+      describeAll(found),
+    );
   });
 
   it("a missing memory limit", async () => {
     const found = mandatory(await violations(await render("dev"), (rs) => delete redisContainer(rs).resources.limits.memory));
-    assert.ok(found.some((v) => v.policyName === "resource-limits"), describeAll(found));
+    assert.ok(
+      found.some((v) => v.policyName === "resource-limits"),
+      describeAll(found),
+    );
   });
 
   it("a latest image", async () => {
     const found = mandatory(await violations(await render("dev"), (rs) => (redisContainer(rs).image = "redis:latest")));
-    assert.ok(found.some((v) => v.policyName === "pinned-images"), describeAll(found));
+    assert.ok(
+      found.some((v) => v.policyName === "pinned-images"),
+      describeAll(found),
+    );
   });
 
   it("a literal password in an env var", async () => {
@@ -94,6 +108,9 @@ describe("policy pack catches a broken variant of a real service", () => {
         delete env.find((e: any) => e.name === "REDIS_PASSWORD").valueFrom;
       }),
     );
-    assert.ok(found.some((v) => v.policyName === "no-default-credentials"), describeAll(found));
+    assert.ok(
+      found.some((v) => v.policyName === "no-default-credentials"),
+      describeAll(found),
+    );
   });
 });

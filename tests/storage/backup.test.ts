@@ -25,7 +25,10 @@ describe("backup: Redis RDB copies", () => {
       assert.strictEqual(upload.image, IMAGES.minioClient);
       assert.match(envOf(upload, "TARGET").value, folder);
       const sized = out.config.sizes.backup.resources;
-      assert.deepStrictEqual([upload.resources.requests.cpu, upload.resources.requests.memory, upload.resources.limits.cpu, upload.resources.limits.memory], [sized.requests.cpu, sized.requests.memory, sized.limits.cpu, sized.limits.memory]);
+      assert.deepStrictEqual(
+        [upload.resources.requests.cpu, upload.resources.requests.memory, upload.resources.limits.cpu, upload.resources.limits.memory],
+        [sized.requests.cpu, sized.requests.memory, sized.limits.cpu, sized.limits.memory],
+      );
       assertFromGeneratedSecret(out, STORAGE_NS, upload, "STORE_SECRET_KEY");
       const redisAuth = envOf(mainContainer(out.object(STS, "redis", STORAGE_NS)), "REDISCLI_AUTH").valueFrom;
       assert.deepStrictEqual(envOf(dump, "REDISCLI_AUTH").valueFrom, redisAuth);
@@ -35,7 +38,10 @@ describe("backup: Redis RDB copies", () => {
   it("asks every Redis Cluster node in prod (it keeps the primaries' snapshots)", () => {
     const dump = s.prod.object(CRONJOB, "redis-backup", STORAGE_NS).inputs.spec.jobTemplate.spec.template.spec.initContainers[0];
     const sts = s.prod.object(STS, "redis", STORAGE_NS);
-    assert.deepStrictEqual(envOf(dump, "REDIS_NODES").value.split(" "), podHostsOf(sts).map((h) => `${h}:6379`));
+    assert.deepStrictEqual(
+      envOf(dump, "REDIS_NODES").value.split(" "),
+      podHostsOf(sts).map((h) => `${h}:6379`),
+    );
   });
 
   it("is allowed to reach Redis and where it writes: the object store in dev, the target's port in prod", () => {

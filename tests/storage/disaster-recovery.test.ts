@@ -43,7 +43,9 @@ describe("disaster recovery: backups off the cluster (prod)", () => {
   });
 
   it("archives every PostgreSQL cluster (PostHog's too) to the target, each under the stack's folder, with the target's keys", () => {
-    const names = clusters(s.prod).map((c) => c.inputs.metadata.name).sort();
+    const names = clusters(s.prod)
+      .map((c) => c.inputs.metadata.name)
+      .sort();
     assert.deepStrictEqual(names, ["postgresql", "posthog-postgresql"]);
     for (const c of clusters(s.prod)) {
       const ns = c.inputs.metadata.namespace;
@@ -104,7 +106,10 @@ describe("disaster recovery: backups off the cluster (prod)", () => {
     const mirror = s.prod.object(CRONJOB, "minio-mirror", STORAGE_NS).inputs.spec.schedule;
     assert.ok(minute(etcd.schedule) < minute(mirror) && minute(mirror) - minute(etcd.schedule) <= 15, "etcd's snapshot just before Milvus' objects are mirrored");
     for (const name of ["nacos-mysql-from-nacos-mysql-backup", "milvus-etcd-from-milvus-etcd-backup"]) {
-      assert.ok(s.prod.ofType(NETPOL).some((p) => p.inputs.metadata.name === name), `${name}: the store admits its backup job`);
+      assert.ok(
+        s.prod.ofType(NETPOL).some((p) => p.inputs.metadata.name === name),
+        `${name}: the store admits its backup job`,
+      );
     }
   });
 
@@ -160,7 +165,12 @@ describe("disaster recovery: PostgreSQL point-in-time restore", () => {
     const staging = await rendered("staging", { restore: { postgresql: {}, confirmStack: "staging" } });
     const pooler = staging.object("kubernetes:postgresql.cnpg.io/v1:Pooler", "postgresql-restored-pooler", STORAGE_NS);
     assert.strictEqual(pooler.inputs.spec.cluster.name, "postgresql-restored");
-    assert.deepStrictEqual(clusters(staging).map((c) => c.inputs.metadata.name).sort(), ["postgresql-restored", "posthog-postgresql-restored"]);
+    assert.deepStrictEqual(
+      clusters(staging)
+        .map((c) => c.inputs.metadata.name)
+        .sort(),
+      ["postgresql-restored", "posthog-postgresql-restored"],
+    );
   });
 
   it("restores only the clusters named, from the off-cluster target, with the target's keys", () => {

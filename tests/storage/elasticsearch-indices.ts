@@ -11,7 +11,13 @@ export const MONITORING = "voicehelper-monitoring";
 const DAY = "2026-05-01";
 
 /** An index pattern (`*` wildcards) as Elasticsearch matches it against an index name. */
-export const matches = (pattern: string, index: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(index);
+export const matches = (pattern: string, index: string) =>
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  ).test(index);
 export const covered = (patterns: string[], index: string) => patterns.some((p) => matches(p, index));
 
 /** Today's log index as Fluentd names it: logstash format, `<logstash_prefix>-YYYY.MM.DD`. */

@@ -24,7 +24,10 @@ describe("storage: Elasticsearch", () => {
       assert.strictEqual(sts.inputs.spec.podManagementPolicy, "Parallel");
       const c = mainContainer(sts);
       assert.ok(!hasEnv(c, "discovery.type"));
-      assert.deepStrictEqual(envOf(c, "discovery.seed_hosts").value.split(","), podHostsOf(sts).map((h) => `${h}:9300`));
+      assert.deepStrictEqual(
+        envOf(c, "discovery.seed_hosts").value.split(","),
+        podHostsOf(sts).map((h) => `${h}:9300`),
+      );
       assert.deepStrictEqual(envOf(c, "cluster.initial_master_nodes").value.split(","), podNamesOf(sts));
       assert.deepStrictEqual(envOf(c, "node.name").valueFrom, { fieldRef: { fieldPath: "metadata.name" } });
     }

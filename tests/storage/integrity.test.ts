@@ -58,8 +58,16 @@ describe("storage: integrity of every object", () => {
 
   it("references only Secrets the program creates, and only keys they hold", () => {
     for (const out of [s.dev, s.prod]) {
-      const secrets = new Map(out.ofType(SECRET).filter(inStorage).map((r) => [r.inputs.metadata.name, secretData(r)]));
-      const refs = out.kubernetes().filter(inStorage).flatMap((r) => secretRefs(r.inputs.spec).map((ref) => ({ ...ref, from: r.inputs.metadata.name })));
+      const secrets = new Map(
+        out
+          .ofType(SECRET)
+          .filter(inStorage)
+          .map((r) => [r.inputs.metadata.name, secretData(r)]),
+      );
+      const refs = out
+        .kubernetes()
+        .filter(inStorage)
+        .flatMap((r) => secretRefs(r.inputs.spec).map((ref) => ({ ...ref, from: r.inputs.metadata.name })));
       assert.ok(refs.length > 20, "the storage layer's credentials are all references");
       for (const ref of refs) {
         const data = secrets.get(ref.name);
@@ -87,15 +95,28 @@ describe("storage: deploy modes", () => {
   it("builds every storage service in storage-only mode", async () => {
     const out = await rendered("dev", { deployMode: "storage-only" });
     const storage = SERVICE_NAMES.filter((n) => CATALOG[n].layer === "storage");
-    assert.deepStrictEqual(storage.filter((n) => !out.outputs.deployed.includes(n)), [], "every storage service is deployed");
+    assert.deepStrictEqual(
+      storage.filter((n) => !out.outputs.deployed.includes(n)),
+      [],
+      "every storage service is deployed",
+    );
     for (const name of storage) {
-      const objects = out.kubernetes().concat(out.ofType("kubernetes:helm.sh/v4:Chart")).filter((r) => r.name === name || r.inputs?.metadata?.name === name);
+      const objects = out
+        .kubernetes()
+        .concat(out.ofType("kubernetes:helm.sh/v4:Chart"))
+        .filter((r) => r.name === name || r.inputs?.metadata?.name === name);
       assert.ok(objects.length > 0, `${name} has objects`);
     }
   });
 
   it("deploys only the stores a mode needs (monitoring-only: Elasticsearch for logs and traces)", async () => {
     const out = await rendered("dev", { deployMode: "monitoring-only" });
-    assert.deepStrictEqual(out.ofType(STS).filter((r) => r.inputs.metadata.namespace === STORAGE_NS).map((r) => r.inputs.metadata.name), ["elasticsearch"]);
+    assert.deepStrictEqual(
+      out
+        .ofType(STS)
+        .filter((r) => r.inputs.metadata.namespace === STORAGE_NS)
+        .map((r) => r.inputs.metadata.name),
+      ["elasticsearch"],
+    );
   });
 });

@@ -54,7 +54,10 @@ describe("storage: Milvus and its etcd", () => {
   it("points Milvus at every etcd member and at the object store's milvus bucket with its credentials", () => {
     const c = mainContainer(s.prod.object(STS, "milvus", STORAGE_NS));
     const etcdSts = s.prod.object(STS, "milvus-etcd", STORAGE_NS);
-    assert.deepStrictEqual(envOf(c, "ETCD_ENDPOINTS").value.split(","), podHostsOf(etcdSts).map((h) => `${h}:2379`));
+    assert.deepStrictEqual(
+      envOf(c, "ETCD_ENDPOINTS").value.split(","),
+      podHostsOf(etcdSts).map((h) => `${h}:2379`),
+    );
     assert.strictEqual(envOf(c, "MINIO_ADDRESS").value, `minio.${STORAGE_NS}.svc.cluster.local`);
     assert.strictEqual(envOf(c, "MINIO_PORT").value, "9000");
     assert.strictEqual(envOf(c, "MINIO_BUCKET_NAME").value, "milvus-bucket");

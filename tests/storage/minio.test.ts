@@ -69,7 +69,11 @@ describe("storage: MinIO", () => {
     assert.strictEqual(c.image, IMAGES.minioClient);
     // prod runs PostHog self-hosted: its session-replay bucket exists too (dev, PostHog cloud: it does not).
     assert.deepStrictEqual(envOf(c, "BUCKETS").value.split(" ").sort(), ["backups", "documents", "milvus-bucket", "multimodal", "posthog"]);
-    assert.ok(!envOf(mainContainer(s.dev.object(JOB, "minio-buckets", STORAGE_NS)), "BUCKETS").value.split(" ").includes("posthog"));
+    assert.ok(
+      !envOf(mainContainer(s.dev.object(JOB, "minio-buckets", STORAGE_NS)), "BUCKETS")
+        .value.split(" ")
+        .includes("posthog"),
+    );
     assert.match(c.command.join(" "), /mc mb --ignore-existing/);
     assert.ok(c.command.join(" ").includes(mcAliases([{ alias: "platform", prefix: "MINIO_ROOT" }])), "mc's alias from the root credentials, written to its config file");
     const server = mainContainer(s.prod.object(STS, "minio", STORAGE_NS));
@@ -118,7 +122,17 @@ describe("mc's aliases (object-store clients)", () => {
       TARGET_ACCESS_KEY: "test-target-access",
       TARGET_SECRET_KEY: "test-target-secret",
     };
-    execFileSync("sh", ["-c", mcAliases([{ alias: "source", prefix: "SOURCE" }, { alias: "target", prefix: "TARGET" }])], { env });
+    execFileSync(
+      "sh",
+      [
+        "-c",
+        mcAliases([
+          { alias: "source", prefix: "SOURCE" },
+          { alias: "target", prefix: "TARGET" },
+        ]),
+      ],
+      { env },
+    );
     const file = path.join(dir, "mc", "config.json");
     assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
     const config = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -21,7 +21,10 @@ describe("storage: Nacos and its MySQL", () => {
     const c = mainContainer(sts);
     assert.strictEqual(envOf(c, "MODE").value, "cluster");
     assert.strictEqual(envOf(c, "PREFER_HOST_MODE").value, "hostname");
-    assert.deepStrictEqual(envOf(c, "NACOS_SERVERS").value.split(" "), podHostsOf(sts).map((h) => `${h}:8848`));
+    assert.deepStrictEqual(
+      envOf(c, "NACOS_SERVERS").value.split(" "),
+      podHostsOf(sts).map((h) => `${h}:8848`),
+    );
   });
 
   it("uses the pinned image, its ports and the v3 console health probes", () => {
@@ -40,7 +43,10 @@ describe("storage: Nacos and its MySQL", () => {
       assert.match(token, /^[A-Za-z0-9+/]+=*$/, "the token is standard base64");
       // The mock runtime's random bytes are at most 32 long: check what the program asks for.
       const ids = out.ofType("random:index/randomId:RandomId").filter((r) => r.name.startsWith("nacos-auth-token"));
-      assert.deepStrictEqual(ids.map((r) => r.inputs.byteLength), [48]);
+      assert.deepStrictEqual(
+        ids.map((r) => r.inputs.byteLength),
+        [48],
+      );
       assertFromGeneratedSecret(out, STORAGE_NS, c, "NACOS_AUTH_IDENTITY_KEY");
       assertFromGeneratedSecret(out, STORAGE_NS, c, "NACOS_AUTH_IDENTITY_VALUE");
     }

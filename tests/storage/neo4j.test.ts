@@ -118,7 +118,10 @@ describe("storage: Neo4j Enterprise", () => {
   });
 
   it("lists exactly the StatefulSet's pods as discovery endpoints, and makes all of them the initial primaries", () => {
-    assert.deepStrictEqual(env("NEO4J_dbms_cluster_endpoints").split(","), podHostsOf(sts()).map((h) => `${h}:6000`));
+    assert.deepStrictEqual(
+      env("NEO4J_dbms_cluster_endpoints").split(","),
+      podHostsOf(sts()).map((h) => `${h}:6000`),
+    );
     assert.strictEqual(env("NEO4J_dbms_cluster_discovery_resolver__type"), "LIST");
     assert.strictEqual(env("NEO4J_dbms_cluster_minimum__initial__system__primaries__count"), "3");
     assert.strictEqual(env("NEO4J_initial_dbms_default__primaries__count"), "3");
@@ -148,7 +151,11 @@ describe("storage: Neo4j Enterprise", () => {
     const client = prod.object(SERVICE, "neo4j", STORAGE_NS);
     assert.deepStrictEqual(client.inputs.spec.ports.map((p: any) => p.port).sort(), [7474, 7687]);
     const headless = prod.object(SERVICE, sts().inputs.spec.serviceName, STORAGE_NS);
-    for (const port of Object.values(PEER_PORTS)) assert.ok(headless.inputs.spec.ports.some((p: any) => p.port === port), `headless Service carries ${port}`);
+    for (const port of Object.values(PEER_PORTS))
+      assert.ok(
+        headless.inputs.spec.ports.some((p: any) => p.port === port),
+        `headless Service carries ${port}`,
+      );
     assert.strictEqual(headless.inputs.spec.publishNotReadyAddresses, true, "members find each other before they are ready");
     assert.strictEqual(clientUri(prod), `neo4j://${client.inputs.metadata.name}.${STORAGE_NS}.svc.cluster.local:7687`);
   });
@@ -159,7 +166,11 @@ describe("storage: Neo4j Enterprise", () => {
     const peers = prod.object(NETPOL, "neo4j-from-peers", STORAGE_NS).inputs.spec;
     assert.deepStrictEqual(peers.podSelector.matchLabels, selector);
     assert.deepStrictEqual(peers.ingress[0].from, [self]);
-    for (const port of Object.values(PEER_PORTS)) assert.ok(peers.ingress[0].ports.some((p: any) => p.port === port), `peers reach ${port}`);
+    for (const port of Object.values(PEER_PORTS))
+      assert.ok(
+        peers.ingress[0].ports.some((p: any) => p.port === port),
+        `peers reach ${port}`,
+      );
     // Every other ingress rule onto these pods leaves the cluster ports closed (the ambient mesh's
     // kubelet probe source aside, which the kit admits to every meshed pod).
     const onNeo4j = prod.ofType(NETPOL).filter((p) => p.inputs.metadata.namespace === STORAGE_NS && JSON.stringify(p.inputs.spec.podSelector.matchLabels) === JSON.stringify(selector));
@@ -172,13 +183,19 @@ describe("storage: Neo4j Enterprise", () => {
       }
     }
     const egress = prod.object(NETPOL, "neo4j-egress", STORAGE_NS).inputs.spec.egress;
-    assert.ok(egress.some((r: any) => JSON.stringify(r.to) === JSON.stringify([self]) && r.ports.some((p: any) => p.port === 7000)), "members may dial each other");
+    assert.ok(
+      egress.some((r: any) => JSON.stringify(r.to) === JSON.stringify([self]) && r.ports.some((p: any) => p.port === 7000)),
+      "members may dial each other",
+    );
   });
 
   it("spreads the members over nodes and keeps a majority through voluntary disruptions", () => {
     const selector = sts().inputs.spec.selector.matchLabels;
     const spread = sts().inputs.spec.template.spec.topologySpreadConstraints;
-    assert.deepStrictEqual(spread.map((t: any) => [t.topologyKey, t.whenUnsatisfiable, t.maxSkew]), [["kubernetes.io/hostname", "DoNotSchedule", 1]]);
+    assert.deepStrictEqual(
+      spread.map((t: any) => [t.topologyKey, t.whenUnsatisfiable, t.maxSkew]),
+      [["kubernetes.io/hostname", "DoNotSchedule", 1]],
+    );
     assert.deepStrictEqual(spread[0].labelSelector.matchLabels, selector);
     const pdb = prod.object(PDB, "neo4j", STORAGE_NS).inputs.spec;
     assert.strictEqual(pdb.maxUnavailable, 1);

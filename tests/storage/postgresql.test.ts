@@ -104,7 +104,10 @@ describe("storage: PostgreSQL (CloudNativePG)", () => {
     assert.deepStrictEqual(fromOperator.from, [
       { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cnpg-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "cloudnative-pg" } } },
     ]);
-    assert.deepStrictEqual(fromOperator.ports.map((p: any) => p.port), [5432, 8000]);
+    assert.deepStrictEqual(
+      fromOperator.ports.map((p: any) => p.port),
+      [5432, 8000],
+    );
   });
 
   it("lets the instances reach the object store and admits the operator and the pooler (dev: no mesh, so no HBONE port)", () => {

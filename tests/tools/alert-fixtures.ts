@@ -17,13 +17,25 @@ export interface AlertFixture {
 export const EVAL_TIME = "70m";
 const SAMPLES = 80;
 
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",")}}`;
 const constant = (v: number) => `${v}x${SAMPLES}`;
 /** A counter growing by `perMinute` every minute. */
 const counter = (perMinute: number) => `0+${perMinute}x${SAMPLES}`;
 
 const podTarget = (namespace: string, pod: string, service: string, job = "kubernetes-pods") => ({ job, instance: `${pod}:9090`, namespace, pod, service });
-const cadvisor = (pod: string, container: string) => ({ job: "kubelet-cadvisor", instance: "10.0.0.1:10250", node: "node-1", namespace: "voicehelper", pod, container, image: `${container}:1.0.0`, id: `/kubepods/${pod}/${container}` });
+const cadvisor = (pod: string, container: string) => ({
+  job: "kubelet-cadvisor",
+  instance: "10.0.0.1:10250",
+  node: "node-1",
+  namespace: "voicehelper",
+  pod,
+  container,
+  image: `${container}:1.0.0`,
+  id: `/kubepods/${pod}/${container}`,
+});
 
 /** kube-state-metrics' target labels; its own namespace label wins (honor_labels) on the series it exports. */
 const KSM_TARGET = podTarget("voicehelper-monitoring", "kube-state-metrics-6f5d-klmno", "kube-state-metrics", "kubernetes-exporters");
@@ -67,8 +79,18 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
   HighLatency: {
     series: [
       // 10% of requests within 0.5 s, the rest between 1 s and 5 s: p95 is about 4.8 s.
-      ...[["0.5", 10], ["1", 10], ["5", 100], ["+Inf", 100]].map(([le, n]) => ({ series: `http_request_duration_seconds_bucket${labels({ ...BAD, le: String(le) })}`, values: counter(Number(n)) })),
-      ...[["0.5", 99], ["1", 100], ["5", 100], ["+Inf", 100]].map(([le, n]) => ({ series: `http_request_duration_seconds_bucket${labels({ ...GOOD, le: String(le) })}`, values: counter(Number(n)) })),
+      ...[
+        ["0.5", 10],
+        ["1", 10],
+        ["5", 100],
+        ["+Inf", 100],
+      ].map(([le, n]) => ({ series: `http_request_duration_seconds_bucket${labels({ ...BAD, le: String(le) })}`, values: counter(Number(n)) })),
+      ...[
+        ["0.5", 99],
+        ["1", 100],
+        ["5", 100],
+        ["+Inf", 100],
+      ].map(([le, n]) => ({ series: `http_request_duration_seconds_bucket${labels({ ...GOOD, le: String(le) })}`, values: counter(Number(n)) })),
     ],
     firing: [{ namespace: BAD.namespace, service: BAD.service }],
   },
@@ -121,17 +143,34 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
   FrequentRestarts: {
     series: [
       // kube-state-metrics' own labels survive (honor_labels); its target label service is replaced by the container.
-      ...[["voice-service-0", "voice-service", 1], ["frontend-7c9b4-fghij", "frontend", 0]].map(([pod, container, perMinute]) => ({
+      ...[
+        ["voice-service-0", "voice-service", 1],
+        ["frontend-7c9b4-fghij", "frontend", 0],
+      ].map(([pod, container, perMinute]) => ({
         series: `kube_pod_container_status_restarts_total${labels({ ...podTarget("voicehelper-monitoring", "kube-state-metrics-6f5d-klmno", "kube-state-metrics", "kubernetes-exporters"), namespace: "voicehelper", pod: String(pod), container: String(container), uid: `uid-${pod}` })}`,
         values: counter(Number(perMinute)),
       })),
     ],
-    firing: [{ job: "kubernetes-exporters", instance: "kube-state-metrics-6f5d-klmno:9090", namespace: "voicehelper", pod: "voice-service-0", container: "voice-service", uid: "uid-voice-service-0", service: "voice-service" }],
+    firing: [
+      {
+        job: "kubernetes-exporters",
+        instance: "kube-state-metrics-6f5d-klmno:9090",
+        namespace: "voicehelper",
+        pod: "voice-service-0",
+        container: "voice-service",
+        uid: "uid-voice-service-0",
+        service: "voice-service",
+      },
+    ],
   },
   WALArchivingFailing: {
     series: [
       // Timestamps in seconds; a replica archives nothing and reports -1 for both.
-      ...[["postgresql-1", 3000, 2000], ["postgresql-2", -1, -1], ["postgresql-3", 1000, 2000]].flatMap(([pod, failed, archived]) => {
+      ...[
+        ["postgresql-1", 3000, 2000],
+        ["postgresql-2", -1, -1],
+        ["postgresql-3", 1000, 2000],
+      ].flatMap(([pod, failed, archived]) => {
         const target = podTarget("voicehelper-storage", String(pod), "postgresql");
         return [
           { series: `cnpg_pg_stat_archiver_last_failed_time${labels(target)}`, values: constant(Number(failed)) },
@@ -178,7 +217,10 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
   },
   DatabaseConnectionsHigh: {
     series: [
-      ...[["postgresql-1", 150, 100], ["postgresql-2", 20, 10]].flatMap(([pod, idle, active]) => {
+      ...[
+        ["postgresql-1", 150, 100],
+        ["postgresql-2", 20, 10],
+      ].flatMap(([pod, idle, active]) => {
         const target = podTarget("voicehelper-storage", String(pod), "postgresql");
         return [
           { series: `cnpg_backends_total${labels({ ...target, datname: "identity", usename: "identity", application_name: "gateway", state: "idle" })}`, values: constant(Number(idle)) },
@@ -215,7 +257,10 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
   ObjectStoreNodeOffline: {
     series: [
       // A 4-node MinIO: minio-3 is down; the other three (each serving the cluster endpoint) report it.
-      ...(["minio-0", "minio-1", "minio-2"] as const).map((pod) => ({ series: `minio_cluster_nodes_offline_total${labels(podTarget("voicehelper-storage", pod, "minio"))}`, values: `0 0 1x${SAMPLES}` })),
+      ...(["minio-0", "minio-1", "minio-2"] as const).map((pod) => ({
+        series: `minio_cluster_nodes_offline_total${labels(podTarget("voicehelper-storage", pod, "minio"))}`,
+        values: `0 0 1x${SAMPLES}`,
+      })),
       { series: `minio_cluster_nodes_offline_total${labels(podTarget("voicehelper-posthog", "minio-0", "minio"))}`, values: constant(0) },
     ],
     firing: [{ namespace: "voicehelper-storage", service: "minio" }],
@@ -223,12 +268,14 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
   DatabaseSlowTransaction: {
     series: [
       // CloudNativePG's backends query: one row per database, user, application and state; 0 where no transaction is open.
-      ...([
-        ["postgresql-1", "knowledge", "active", 300],
-        ["postgresql-1", "knowledge", "idle", 0],
-        ["postgresql-2", "identity", "active", 2],
-        ["postgresql-2", "identity", "idle in transaction", 20],
-      ] as const).map(([pod, datname, state, seconds]) => ({
+      ...(
+        [
+          ["postgresql-1", "knowledge", "active", 300],
+          ["postgresql-1", "knowledge", "idle", 0],
+          ["postgresql-2", "identity", "active", 2],
+          ["postgresql-2", "identity", "idle in transaction", 20],
+        ] as const
+      ).map(([pod, datname, state, seconds]) => ({
         series: `cnpg_backends_max_tx_duration_seconds${labels({ ...podTarget("voicehelper-storage", pod, "postgresql"), datname, usename: datname, application_name: "algo-service", state })}`,
         values: constant(seconds),
       })),
@@ -246,10 +293,12 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
   RedisMemoryNearMax: {
     series: [
       // PostHog's Redis (noeviction) at 90% of maxmemory fires; the platform's cache (allkeys-lru) at 95% evicts as designed.
-      ...([
-        ["voicehelper-posthog", "posthog-redis-0", "posthog-redis", "noeviction", 90],
-        ["voicehelper-storage", "redis-0", "redis", "allkeys-lru", 95],
-      ] as const).flatMap(([namespace, pod, service, policy, used]) => {
+      ...(
+        [
+          ["voicehelper-posthog", "posthog-redis-0", "posthog-redis", "noeviction", 90],
+          ["voicehelper-storage", "redis-0", "redis", "allkeys-lru", 95],
+        ] as const
+      ).flatMap(([namespace, pod, service, policy, used]) => {
         const target = podTarget(namespace, pod, service);
         return [
           { series: `redis_memory_used_bytes${labels(target)}`, values: constant(used) },
@@ -287,15 +336,30 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
   VectorSearchSlow: {
     series: [
       // Milliseconds. Searches take 1-5 s in one Milvus (p95 about 4.8 s); in the other only loading a collection is slow.
-      ...[["100", 10], ["1000", 10], ["5000", 100], ["+Inf", 100]].map(([le, n]) => ({
+      ...[
+        ["100", 10],
+        ["1000", 10],
+        ["5000", 100],
+        ["+Inf", 100],
+      ].map(([le, n]) => ({
         series: `milvus_proxy_req_latency_bucket${labels({ ...podTarget("voicehelper-storage", "milvus-0", "milvus"), node_id: "1", function_name: "Search", le: String(le) })}`,
         values: counter(Number(n)),
       })),
-      ...[["100", 99], ["1000", 100], ["5000", 100], ["+Inf", 100]].map(([le, n]) => ({
+      ...[
+        ["100", 99],
+        ["1000", 100],
+        ["5000", 100],
+        ["+Inf", 100],
+      ].map(([le, n]) => ({
         series: `milvus_proxy_req_latency_bucket${labels({ ...podTarget("voicehelper-staging-storage", "milvus-0", "milvus"), node_id: "1", function_name: "Search", le: String(le) })}`,
         values: counter(Number(n)),
       })),
-      ...[["100", 0], ["1000", 0], ["5000", 0], ["+Inf", 10]].map(([le, n]) => ({
+      ...[
+        ["100", 0],
+        ["1000", 0],
+        ["5000", 0],
+        ["+Inf", 10],
+      ].map(([le, n]) => ({
         series: `milvus_proxy_req_latency_bucket${labels({ ...podTarget("voicehelper-staging-storage", "milvus-0", "milvus"), node_id: "1", function_name: "LoadCollection", le: String(le) })}`,
         values: counter(Number(n)),
       })),

@@ -39,7 +39,11 @@ function writeConfigMaps(r: Rendered, dir: string): Record<string, string> {
 describe("promtool and amtool on the rendered configuration", () => {
   for (const [title, stack, overrides] of [
     ["prod", "prod", {}],
-    ["dev with e-mail and webhook receivers", "dev", { alerting: { email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" }, webhookUrl: "https://hooks.example.com/alerts" } }],
+    [
+      "dev with e-mail and webhook receivers",
+      "dev",
+      { alerting: { email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" }, webhookUrl: "https://hooks.example.com/alerts" } },
+    ],
   ] as const) {
     it(`${title}: rules, Prometheus config and Alertmanager config are valid`, async () => {
       const withEmail = "alerting" in overrides;

@@ -23,7 +23,14 @@ function healthyCluster(r: Rendered): ClusterSnapshot {
     .filter((o) => WORKLOAD_KINDS.includes(o.kind))
     .map((o) => {
       const replicas = o.spec?.replicas ?? 1;
-      const status = o.kind === "Job" ? { succeeded: 1 } : o.kind === "CronJob" ? { lastSuccessfulTime: "2026-12-01T03:00:00Z" } : o.kind === "DaemonSet" ? { desiredNumberScheduled: 2, numberReady: 2, updatedNumberScheduled: 2 } : { replicas, readyReplicas: replicas, updatedReplicas: replicas };
+      const status =
+        o.kind === "Job"
+          ? { succeeded: 1 }
+          : o.kind === "CronJob"
+            ? { lastSuccessfulTime: "2026-12-01T03:00:00Z" }
+            : o.kind === "DaemonSet"
+              ? { desiredNumberScheduled: 2, numberReady: 2, updatedNumberScheduled: 2 }
+              : { replicas, readyReplicas: replicas, updatedReplicas: replicas };
       return { ...o, status };
     });
   const services = objects.filter((o) => o.kind === "Service");
@@ -113,7 +120,11 @@ describe("npm run verify (offline)", () => {
     const labels = { "app.kubernetes.io/name": "postgresql", "cnpg.io/cluster": "postgresql" };
     const svc = (name: string) => ({ kind: "Service", metadata: { name, namespace: "voicehelper-storage", labels }, spec: { clusterIP: "10.96.0.20", ports: [{ port: 5432 }] } }) as K8sObject;
     const slice = (name: string, ready: boolean) =>
-      ({ kind: "EndpointSlice", metadata: { name: `${name}-x`, namespace: "voicehelper-storage", labels: { "kubernetes.io/service-name": name } }, endpoints: ready ? [{ addresses: ["10.88.0.9"], conditions: { ready: true } }] : [] }) as K8sObject;
+      ({
+        kind: "EndpointSlice",
+        metadata: { name: `${name}-x`, namespace: "voicehelper-storage", labels: { "kubernetes.io/service-name": name } },
+        endpoints: ready ? [{ addresses: ["10.88.0.9"], conditions: { ready: true } }] : [],
+      }) as K8sObject;
     cluster.services.push(svc("postgresql-rw"), svc("postgresql-ro"));
     cluster.endpointSlices.push(slice("postgresql-rw", true), slice("postgresql-ro", false));
     assert.equal(row(decide(outputs, cluster), "postgresql", "endpoints")?.outcome, "pass");
@@ -186,7 +197,13 @@ describe("verify's arguments and in-cluster URLs", () => {
   });
 
   it("sends an in-cluster URL (self-hosted PostHog) through its Service, a public one directly", () => {
-    assert.deepEqual(probeFor("http://posthog-web.voicehelper-posthog.svc.cluster.local:8000/_health"), { via: "service", namespace: "voicehelper-posthog", service: "posthog-web", port: 8000, path: "/_health" });
+    assert.deepEqual(probeFor("http://posthog-web.voicehelper-posthog.svc.cluster.local:8000/_health"), {
+      via: "service",
+      namespace: "voicehelper-posthog",
+      service: "posthog-web",
+      port: 8000,
+      path: "/_health",
+    });
     assert.deepEqual(probeFor("https://us.i.posthog.com/_health"), { via: "url", url: "https://us.i.posthog.com/_health" });
   });
 });

@@ -148,6 +148,7 @@ minio_refuses_minioadmin() { # ns pod ip
 
 # psql from a probe pod of the PostgreSQL image; the password passes through stdin, never kubectl's arguments.
 psql_as() { # ns pod ip user database password(stdin) -> psql's output
+  # shellcheck disable=SC2016 # $pw is the probe shell's, read from its stdin
   in_probe_stdin "$1" "$2" sh -c 'read -r pw; PGPASSWORD="$pw" PGCONNECT_TIMEOUT=5 psql -w -X -At \
     "host='"$3"' user='"$4"' dbname='"$5"' sslmode=require" -c "select current_user" 2>&1'
 }
@@ -174,8 +175,8 @@ prom_api() { # path-and-query
 # Every target Prometheus discovered is up. Waits (bounded) only while some target has not been scraped
 # yet; a target that was scraped and is down fails at once.
 prom_targets_up() {
-  local i out rc
-  for i in $(seq 1 12); do
+  local out rc
+  for _ in $(seq 1 12); do
     out="$(prom_api '/api/v1/targets?state=active' | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["data"]["activeTargets"]

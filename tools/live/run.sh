@@ -55,7 +55,7 @@ check "prerequisite CRDs (Gateway API, cert-manager, CloudNativePG) installed" \
 # CloudNativePG's operator from its release manifest (the program installs it only from the remote chart),
 # with the image preloaded: its pull policy Always would ask a registry this node cannot reach.
 install_cnpg_operator() {
-  local manifest; manifest="$(GOFLAGS= go env GOMODCACHE)/github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION/releases/cnpg-${CNPG_VERSION#v}.yaml"
+  local manifest; manifest="$(GOFLAGS='' go env GOMODCACHE)/github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION/releases/cnpg-${CNPG_VERSION#v}.yaml"
   [[ -f "$manifest" ]] || { echo "[live] no $manifest"; return 1; }
   sed 's/imagePullPolicy: Always/imagePullPolicy: IfNotPresent/' "$manifest" | k apply --server-side --force-conflicts -f - >/dev/null || return 1
   k -n cnpg-system rollout status deployment/cnpg-controller-manager --timeout=180s

@@ -52,7 +52,8 @@ export function parseAllowlist(text: string): AllowEntry[] {
     if (!Array.isArray(e.objects) || e.objects.length === 0) problems.push(`${where}: objects must list at least one Kind/namespace/name`);
     else for (const o of e.objects) if (typeof o !== "string" || !OBJECT.test(o)) problems.push(`${where}: ${JSON.stringify(o)} is not Kind/namespace/name or Kind/name`);
     if (typeof e.reason !== "string" || e.reason.trim().split(/\s+/).length < 5) problems.push(`${where}: reason must say why, in a sentence`);
-    if (e.stacks !== undefined && (!Array.isArray(e.stacks) || e.stacks.length === 0 || e.stacks.some((x) => typeof x !== "string"))) problems.push(`${where}: stacks, when given, must list stack names`);
+    if (e.stacks !== undefined && (!Array.isArray(e.stacks) || e.stacks.length === 0 || e.stacks.some((x) => typeof x !== "string")))
+      problems.push(`${where}: stacks, when given, must list stack names`);
     return e as AllowEntry;
   });
   if (problems.length > 0) throw new Error(problems.join("\n"));
@@ -65,9 +66,7 @@ const accepts = (e: AllowEntry, f: Finding) => e.tool === f.tool && e.check === 
 export function compare(findings: readonly Finding[], allow: readonly AllowEntry[]): { unexpected: Finding[]; unused: { tool: Tool; check: string; object: string }[] } {
   return {
     unexpected: findings.filter((f) => !allow.some((e) => accepts(e, f))),
-    unused: allow.flatMap((e) =>
-      e.objects.filter((object) => !findings.some((f) => f.object === object && accepts(e, f))).map((object) => ({ tool: e.tool, check: e.check, object })),
-    ),
+    unused: allow.flatMap((e) => e.objects.filter((object) => !findings.some((f) => f.object === object && accepts(e, f))).map((object) => ({ tool: e.tool, check: e.check, object }))),
   };
 }
 

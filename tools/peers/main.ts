@@ -14,7 +14,10 @@ import { Finding, compare, kubeScoreFindings, objectName, parseAllowlist, trivyF
 const STACKS = ["dev", "staging", "prod"];
 
 function manifestFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".yaml")).sort();
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
 }
 
 async function scanStack(stack: string, bin: string, out: string): Promise<Finding[]> {

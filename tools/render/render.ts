@@ -84,14 +84,9 @@ function configSecretPlaceholders(stack: string): Record<string, string> {
   const inFile = Object.keys(entries).filter((k) => (SECRET_KEYS as readonly string[]).includes(k));
   // The keys of the S3 stores the stack file names (backup.target, backup.mirror) are required with them.
   const backup = (entries.backup ?? {}) as { target?: unknown; mirror?: unknown };
-  const storeKeys = [
-    ...(backup.target ? ["backupTargetAccessKey", "backupTargetSecretKey"] : []),
-    ...(backup.mirror ? ["backupMirrorAccessKey", "backupMirrorSecretKey"] : []),
-  ];
+  const storeKeys = [...(backup.target ? ["backupTargetAccessKey", "backupTargetSecretKey"] : []), ...(backup.mirror ? ["backupMirrorAccessKey", "backupMirrorSecretKey"] : [])];
   const keys = [...new Set(["openaiApiKey", "anthropicApiKey", "posthogApiKey", ...storeKeys, ...inFile])];
-  return Object.fromEntries(
-    keys.map((k) => [k, k === "posthogApiKey" ? `phc_${PLACEHOLDER_WORD}_not_a_secret` : `${PLACEHOLDER_WORD}-not-a-secret-${k}`]),
-  );
+  return Object.fromEntries(keys.map((k) => [k, k === "posthogApiKey" ? `phc_${PLACEHOLDER_WORD}_not_a_secret` : `${PLACEHOLDER_WORD}-not-a-secret-${k}`]));
 }
 
 /** The file that marks a directory as this tool's output (and so safe to replace). */
@@ -164,7 +159,11 @@ function summary(options: RenderOptions, r: RenderResult): string {
     `tier \`${r.tier}\`, deploy mode \`${r.deployMode}\`, ${r.manifests.length} objects, one file each (\`<namespace>/<kind>-<name>.yaml\`; cluster-scoped objects in \`_cluster/\`).`,
     ...(Object.keys(options.config).length === 0
       ? []
-      : [`Settings over the stack file: ${Object.entries(options.config).map(([k, v]) => `\`${k}=${v}\``).join(", ")}.`]),
+      : [
+          `Settings over the stack file: ${Object.entries(options.config)
+            .map(([k, v]) => `\`${k}=${v}\``)
+            .join(", ")}.`,
+        ]),
     "",
     "## Secrets",
     options.secrets === "generate"
@@ -182,7 +181,10 @@ function summary(options: RenderOptions, r: RenderResult): string {
       : [
           "| resource | chart | version | repository | namespace |",
           "|---|---|---|---|---|",
-          ...r.notRendered.map((n) => `| ${n.type} \`${n.name}\` | ${n.chart ?? "(set by the component)"} | ${n.version ?? "(set by the component)"} | ${n.repository ?? "(set by the component)"} | ${n.namespace ?? ""} |`),
+          ...r.notRendered.map(
+            (n) =>
+              `| ${n.type} \`${n.name}\` | ${n.chart ?? "(set by the component)"} | ${n.version ?? "(set by the component)"} | ${n.repository ?? "(set by the component)"} | ${n.namespace ?? ""} |`,
+          ),
           "",
         ]),
     "## Objects",

@@ -47,9 +47,7 @@ export interface CheckResult {
 }
 
 /** A request verify must make: through a Service (in-cluster) or to a URL (public). */
-export type Probe =
-  | { via: "service"; namespace: string; service: string; port: number; path: string }
-  | { via: "url"; url: string };
+export type Probe = { via: "service"; namespace: string; service: string; port: number; path: string } | { via: "url"; url: string };
 
 export interface PlannedProbe {
   service: string;
@@ -130,7 +128,12 @@ function readyCheck(service: string, snapshot: ClusterSnapshot, where: Locator):
   const workloads = snapshot.workloads.filter((w) => located(w, where));
   const pods = workloads.length > 0 ? [] : snapshot.pods.filter((p) => located(p, where) && p.status?.phase !== "Succeeded");
   const states = [...workloads.map(workloadReadiness), ...pods.map(podReadiness)];
-  const what = "namespace" in where ? `workload in ${where.namespace}` : `pod template labelled ${Object.entries(where.labels).map(([k, v]) => `${k}=${v}`).join(",")}`;
+  const what =
+    "namespace" in where
+      ? `workload in ${where.namespace}`
+      : `pod template labelled ${Object.entries(where.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(",")}`;
   if (states.length === 0) return { service, check: "ready", outcome: "fail", detail: `no ${what}` };
   const failing = states.filter((s) => !s.ready);
   return failing.length === 0

@@ -42,7 +42,9 @@ export function parseArgs(argv: string[]): VerifyArgs {
         args.skip.push(k as CheckKind);
       }
     } else {
-      throw new Error(`unknown argument "${flag}"; usage: npm run verify -- --stack <name> [--context <ctx>] [--kubeconfig <file>] [--skip ${SKIPPABLE.join(",")}] [--insecure-tls] [--connect-to <address>]`);
+      throw new Error(
+        `unknown argument "${flag}"; usage: npm run verify -- --stack <name> [--context <ctx>] [--kubeconfig <file>] [--skip ${SKIPPABLE.join(",")}] [--insecure-tls] [--connect-to <address>]`,
+      );
     }
   }
   if (!args.stack) throw new Error("--stack is required: the Pulumi stack whose deployment to verify");

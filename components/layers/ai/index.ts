@@ -78,10 +78,6 @@ function llmProviderKeys(llm: AiLayerArgs["llm"], namespace: string, parent: pul
   if (llm.openaiApiKey) keys.OPENAI_API_KEY = llm.openaiApiKey;
   if (llm.anthropicApiKey) keys.ANTHROPIC_API_KEY = llm.anthropicApiKey;
   if (Object.keys(keys).length === 0) return [];
-  const secret = new GeneratedSecret(
-    "llm-provider-keys",
-    { namespace, labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": "llm-providers" }, supplied: keys },
-    { parent },
-  );
+  const secret = new GeneratedSecret("llm-provider-keys", { namespace, labels: { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/component": "llm-providers" }, supplied: keys }, { parent });
   return Object.keys(keys).map((k) => secretEnv(k, secret.ref(k)));
 }

@@ -122,7 +122,11 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
       this,
     );
     // Redis holds Celery's queue and ingestion state: data, not cache, so nothing is evicted.
-    const rd = redis({ name: "posthog-redis", image: IMAGES.posthogRedis, exporterImage: IMAGES.redisExporter, size: s["posthog-redis"], jobSize: s["posthog-migrate"], evictionPolicy: "noeviction" }, ctx("posthog-redis", "data"), this);
+    const rd = redis(
+      { name: "posthog-redis", image: IMAGES.posthogRedis, exporterImage: IMAGES.redisExporter, size: s["posthog-redis"], jobSize: s["posthog-migrate"], evictionPolicy: "noeviction" },
+      ctx("posthog-redis", "data"),
+      this,
+    );
     const zk = zookeeper({ name: "posthog-zookeeper", image: IMAGES.posthogZookeeper, size: s["posthog-zookeeper"] }, ctx("posthog-zookeeper", "data"), this);
     const kf = kafka(
       { name: "posthog-kafka", image: IMAGES.kafka, size: s["posthog-kafka"], retentionHours: KAFKA_RETENTION_HOURS, autoCreateTopics: true, plaintextListener: true },
@@ -189,7 +193,11 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
     // PostHog creates a project (and its phc_ key) only after the first login, so the first deploy has
     // no key: the Model Router then runs with analytics off until `posthogApiKey` is set (README).
     const key = args.posthog.apiKey
-      ? new GeneratedSecret("posthog-project-key", { namespace: ns, labels: labelsOf({ name: "posthog", component: "analytics", version: "config" }), supplied: { "api-key": args.posthog.apiKey } }, opts)
+      ? new GeneratedSecret(
+          "posthog-project-key",
+          { namespace: ns, labels: labelsOf({ name: "posthog", component: "analytics", version: "config" }), supplied: { "api-key": args.posthog.apiKey } },
+          opts,
+        )
       : undefined;
     if (!key) {
       pulumi.log.warn(

@@ -51,7 +51,12 @@ export class AppsLayer extends pulumi.ComponentResource {
           image: g.image,
           size: g.size,
           dependencies: g.dependencies,
-          storeEnv: dependencyEnv("gateway", g.dependencies.filter((d) => !isInHouse(d.endpoint.service)), args.backends, ns),
+          storeEnv: dependencyEnv(
+            "gateway",
+            g.dependencies.filter((d) => !isInHouse(d.endpoint.service)),
+            args.backends,
+            ns,
+          ),
         },
         contextFor(args, "gateway", "app"),
         this,

@@ -45,11 +45,7 @@ export class BackupLayer extends pulumi.ComponentResource {
       return;
     }
     if (args.redis) {
-      redisBackup(
-        { redisImage: IMAGES.redis, clientImage: IMAGES.minioClient, size: args.sizes.backup, redis: args.redis, target: args.target, retentionDays: args.retentionDays.redis },
-        ctx,
-        this,
-      );
+      redisBackup({ redisImage: IMAGES.redis, clientImage: IMAGES.minioClient, size: args.sizes.backup, redis: args.redis, target: args.target, retentionDays: args.retentionDays.redis }, ctx, this);
     }
     const common = { clientImage: IMAGES.minioClient, size: args.sizes.backup, target: args.target };
     if (args.nacosMysql) mysqlBackup({ ...common, name: "nacos-mysql", image: IMAGES.mysql, mysql: args.nacosMysql, retentionDays: args.retentionDays.nacosMysql }, ctx, this);
@@ -71,7 +67,16 @@ export class BackupLayer extends pulumi.ComponentResource {
  */
 function mirrorDestination(args: BackupLayerArgs, namespace: string, parent: pulumi.Resource): MirrorDestination | undefined {
   if (args.mirror) {
-    return { target: offClusterTarget("minio-mirror-target", { ...args.mirror, root: "" }, namespace, labelsOf({ name: "minio-mirror", component: "backup", version: imageVersion(IMAGES.minioClient) }), parent), folder: "" };
+    return {
+      target: offClusterTarget(
+        "minio-mirror-target",
+        { ...args.mirror, root: "" },
+        namespace,
+        labelsOf({ name: "minio-mirror", component: "backup", version: imageVersion(IMAGES.minioClient) }),
+        parent,
+      ),
+      folder: "",
+    };
   }
   return args.target.offCluster ? { target: args.target, folder: "minio/" } : undefined;
 }

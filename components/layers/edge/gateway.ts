@@ -57,9 +57,7 @@ export function gatewayEdge(args: GatewayEdgeArgs, parent: pulumi.Resource): voi
             template: {
               spec: {
                 containers: [{ name: "istio-proxy", resources: { requests: args.size.resources.requests, limits: args.size.resources.limits } }],
-                topologySpreadConstraints: [
-                  { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: gatewayPods(ns).selector } },
-                ],
+                topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: gatewayPods(ns).selector } }],
               },
             },
           },
@@ -171,7 +169,11 @@ export function gatewayEdge(args: GatewayEdgeArgs, parent: pulumi.Resource): voi
       admissions: [],
       ambient: args.ambient,
       egress: [
-        { role: "istiod", to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.istio } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] },
+        {
+          role: "istiod",
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": NAMESPACES.istio } }, podSelector: { matchLabels: { app: "istiod" } } }],
+          ports: [{ protocol: "TCP", port: 15012 }],
+        },
         ...egressToAcmeSolvers(args.acmeSolverNamespaces ?? [], args.ambient),
       ],
     },

@@ -56,6 +56,14 @@ export function ingressEdge(args: IngressEdgeArgs, parent: pulumi.Resource): voi
   const controller = { namespace: args.controllerNamespace, selector: {} };
   admitEdgeToAcmeSolvers(args.acmeSolverNamespaces ?? [], controller, args.ambient, labels, parent);
   for (const b of uniqueBackends(args.routes)) {
-    admit({ name: b.endpoint.service, namespace: b.endpoint.namespace, selector: b.endpoint.selector }, "edge", [controller], b.portNames.map((n) => b.endpoint.ports[n]), labels, parent, args.ambient);
+    admit(
+      { name: b.endpoint.service, namespace: b.endpoint.namespace, selector: b.endpoint.selector },
+      "edge",
+      [controller],
+      b.portNames.map((n) => b.endpoint.ports[n]),
+      labels,
+      parent,
+      args.ambient,
+    );
   }
 }

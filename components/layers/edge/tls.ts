@@ -97,30 +97,45 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
       "gateway" in args.solver
         ? { gatewayHTTPRoute: { serviceType: "ClusterIP", parentRefs: [{ name: args.solver.gateway.name, namespace: args.solver.gateway.namespace, sectionName: "http", kind: "Gateway" }] } }
         : { ingress: { serviceType: "ClusterIP", ingressClassName: args.solver.ingressClassName } };
-    cr("letsencrypt-issuer", "ClusterIssuer", { name: issuerName }, {
-      acme: { server: LETS_ENCRYPT, email: args.email, privateKeySecretRef: { name: "letsencrypt-account-key" }, solvers: [{ http01 }] },
-    });
+    cr(
+      "letsencrypt-issuer",
+      "ClusterIssuer",
+      { name: issuerName },
+      {
+        acme: { server: LETS_ENCRYPT, email: args.email, privateKeySecretRef: { name: "letsencrypt-account-key" }, solvers: [{ http01 }] },
+      },
+    );
   } else {
     // A self-signed root, then a CA issuer that signs the hosts: clients can trust one root.
     cr("selfsigned-issuer", "ClusterIssuer", { name: "voicehelper-selfsigned" }, { selfSigned: {} });
-    cr("root-ca", "Certificate", { name: "voicehelper-root-ca", namespace: args.certManagerNamespace }, {
-      isCA: true,
-      commonName: "VoiceHelper root CA",
-      secretName: "voicehelper-root-ca",
-      duration: "87600h",
-      privateKey: { algorithm: "ECDSA", size: 256 },
-      issuerRef: { name: "voicehelper-selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" },
-    });
+    cr(
+      "root-ca",
+      "Certificate",
+      { name: "voicehelper-root-ca", namespace: args.certManagerNamespace },
+      {
+        isCA: true,
+        commonName: "VoiceHelper root CA",
+        secretName: "voicehelper-root-ca",
+        duration: "87600h",
+        privateKey: { algorithm: "ECDSA", size: 256 },
+        issuerRef: { name: "voicehelper-selfsigned", kind: "ClusterIssuer", group: "cert-manager.io" },
+      },
+    );
     issuerName = "voicehelper-ca";
     cr("ca-issuer", "ClusterIssuer", { name: issuerName }, { ca: { secretName: "voicehelper-root-ca" } });
   }
   for (const c of args.certificates) {
-    cr(`public-certificate-${c.namespace}`, "Certificate", { name: "public", namespace: c.namespace }, {
-      secretName: TLS_SECRET,
-      dnsNames: c.hosts,
-      privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-      issuerRef: { name: issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
-    });
+    cr(
+      `public-certificate-${c.namespace}`,
+      "Certificate",
+      { name: "public", namespace: c.namespace },
+      {
+        secretName: TLS_SECRET,
+        dnsNames: c.hosts,
+        privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+        issuerRef: { name: issuerName, kind: "ClusterIssuer", group: "cert-manager.io" },
+      },
+    );
   }
   return { secretName: TLS_SECRET, issuerName, acmeSolverNamespaces: args.issuer === "acme" ? args.certificates.map((c) => c.namespace) : [] };
 }

@@ -12,8 +12,7 @@ import { EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, LIMIT_RANGES, QUOTA_HEADROOM,
 import { cpuCores, memoryBytes, parseQuantity } from "../../config/quantity";
 import { PART_OF } from "../../kit/labels";
 
-const OPERATOR_NAMESPACE_REASON =
-  "an operator's namespace: its chart owns the pods and their ports (webhooks the API server calls, control-plane traffic), so a deny-all written here would break it";
+const OPERATOR_NAMESPACE_REASON = "an operator's namespace: its chart owns the pods and their ports (webhooks the API server calls, control-plane traffic), so a deny-all written here would break it";
 
 export const PRIORITY_CLASSES = {
   data: { name: "voicehelper-data", value: 100000, description: "Stateful data stores: evicted last, they take longest to recover" },

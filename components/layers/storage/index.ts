@@ -98,11 +98,7 @@ export class StorageLayer extends pulumi.ComponentResource {
       this.endpoints.redis = this.redis.endpoint;
     }
     if (isDeployed(args, "neo4j")) {
-      this.neo4j = neo4j(
-        { image: args.neo4j.edition === "enterprise" ? IMAGES.neo4jEnterprise : IMAGES.neo4j, size: args.sizes.neo4j, edition: args.neo4j },
-        contextFor(args, "neo4j", "data"),
-        this,
-      );
+      this.neo4j = neo4j({ image: args.neo4j.edition === "enterprise" ? IMAGES.neo4jEnterprise : IMAGES.neo4j, size: args.sizes.neo4j, edition: args.neo4j }, contextFor(args, "neo4j", "data"), this);
       this.endpoints.neo4j = this.neo4j.endpoint;
     }
     if (isDeployed(args, "elasticsearch")) {

@@ -92,9 +92,7 @@ export function alertmanager(args: AlertmanagerArgs, ctx: WorkloadContext, paren
   const clustered = args.size.replicas > 1;
 
   const smtp =
-    args.alerting.email && args.alerting.smtpPassword
-      ? new GeneratedSecret(`${NAME}-smtp`, { namespace: ctx.namespace, labels, supplied: { password: args.alerting.smtpPassword } }, opts)
-      : undefined;
+    args.alerting.email && args.alerting.smtpPassword ? new GeneratedSecret(`${NAME}-smtp`, { namespace: ctx.namespace, labels, supplied: { password: args.alerting.smtpPassword } }, opts) : undefined;
   const configYaml = stringify(alertmanagerConfig(args.alerting, smtp ? `${SECRETS_DIR}/smtp-password` : undefined), { lineWidth: 0 });
   const config = configFiles(`${NAME}-config`, ctx.namespace, labels, { "alertmanager.yml": configYaml }, parent);
 
@@ -130,11 +128,7 @@ export function alertmanager(args: AlertmanagerArgs, ctx: WorkloadContext, paren
                 ]
               : []),
           ],
-          volumeMounts: [
-            { name: "data", mountPath: DATA_DIR },
-            { name: "config", mountPath: CONFIG_DIR, readOnly: true },
-            ...(smtp ? [{ name: "smtp", mountPath: SECRETS_DIR, readOnly: true }] : []),
-          ],
+          volumeMounts: [{ name: "data", mountPath: DATA_DIR }, { name: "config", mountPath: CONFIG_DIR, readOnly: true }, ...(smtp ? [{ name: "smtp", mountPath: SECRETS_DIR, readOnly: true }] : [])],
           probes: { startup: startupAllowance(ready, 2), readiness: ready, liveness: httpProbe("/-/healthy", "http") },
         },
       ],

@@ -61,7 +61,10 @@ export function dumpJob(args: DumpJobArgs, ctx: WorkloadContext, parent: pulumi.
         },
       ],
       containers: [
-        backupUpload({ clientImage: args.clientImage, target: args.target, folder: args.folder, source: { volume: "staging", path: STAGING }, retentionDays: args.retentionDays, dated: "command" in args.dump }, ctx.namespace),
+        backupUpload(
+          { clientImage: args.clientImage, target: args.target, folder: args.folder, source: { volume: "staging", path: STAGING }, retentionDays: args.retentionDays, dated: "command" in args.dump },
+          ctx.namespace,
+        ),
       ],
       volumes: [{ name: "staging", emptyDir: { sizeLimit: EPHEMERAL_STORAGE.backupStaging } }],
       dependencies: [args.store, ...paths.dependencies],

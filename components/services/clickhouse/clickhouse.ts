@@ -82,7 +82,10 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
   const usersConfig = args.extension?.usersConfig === undefined ? undefined : `<clickhouse>\n${args.extension.usersConfig}</clickhouse>\n`;
   const config = new k8s.core.v1.ConfigMap(
     `${name}-config`,
-    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "voicehelper.xml": serverConfig, ...(usersConfig ? { "voicehelper-users.xml": usersConfig } : {}) } },
+    {
+      metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) },
+      data: { "voicehelper.xml": serverConfig, ...(usersConfig ? { "voicehelper-users.xml": usersConfig } : {}) },
+    },
     opts,
   );
   const ping = httpProbe("/ping", "http");

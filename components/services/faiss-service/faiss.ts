@@ -47,7 +47,10 @@ export function faiss(args: FaissArgs, ctx: WorkloadContext, parent: pulumi.Reso
       image: args.image,
       size: args.size,
       // The catalog already makes the in-cluster store a dependency; an off-cluster target is an egress rule.
-      dependencies: [...args.dependencies, ...reach.dependencies.filter((d) => !args.dependencies.some((x) => x.endpoint.service === d.endpoint.service && x.endpoint.namespace === d.endpoint.namespace))],
+      dependencies: [
+        ...args.dependencies,
+        ...reach.dependencies.filter((d) => !args.dependencies.some((x) => x.endpoint.service === d.endpoint.service && x.endpoint.namespace === d.endpoint.namespace)),
+      ],
       egress: reach.egress,
       initContainers: restoring && [
         backupDownload({ clientImage: args.clientImage, target: restoring.target, folder: "faiss", snapshot: restoring.snapshot, destination: { volume: "data", path: INDEX } }, ctx.namespace),

@@ -25,9 +25,6 @@ export function gateway(args: GatewayArgs, ctx: WorkloadContext, parent: pulumi.
   const upstreams: EnvVar[] = args.dependencies
     .filter((d) => isInHouse(d.endpoint.service))
     .map((d) => ({ name: `UPSTREAM_${envName(d.endpoint.service)}`, value: hostPort(d.endpoint, Object.keys(d.endpoint.ports)[0]) }));
-  return inHouseService(
-    { name: "gateway", component: "api-gateway", image: args.image, size: args.size, dependencies: args.dependencies, env: [...args.storeEnv, ...upstreams] },
-    ctx,
-    parent,
-  ).endpoint;
+  return inHouseService({ name: "gateway", component: "api-gateway", image: args.image, size: args.size, dependencies: args.dependencies, env: [...args.storeEnv, ...upstreams] }, ctx, parent)
+    .endpoint;
 }

@@ -37,7 +37,13 @@ export function timeseries(p: PanelSpec, i: number, datasourceUid: string): Reco
           ? {}
           : {
               custom: { thresholdsStyle: { mode: "line" } },
-              thresholds: { mode: "absolute", steps: [{ color: "green", value: null }, { color: "red", value: p.threshold }] },
+              thresholds: {
+                mode: "absolute",
+                steps: [
+                  { color: "green", value: null },
+                  { color: "red", value: p.threshold },
+                ],
+              },
             }),
       },
       overrides: [],

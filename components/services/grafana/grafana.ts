@@ -92,9 +92,7 @@ export function grafanaDatasources(prometheus: ServiceEndpoint, jaeger?: Service
 
 const DASHBOARD_PROVIDERS = {
   apiVersion: 1,
-  providers: [
-    { name: "voicehelper", folder: "VoiceHelper", type: "file", disableDeletion: true, allowUiUpdates: false, options: { path: DASHBOARDS_DIR } },
-  ],
+  providers: [{ name: "voicehelper", folder: "VoiceHelper", type: "file", disableDeletion: true, allowUiUpdates: false, options: { path: DASHBOARDS_DIR } }],
 };
 
 export function grafana(args: GrafanaArgs, ctx: WorkloadContext, parent: pulumi.Resource): GrafanaOutputs {
@@ -104,11 +102,7 @@ export function grafana(args: GrafanaArgs, ctx: WorkloadContext, parent: pulumi.
 
   // Grafana applies the admin password when it creates its database (first start); the secret key
   // encrypts datasource credentials stored in that database, so it must never change afterwards.
-  const secret = new GeneratedSecret(
-    `${NAME}-admin`,
-    { namespace: ctx.namespace, labels, plain: { user: "admin" }, generate: { password: password(32), "secret-key": password(48) } },
-    opts,
-  );
+  const secret = new GeneratedSecret(`${NAME}-admin`, { namespace: ctx.namespace, labels, plain: { user: "admin" }, generate: { password: password(32), "secret-key": password(48) } }, opts);
 
   const datasources = stringify(grafanaDatasources(args.prometheus, args.jaeger, args.logs), { lineWidth: 0 });
   const providers = stringify(DASHBOARD_PROVIDERS);

@@ -41,11 +41,9 @@ function scopeOf(services: readonly string[]): Scope {
 }
 
 const DURATION_BUCKETS = '__name__=~".+_request_duration_seconds_bucket"';
-const quantile = (q: number, s: Scope, by = "namespace, service") =>
-  `histogram_quantile(${q}, sum by (${by}, le) (rate({${DURATION_BUCKETS}, ${s.service}}[5m])))`;
+const quantile = (q: number, s: Scope, by = "namespace, service") => `histogram_quantile(${q}, sum by (${by}, le) (rate({${DURATION_BUCKETS}, ${s.service}}[5m])))`;
 /** p50, p95 and p99 of the scope in one query, told apart by a `quantile` label. */
-const quantiles = (s: Scope) =>
-  ([0.5, 0.95, 0.99] as const).map((q) => `label_replace(${quantile(q, s)}, "quantile", "p${Math.round(q * 100)}", "__name__", ".*")`).join(" or ");
+const quantiles = (s: Scope) => ([0.5, 0.95, 0.99] as const).map((q) => `label_replace(${quantile(q, s)}, "quantile", "p${Math.round(q * 100)}", "__name__", ".*")`).join(" or ");
 const perPod = (metric: string, s: Scope) => `sum by (namespace, pod) (rate(${metric}{${s.pod}}[5m]))`;
 
 /** Seed 003's application and infrastructure plots for the layer's services. */
@@ -97,7 +95,9 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
   const has = (name: ServiceName) => services.includes(name);
   switch (layer) {
     case "apps":
-      return has("gateway") ? [{ title: "End-to-end latency at the gateway (p50, p95, p99)", expr: quantiles(scopeOf(["gateway"])), legend: "{{quantile}}", unit: "s", threshold: t.latencyP95Seconds }] : [];
+      return has("gateway")
+        ? [{ title: "End-to-end latency at the gateway (p50, p95, p99)", expr: quantiles(scopeOf(["gateway"])), legend: "{{quantile}}", unit: "s", threshold: t.latencyP95Seconds }]
+        : [];
     case "ai":
       return [
         // BGE embedding, FAISS search, speech (ASR), TTS, the LLM proxy and the Model Router: each one's own percentiles.
@@ -115,20 +115,37 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
         ...(has("postgresql")
           ? [
               { title: "PostgreSQL connections / max_connections", expr: SIGNALS.dbConnectionRatio, legend: "{{namespace}}/{{pod}}", unit: "percentunit", threshold: t.dbConnectionRatio },
-              { title: "PostgreSQL transactions per second", expr: "sum by (namespace, pod, datname) (rate(cnpg_pg_stat_database_xact_commit[5m]) + rate(cnpg_pg_stat_database_xact_rollback[5m]))", legend: "{{pod}}/{{datname}}", unit: "ops" },
+              {
+                title: "PostgreSQL transactions per second",
+                expr: "sum by (namespace, pod, datname) (rate(cnpg_pg_stat_database_xact_commit[5m]) + rate(cnpg_pg_stat_database_xact_rollback[5m]))",
+                legend: "{{pod}}/{{datname}}",
+                unit: "ops",
+              },
               { title: "PostgreSQL longest open transaction (slow queries)", expr: SIGNALS.longestTransaction, legend: "{{pod}}/{{datname}}", unit: "s", threshold: t.slowTransactionSeconds },
             ]
           : []),
         ...(has("redis")
           ? [
               { title: "Redis hit ratio", expr: SIGNALS.redisHitRatio, legend: svc, unit: "percentunit" },
-              { title: "Redis memory used / maxmemory", expr: "max by (namespace, pod) (redis_memory_used_bytes) / max by (namespace, pod) (redis_memory_max_bytes > 0)", legend: "{{namespace}}/{{pod}}", unit: "percentunit" },
+              {
+                title: "Redis memory used / maxmemory",
+                expr: "max by (namespace, pod) (redis_memory_used_bytes) / max by (namespace, pod) (redis_memory_max_bytes > 0)",
+                legend: "{{namespace}}/{{pod}}",
+                unit: "percentunit",
+              },
               { title: "Redis commands per second", expr: "sum by (namespace, pod) (rate(redis_commands_processed_total[5m]))", legend: "{{namespace}}/{{pod}}", unit: "ops" },
               { title: "Redis up", expr: "redis_up", legend: "{{namespace}}/{{pod}}", unit: "short" },
             ]
           : []),
         ...(has("elasticsearch")
-          ? [{ title: "Elasticsearch cluster status (1 = current color)", expr: "max by (namespace, cluster, color) (elasticsearch_cluster_health_status)", legend: "{{namespace}}/{{cluster}} {{color}}", unit: "short" }]
+          ? [
+              {
+                title: "Elasticsearch cluster status (1 = current color)",
+                expr: "max by (namespace, cluster, color) (elasticsearch_cluster_health_status)",
+                legend: "{{namespace}}/{{cluster}} {{color}}",
+                unit: "short",
+              },
+            ]
           : []),
         ...(has("milvus") ? [{ title: "Milvus p95 vector search latency", expr: SIGNALS.vectorSearchP95, legend: svc, unit: "s", threshold: t.latencyP95Seconds }] : []),
         ...(has("clickhouse")
@@ -167,11 +184,7 @@ export function layerPanelSpecs(layer: DashboardLayer, services: readonly Servic
 }
 
 /** The dashboards of the layers with at least one deployed service, by file name. */
-export function layerDashboards(
-  deployed: readonly ServiceName[],
-  datasourceUid: string,
-  t: AlertThresholds = OBSERVABILITY_DEFAULTS.thresholds,
-): Record<string, Record<string, unknown>> {
+export function layerDashboards(deployed: readonly ServiceName[], datasourceUid: string, t: AlertThresholds = OBSERVABILITY_DEFAULTS.thresholds): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const layer of DASHBOARD_LAYERS) {
     const services = deployed.filter((s) => CATALOG[s].layer === layer);

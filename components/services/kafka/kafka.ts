@@ -127,11 +127,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
           name: "kafka",
           image: args.image,
           env,
-          ports: [
-            { name: "client", containerPort: CLIENT_PORT },
-            { name: "controller", containerPort: CONTROLLER_PORT },
-            ...(plaintext ? [{ name: "plaintext", containerPort: PLAINTEXT_PORT }] : []),
-          ],
+          ports: [{ name: "client", containerPort: CLIENT_PORT }, { name: "controller", containerPort: CONTROLLER_PORT }, ...(plaintext ? [{ name: "plaintext", containerPort: PLAINTEXT_PORT }] : [])],
           volumeMounts: [{ name: "data", mountPath: DATA }],
           // The image's start script writes server.properties into its config directory.
           writablePaths: ["/opt/kafka/config", "/tmp"],

@@ -58,12 +58,7 @@ export function kubeStateMetrics(args: KubeStateMetricsArgs, ctx: WorkloadContex
         {
           name: NAME,
           image: args.image,
-          args: [
-            `--port=${METRICS_PORT}`,
-            `--telemetry-port=${TELEMETRY_PORT}`,
-            `--resources=${EXPORTED_KINDS.map((k) => k.resource).join(",")}`,
-            `--namespaces=${namespaces.join(",")}`,
-          ],
+          args: [`--port=${METRICS_PORT}`, `--telemetry-port=${TELEMETRY_PORT}`, `--resources=${EXPORTED_KINDS.map((k) => k.resource).join(",")}`, `--namespaces=${namespaces.join(",")}`],
           ports: [
             { name: "metrics", containerPort: METRICS_PORT },
             { name: "telemetry", containerPort: TELEMETRY_PORT },

@@ -67,16 +67,9 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
   const clientNames = args.clients ?? BASE_CLIENTS;
   const roles = bucketRolesOf(clientNames);
 
-  const root = new GeneratedSecret(
-    `${name}-root`,
-    { namespace: ctx.namespace, labels: labelsOf(id), generate: { rootUser: password(20), rootPassword: password(40) } },
-    opts,
-  );
+  const root = new GeneratedSecret(`${name}-root`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { rootUser: password(20), rootPassword: password(40) } }, opts);
   const clients = Object.fromEntries(
-    clientNames.map((c) => [
-      c,
-      new GeneratedSecret(`${name}-${c}`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { accessKey: password(20), secretKey: password(40) } }, opts),
-    ]),
+    clientNames.map((c) => [c, new GeneratedSecret(`${name}-${c}`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { accessKey: password(20), secretKey: password(40) } }, opts)]),
   ) as Partial<Record<ObjectStoreClient, GeneratedSecret>>;
   const names = statefulNames(name, ctx.namespace, size.replicas);
   const live = httpProbe("/minio/health/live", "api");
@@ -159,7 +152,14 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
 
   // Clients get the S3 API only; the console is for people and is published by the edge, if at all.
   const endpoint = { ...workload.endpoint, ports: { api: API } };
-  const view = (c: ObjectStoreClient): ObjectStore => ({ endpoint, url, buckets: MINIO_BUCKETS, roles, accessKey: clients[c]!.credential("accessKey"), secretKey: clients[c]!.credential("secretKey") });
+  const view = (c: ObjectStoreClient): ObjectStore => ({
+    endpoint,
+    url,
+    buckets: MINIO_BUCKETS,
+    roles,
+    accessKey: clients[c]!.credential("accessKey"),
+    secretKey: clients[c]!.credential("secretKey"),
+  });
   return {
     mode: distributed ? "distributed" : "standalone",
     endpoint,

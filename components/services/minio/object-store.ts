@@ -71,11 +71,7 @@ export interface ObjectStore {
  * `<prefix>_SECRET_KEY`, the keys from the store's Secret.
  */
 export function objectStoreEnv(prefix: string, store: Pick<ObjectStore, "url" | "accessKey" | "secretKey">, namespace: string): EnvVar[] {
-  return [
-    { name: `${prefix}_URL`, value: store.url },
-    secretEnv(`${prefix}_ACCESS_KEY`, store.accessKey.in(namespace)),
-    secretEnv(`${prefix}_SECRET_KEY`, store.secretKey.in(namespace)),
-  ];
+  return [{ name: `${prefix}_URL`, value: store.url }, secretEnv(`${prefix}_ACCESS_KEY`, store.accessKey.in(namespace)), secretEnv(`${prefix}_SECRET_KEY`, store.secretKey.in(namespace))];
 }
 
 /**

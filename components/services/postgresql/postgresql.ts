@@ -239,7 +239,10 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
           // CloudNativePG builds the Deployment from this template and adds only a readiness probe of its own
           // (docs/peer-checks.md): liveness and spreading are ours to add.
           template: {
-            metadata: { labels: poolerLabels, annotations: exceptionsAnnotation([{ rule: "no-service-account-token", reason: "CloudNativePG's PgBouncer manager reads its Pooler through the Kubernetes API" }]) },
+            metadata: {
+              labels: poolerLabels,
+              annotations: exceptionsAnnotation([{ rule: "no-service-account-token", reason: "CloudNativePG's PgBouncer manager reads its Pooler through the Kubernetes API" }]),
+            },
             spec: {
               priorityClassName: ctx.priorityClassName,
               topologySpreadConstraints: args.poolerSize.replicas > 1 ? nodeSpread(poolerSelector, false) : undefined,
@@ -255,7 +258,10 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
       new k8s.policy.v1.PodDisruptionBudget(poolerName, { metadata: { name: poolerName, namespace: ns, labels: poolerLabels }, spec: disruptionBudgetSpec(poolerSelector) }, { parent });
     }
     pooler = { service: `${origin}-pooler`, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
-    workloadPolicies({ name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [kubernetesApiEgress()], ambient: ctx.ambient }, parent);
+    workloadPolicies(
+      { name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [kubernetesApiEgress()], ambient: ctx.ambient },
+      parent,
+    );
   }
 
   const connections = Object.fromEntries(

@@ -18,14 +18,7 @@ export const CAPTURE_MODES = {
   recordings: { name: "posthog-replay-capture", topic: "session_recording_snapshot_item_events" },
 } as const;
 
-export function posthogCapture(
-  w: PosthogWiring,
-  mode: keyof typeof CAPTURE_MODES,
-  image: string,
-  size: ServiceSize,
-  ctx: WorkloadContext,
-  opts: pulumi.ComponentResourceOptions,
-): ServiceEndpoint {
+export function posthogCapture(w: PosthogWiring, mode: keyof typeof CAPTURE_MODES, image: string, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): ServiceEndpoint {
   const { name, topic } = CAPTURE_MODES[mode];
   const live = httpProbe("/_liveness", "http");
   return new Workload(

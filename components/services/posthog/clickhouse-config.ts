@@ -104,11 +104,7 @@ export function posthogClickhouseExtension(posthogImage: string, kafkaHosts: str
       {
         name: "posthog-functions",
         image: posthogImage,
-        command: [
-          "sh",
-          "-c",
-          `cp -R ${src.userScripts}/. ${staged.scripts}/ && cp ${src.functionsConfig} ${staged.config}/posthog_function.xml && cp -R ${src.formatSchemas}/. ${staged.schemas}/`,
-        ],
+        command: ["sh", "-c", `cp -R ${src.userScripts}/. ${staged.scripts}/ && cp ${src.functionsConfig} ${staged.config}/posthog_function.xml && cp -R ${src.formatSchemas}/. ${staged.schemas}/`],
         volumeMounts: [
           { name: "posthog-user-scripts", mountPath: staged.scripts },
           { name: "posthog-functions", mountPath: staged.config },

@@ -65,7 +65,13 @@ export interface PosthogWiring {
 /** NetworkPolicy dependencies on the stores every PostHog-image service talks to. */
 export function storeDependencies(w: PosthogWiring): Dependency[] {
   const s = w.stores;
-  return [{ endpoint: s.postgresEndpoint }, { endpoint: s.redis.endpoint }, { endpoint: s.clickhouse.endpoint }, { endpoint: s.kafka.endpoint, ports: ["client"] }, { endpoint: s.objectStore.endpoint }];
+  return [
+    { endpoint: s.postgresEndpoint },
+    { endpoint: s.redis.endpoint },
+    { endpoint: s.clickhouse.endpoint },
+    { endpoint: s.kafka.endpoint, ports: ["client"] },
+    { endpoint: s.objectStore.endpoint },
+  ];
 }
 
 export function urlOf(e: ServiceEndpoint): string {

@@ -52,7 +52,7 @@ export function zookeeper(args: ZookeeperArgs, ctx: WorkloadContext, parent: pul
           name: "zookeeper",
           image: args.image,
           // The image's entrypoint writes zoo.cfg and myid from these variables; the id is the ordinal + 1.
-          command: ["sh", "-c", 'export ZOO_MY_ID=$((POD_INDEX + 1)); exec /docker-entrypoint.sh zkServer.sh start-foreground'],
+          command: ["sh", "-c", "export ZOO_MY_ID=$((POD_INDEX + 1)); exec /docker-entrypoint.sh zkServer.sh start-foreground"],
           env: [
             fieldEnv("POD_INDEX", "metadata.labels['apps.kubernetes.io/pod-index']"),
             { name: "ZOO_SERVERS", value: zookeeperServers(names.podHosts) },

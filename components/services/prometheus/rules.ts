@@ -46,9 +46,7 @@ const serviceFrom = (expr: string, label: string, regex: string) => `label_repla
 export const SIGNALS = {
   requestRate: `sum by (namespace, service) (rate(http_requests_total[5m]))`,
   errorRatio: `sum by (namespace, service) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (namespace, service) (rate(http_requests_total[5m]))`,
-  modelRouterErrorRatio:
-    `sum by (namespace, service) (rate(model_router_requests_total{status=~"5..|error|failure"}[5m]))` +
-    ` / sum by (namespace, service) (rate(model_router_requests_total[5m]))`,
+  modelRouterErrorRatio: `sum by (namespace, service) (rate(model_router_requests_total{status=~"5..|error|failure"}[5m]))` + ` / sum by (namespace, service) (rate(model_router_requests_total[5m]))`,
   /** Every `*_request_duration_seconds` histogram of a service (http_…, model_router_…) merged. */
   latencyP95: `histogram_quantile(0.95, sum by (namespace, service, le) (rate({__name__=~".+_request_duration_seconds_bucket"}[5m])))`,
   volumeFree: serviceFrom(
@@ -64,16 +62,14 @@ export const SIGNALS = {
     "(.+)",
   ),
   memoryOfLimit: serviceFrom(
-    `max by (namespace, pod, container) (container_memory_working_set_bytes{container!=""})` +
-      ` / max by (namespace, pod, container) (container_spec_memory_limit_bytes{container!=""} > 0)`,
+    `max by (namespace, pod, container) (container_memory_working_set_bytes{container!=""})` + ` / max by (namespace, pod, container) (container_spec_memory_limit_bytes{container!=""} > 0)`,
     "container",
     "(.+)",
   ),
   restartsLastHour: serviceFrom(`increase(kube_pod_container_status_restarts_total[1h])`, "container", "(.+)"),
   /** Seconds since a CronJob last succeeded (since its creation, before its first success) over its interval. */
   scheduledJobOverdue: serviceFrom(
-    `(time() - (kube_cronjob_status_last_successful_time > 0 or kube_cronjob_created))` +
-      ` / (kube_cronjob_next_schedule_time - kube_cronjob_status_last_schedule_time)`,
+    `(time() - (kube_cronjob_status_last_successful_time > 0 or kube_cronjob_created))` + ` / (kube_cronjob_next_schedule_time - kube_cronjob_status_last_schedule_time)`,
     "cronjob",
     "(.+)",
   ),
@@ -82,8 +78,7 @@ export const SIGNALS = {
   /** 1 while a RabbitMQ node has a memory, disk or file-descriptor alarm (publishers are blocked), per pod. */
   brokerAlarm: `max by (namespace, service, pod) ({__name__=~"rabbitmq_alarms_(memory_used_watermark|free_disk_space_watermark|file_descriptor_limit)"})`,
   /** Share of ClickHouse queries that failed (ProfileEvents counters from its own endpoint). */
-  clickhouseFailedQueryRatio:
-    `sum by (namespace, service) (rate(ClickHouseProfileEvents_FailedQuery[5m]))` + ` / sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m]))`,
+  clickhouseFailedQueryRatio: `sum by (namespace, service) (rate(ClickHouseProfileEvents_FailedQuery[5m]))` + ` / sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m]))`,
   /** MinIO nodes its peers cannot reach; every MinIO pod reports the cluster's count, so the highest. */
   objectStoreNodesOffline: `max by (namespace, service) (minio_cluster_nodes_offline_total)`,
   dbConnectionRatio: `sum by (namespace, service, pod) (cnpg_backends_total) / max by (namespace, service, pod) (cnpg_pg_settings_setting{name="max_connections"})`,
@@ -102,8 +97,7 @@ export const SIGNALS = {
   /** 1 while an Elasticsearch cluster is red (a primary shard unassigned: its data unreadable), as every node's exporter sees it. */
   searchClusterRed: `max by (namespace, service, cluster) (elasticsearch_cluster_health_status{color="red"})`,
   /** p95 of Milvus' vector searches in seconds (its proxy histogram is in milliseconds). */
-  vectorSearchP95:
-    `histogram_quantile(0.95, sum by (namespace, service, le) (rate(milvus_proxy_req_latency_bucket{function_name="Search"}[5m]))) / 1000`,
+  vectorSearchP95: `histogram_quantile(0.95, sum by (namespace, service, le) (rate(milvus_proxy_req_latency_bucket{function_name="Search"}[5m]))) / 1000`,
 } as const;
 
 const FROM_PODS = { job: POD_JOB, exporter: "the services' own /metrics, discovered from their pods' scrape annotations" } as const;

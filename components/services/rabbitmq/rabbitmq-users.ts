@@ -56,7 +56,10 @@ export const USER_BODY_FORMAT = '{"password":"%s","tags":""}';
 export function rabbitmqUsers(args: RabbitmqUsersArgs, ctx: WorkloadContext, parent: pulumi.Resource): Partial<Record<ServiceName, RabbitmqLogin>> {
   const secrets = args.clients.map(
     (client) =>
-      [client, new GeneratedSecret(`rabbitmq-user-${client}`, { namespace: ctx.namespace, labels: args.labels, generate: { password: password(32) }, plain: { username: client } }, { parent })] as const,
+      [
+        client,
+        new GeneratedSecret(`rabbitmq-user-${client}`, { namespace: ctx.namespace, labels: args.labels, generate: { password: password(32) }, plain: { username: client } }, { parent }),
+      ] as const,
   );
   new BatchJob(
     {

@@ -153,7 +153,13 @@ export function rabbitmq(args: RabbitmqArgs, ctx: WorkloadContext, parent: pulum
       volumes: [
         {
           name: "config",
-          secret: { secretName: auth.secretName, items: [{ key: "rabbitmq.conf", path: "rabbitmq.conf" }, { key: "enabled_plugins", path: "enabled_plugins" }] },
+          secret: {
+            secretName: auth.secretName,
+            items: [
+              { key: "rabbitmq.conf", path: "rabbitmq.conf" },
+              { key: "enabled_plugins", path: "enabled_plugins" },
+            ],
+          },
         },
         // Group-readable (fsGroup) so the init step, running as the rabbitmq user, can copy it.
         { name: "cookie", secret: { secretName: auth.secretName, defaultMode: 0o440, items: [{ key: "erlang-cookie", path: "erlang-cookie" }] } },

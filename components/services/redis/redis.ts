@@ -79,15 +79,9 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
     `maxmemory ${maxmemoryMb}mb`,
     `maxmemory-policy ${args.evictionPolicy}`,
     `include ${AUTH_DIR}/auth.conf`,
-    ...(cluster
-      ? ["cluster-enabled yes", "cluster-config-file /data/nodes.conf", "cluster-node-timeout 5000", "cluster-preferred-endpoint-type hostname"]
-      : []),
+    ...(cluster ? ["cluster-enabled yes", "cluster-config-file /data/nodes.conf", "cluster-node-timeout 5000", "cluster-preferred-endpoint-type hostname"] : []),
   ].join("\n");
-  const config = new k8s.core.v1.ConfigMap(
-    `${name}-config`,
-    { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "redis.conf": `${conf}\n` } },
-    opts,
-  );
+  const config = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: { name: `${name}-config`, namespace: ctx.namespace, labels: labelsOf(id) }, data: { "redis.conf": `${conf}\n` } }, opts);
 
   const headless = statefulNames(name, ctx.namespace, size.replicas).headlessHost;
   const ping = execProbe(["sh", "-c", 'redis-cli -h 127.0.0.1 ping | grep -Eq "PONG|LOADING"']);
@@ -116,10 +110,7 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
           args: ["/etc/redis/redis.conf", ...(cluster ? ["--cluster-announce-hostname", `$(POD_NAME).${headless}`] : [])],
           // redis-cli (probes) reads the password from REDISCLI_AUTH.
           env: [secretEnv("REDISCLI_AUTH", auth.ref("password")), fieldEnv("POD_NAME", "metadata.name")],
-          ports: [
-            { name: "redis", containerPort: PORT },
-            ...(cluster ? [{ name: "cluster-bus", containerPort: BUS_PORT }] : []),
-          ],
+          ports: [{ name: "redis", containerPort: PORT }, ...(cluster ? [{ name: "cluster-bus", containerPort: BUS_PORT }] : [])],
           volumeMounts: [
             { name: "data", mountPath: "/data" },
             { name: "config", mountPath: "/etc/redis", readOnly: true },

@@ -56,7 +56,14 @@ export function voiceService(args: VoiceArgs, ctx: WorkloadContext, parent: pulu
       env.push(secretEnv("TURN_SHARED_SECRET", secret.ref("shared-secret")));
     }
     const ports = turnPorts(media.turnUrls);
-    egress.push({ role: "turn", to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: ports.flatMap((port) => [{ protocol: "UDP", port }, { protocol: "TCP", port }]) });
+    egress.push({
+      role: "turn",
+      to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+      ports: ports.flatMap((port) => [
+        { protocol: "UDP", port },
+        { protocol: "TCP", port },
+      ]),
+    });
   }
 
   const workload = inHouseService(

@@ -12,61 +12,79 @@ const opts = { provider };
 
 const labels = { "app.kubernetes.io/name": "smoke", "app.kubernetes.io/part-of": "voicehelper-e2e" };
 
-const ns = new k8s.core.v1.Namespace("smoke", {
+const ns = new k8s.core.v1.Namespace(
+  "smoke",
+  {
     metadata: { labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" } },
-}, opts);
+  },
+  opts,
+);
 const namespace = ns.metadata.name;
 
-const settings = new k8s.core.v1.ConfigMap("settings", {
+const settings = new k8s.core.v1.ConfigMap(
+  "settings",
+  {
     metadata: { namespace, labels },
     data: { LOG_LEVEL: "info", GREETING: "hello from the e2e smoke program" },
-}, opts);
+  },
+  opts,
+);
 
 const password = new random.RandomPassword("db-password", { length: 24, special: false });
 
-const secret = new k8s.core.v1.Secret("db-credentials", {
+const secret = new k8s.core.v1.Secret(
+  "db-credentials",
+  {
     metadata: { namespace, labels },
     type: "Opaque",
     stringData: { username: "smoke", password: password.result },
-}, opts);
+  },
+  opts,
+);
 
-const deployment = new k8s.apps.v1.Deployment("web", {
+const deployment = new k8s.apps.v1.Deployment(
+  "web",
+  {
     metadata: {
-        namespace,
-        labels,
-        // No kubelet or scheduler in the e2e cluster: pods never start, so do not wait for rollout.
-        annotations: { "pulumi.com/skipAwait": "true" },
+      namespace,
+      labels,
+      // No kubelet or scheduler in the e2e cluster: pods never start, so do not wait for rollout.
+      annotations: { "pulumi.com/skipAwait": "true" },
     },
     spec: {
-        replicas: 1,
-        selector: { matchLabels: labels },
-        template: {
-            metadata: { labels },
-            spec: {
-                automountServiceAccountToken: false,
-                securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
-                containers: [{
-                    name: "web",
-                    image: "registry.example.invalid/smoke/web:1.0.0",
-                    ports: [{ containerPort: 8080, name: "http" }],
-                    envFrom: [{ configMapRef: { name: settings.metadata.name } }],
-                    env: [{
-                        name: "DB_PASSWORD",
-                        valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "password" } },
-                    }],
-                    resources: violatePolicy
-                        ? { requests: { cpu: "10m", memory: "16Mi" } }
-                        : { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                    securityContext: {
-                        allowPrivilegeEscalation: false,
-                        readOnlyRootFilesystem: true,
-                        capabilities: { drop: ["ALL"] },
-                    },
-                }],
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
+          containers: [
+            {
+              name: "web",
+              image: "registry.example.invalid/smoke/web:1.0.0",
+              ports: [{ containerPort: 8080, name: "http" }],
+              envFrom: [{ configMapRef: { name: settings.metadata.name } }],
+              env: [
+                {
+                  name: "DB_PASSWORD",
+                  valueFrom: { secretKeyRef: { name: secret.metadata.name, key: "password" } },
+                },
+              ],
+              resources: violatePolicy ? { requests: { cpu: "10m", memory: "16Mi" } } : { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+              },
             },
+          ],
         },
+      },
     },
-}, opts);
+  },
+  opts,
+);
 
 export const namespaceName = namespace;
 export const deploymentName = deployment.metadata.name;
