@@ -69,7 +69,7 @@ describe("layout", () => {
   it("each layer folder holds only its composition (index.ts); builders live in components/services/<service>/", () => {
     const layers = fs.readdirSync(path.join(COMPONENTS, "layers"), { withFileTypes: true }).filter((e) => e.isDirectory());
     // The edge's routes, listeners and TLS are the layer's own composition, not a service's workload.
-    const composition: Record<string, string[]> = { edge: ["gateway.ts", "index.ts", "ingress.ts", "routes.ts", "tls.ts"] };
+    const composition: Record<string, string[]> = { edge: ["acme-solver.ts", "gateway.ts", "index.ts", "ingress.ts", "routes.ts", "tls.ts"] };
     for (const l of layers) {
       assert.deepEqual(fs.readdirSync(path.join(COMPONENTS, "layers", l.name)).sort(), composition[l.name] ?? ["index.ts"], `components/layers/${l.name}`);
     }

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { IMAGES } from "../../components/config/images";
-import { EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, QUOTA_JOB_SLOTS } from "../../components/config/sizing";
+import { EPHEMERAL_STORAGE, EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, QUOTA_JOB_SLOTS } from "../../components/config/sizing";
 import { exporterSidecar } from "../../components/services/exporter-sidecar";
 import { SCRAPE_ANNOTATIONS } from "../../components/kit/scrape";
 import { HBONE_PORT } from "../../components/kit/network-policy";
@@ -46,7 +46,12 @@ describe("exporter sidecars (Redis, NATS)", () => {
       const c = container(prod, service, ns, sidecar);
       assert.ok(c, `${service} has no ${sidecar} container`);
       assert.equal(c.image, image);
-      assert.deepEqual(c.resources, { requests: { ...EXPORTER_SIDECAR_SIZE.requests }, limits: { ...EXPORTER_SIDECAR_SIZE.limits } });
+      // The kit bounds every container's node-local disk too (no emptyDir mounted: the container's own bound).
+      const disk = EPHEMERAL_STORAGE.container;
+      assert.deepEqual(c.resources, {
+        requests: { ...EXPORTER_SIDECAR_SIZE.requests, "ephemeral-storage": disk.request },
+        limits: { ...EXPORTER_SIDECAR_SIZE.limits, "ephemeral-storage": disk.limit },
+      });
       assert.deepEqual(
         c.ports.map((p: any) => p.containerPort),
         [port],

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { IMAGES } from "../../components/config/images";
 import { CONFIGMAP, STORAGE_NS, STS, assertFromGeneratedSecret, assertProtection, claimSize, envOf, mainContainer, portsOf, stacks } from "./helpers";
+import { EPHEMERAL_STORAGE } from "../../components/config/sizing";
 
 describe("storage: ClickHouse", () => {
   const s = stacks("dev", "prod");
@@ -32,7 +33,8 @@ describe("storage: ClickHouse", () => {
     const mount = c.volumeMounts.find((m: any) => m.mountPath === "/etc/clickhouse-server/users.d");
     assert.ok(mount && !mount.readOnly);
     const volume = s.dev.object(STS, "clickhouse", STORAGE_NS).inputs.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
-    assert.deepStrictEqual(volume.emptyDir, {});
+    // A disk-backed scratch directory, capped like every emptyDir the kit makes.
+    assert.deepStrictEqual(volume.emptyDir, { sizeLimit: EPHEMERAL_STORAGE.scratch });
   });
 
   it("caps server memory at 80% of the container's memory through a config.d file", () => {
