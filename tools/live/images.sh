@@ -241,6 +241,22 @@ recipe_postgresql() {
     --env "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/postgresql/$major/bin"
 }
 
+# The stores' exporter sidecars (oliver006/redis_exporter, natsio/prometheus-nats-exporter): their modules
+# are not served by the Go proxy, so one stand-in (exporter-standin/, standard library only) takes their
+# place at their binary paths, configured by the same environment and flags. It proves the sidecars'
+# wiring (the Secret's password, the store over localhost, the port Prometheus is admitted to and scrapes),
+# not the exporters' own code; it exports only the availability series (redis_up, gnatsd_varz_*).
+exporter_standin_image() { # recipe path-in-image
+  local src="$HERE/exporter-standin"
+  local h; h="$(inputs_hash "$src/main.go" "$src/go.mod")"
+  stamp_ok "$1" "$h" && return 0
+  local r="$WORK/$1"; base_rootfs "$r" no
+  (cd "$src" && CGO_ENABLED=0 GOFLAGS='-trimpath' go build -o "$r$2" .) || die "exporter-standin build failed"
+  pack "$1" "$h" --rootfs "$r" --tag "$(image_ref "$1")" --entrypoint "[\"$2\"]" --user 65534:65534
+}
+recipe_redisExporter() { exporter_standin_image redisExporter /redis_exporter; }
+recipe_natsExporter() { exporter_standin_image natsExporter /prometheus-nats-exporter; }
+
 # The cluster's DNS (not a program image): /coredns as in upstream's image.
 recipe_coredns() {
   local h; h="$(inputs_hash "$BIN/coredns")"
@@ -266,7 +282,7 @@ recipe_helper() {
   pack helper "$h" --rootfs "$r" --tag "$HELPER_IMAGE" --entrypoint '["/bin/sh"]'
 }
 
-RECIPES=(pause probe coredns localPath helper standin redis nats etcd minio minioClient prometheus alertmanager kubeStateMetrics cnpgOperator postgresql)
+RECIPES=(pause probe coredns localPath helper standin redis nats etcd minio minioClient prometheus alertmanager kubeStateMetrics cnpgOperator postgresql redisExporter natsExporter)
 recipe_tag() {
   case "$1" in
     pause) echo "$PAUSE_IMAGE" ;;
