@@ -110,8 +110,8 @@ export interface ResourceContext {
   args: ResourceValidationArgs;
 }
 
-/** Defines a rule that checks Kubernetes objects one at a time. */
-export function resourceRule(info: RuleInfo & { check: (obj: K8sObject, ctx: ResourceContext) => Finding[] }): ResourceValidationPolicy {
+/** What every rule tells the engine about itself (registered once, so names stay unique). */
+function declared(info: RuleInfo) {
   register(info);
   return {
     name: info.name,
@@ -119,6 +119,13 @@ export function resourceRule(info: RuleInfo & { check: (obj: K8sObject, ctx: Res
     remediationSteps: info.remediationSteps,
     enforcementLevel: info.enforcementLevel ?? "mandatory",
     configSchema: schemaFor(info),
+  };
+}
+
+/** Defines a rule that checks Kubernetes objects one at a time. */
+export function resourceRule(info: RuleInfo & { check: (obj: K8sObject, ctx: ResourceContext) => Finding[] }): ResourceValidationPolicy {
+  return {
+    ...declared(info),
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       const props = snapshot(args.props) as Record<string, any>;
       const obj = describe(args.type, args.name, props);
@@ -148,13 +155,8 @@ export interface StackContext {
 
 /** Defines a rule that checks the whole stack at once. */
 export function stackRule(info: RuleInfo & { check: (objects: StackObject[], ctx: StackContext) => Finding[] }): StackValidationPolicy {
-  register(info);
   return {
-    name: info.name,
-    description: info.description,
-    remediationSteps: info.remediationSteps,
-    enforcementLevel: info.enforcementLevel ?? "mandatory",
-    configSchema: schemaFor(info),
+    ...declared(info),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const objects = stackObjects(args.resources);
       const config = args.getConfig<Record<string, any>>() ?? {};
