@@ -17,6 +17,7 @@ const RUN = [
   "prod\tkubectl apply\t8.0\t2.0\t2.0",
   "prod\tpulumi up\t20.0\t10.0\t2.0",
   "prod\tpulumi preview --policy-pack, no changes\t21.0\t15.0\t2.0",
+  "prod\tpulumi preview --policy-pack, no changes, pack from TypeScript\t35.0\t39.0\t3.0",
 ].join("\n");
 
 describe("bench report", () => {
@@ -46,6 +47,7 @@ describe("bench report", () => {
 
   it("gives the first up's time per resource with and without checkpoints, and the policy preview against its 15 s", () => {
     assert.equal(row("first up per resource (checkpoints / skipped)"), "| first up per resource (checkpoints / skipped) | 139 ms / 50 ms |  |");
-    assert.equal(row("**preview with the policy pack ≤ 15 s**"), "| **preview with the policy pack ≤ 15 s** |  | 21.0 s > 15 s |");
+    assert.equal(row("**preview with the policy pack ≤ 15 s**"), "| **preview with the policy pack ≤ 15 s** |  | 21.0 s > 15 s |", "held to the compiled pack, what users run");
+    assert.equal(row("pulumi preview --policy-pack, no changes, pack from TypeScript"), "| pulumi preview --policy-pack, no changes, pack from TypeScript |  | 35.0 s (39.0 + 3.0) |");
   });
 });

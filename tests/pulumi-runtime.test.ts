@@ -4,12 +4,11 @@
  * `npm test` keeps type-checking everything.
  */
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { parse } from "yaml";
+import { scratchEntry, ScratchEntry } from "./entry-scratch";
 import { ROOT } from "./harness";
 
 const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
@@ -22,37 +21,23 @@ function resolved(file: string): ts.CompilerOptions {
 }
 
 /**
- * A scratch project laid out like this one (index.ts, components/, the tsconfigs, the entry point, the
- * repository's node_modules), whose TypeScript and compiled JavaScript say which of them ran.
+ * A scratch project laid out like this one (index.ts, components/, the pack's contract module the program
+ * imports, the tsconfigs, the entry point and the freshness module it shares with the pack).
  */
-function scratchProject(): { dir: string; run: () => string; cleanup: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "voicehelper-entry-"));
-  const write = (rel: string, text: string) => {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  };
-  for (const f of ["tsconfig.json", "tsconfig.build.json"]) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
-  write(project.main, fs.readFileSync(ENTRY, "utf8"));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-  write("components/origin.ts", 'export const origin: string = "typescript";\n');
-  write("index.ts", 'import { origin } from "./components/origin";\nexport const ranFrom = origin;\n');
-  write("bin/components/origin.js", 'exports.origin = "compiled";\n');
-  write("bin/index.js", 'exports.ranFrom = require("./components/origin").origin;\n');
-  // The compiled files are newer than everything else, as right after `npm run compile`.
-  const later = new Date(Date.now() + 60_000);
-  for (const f of ["bin/index.js", "bin/components/origin.js"]) fs.utimesSync(path.join(dir, f), later, later);
-  /** Runs the entry point as the language host would; which code ran, and what it told the user. */
-  const run = () => {
-    const result = path.join(dir, "result.json");
-    const said = execFileSync(process.execPath, ["-e", `require("fs").writeFileSync(${JSON.stringify(result)}, JSON.stringify(require(${JSON.stringify(path.join(dir, project.main))})))`], {
-      cwd: dir,
-      stdio: ["ignore", "pipe", "ignore"],
-    }).toString();
-    const ranFrom: string = JSON.parse(fs.readFileSync(result, "utf8")).ranFrom;
-    assert.equal(/npm run compile/.test(said), ranFrom === "typescript", `the notice is shown exactly when the sources run: ${said}`);
-    return ranFrom;
-  };
-  return { dir, run, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+function scratchProject(): ScratchEntry {
+  return scratchEntry({
+    copied: ["tsconfig.json", "tsconfig.build.json", project.main, "policy/lib/compiled-entry.js"],
+    files: {
+      "components/origin.ts": 'export const origin: string = "typescript";\n',
+      "policy/lib/names.ts": 'export const NAME = "x";\n',
+      "index.ts": 'import { origin } from "./components/origin";\nexport const ranFrom = origin;\n',
+      "bin/components/origin.js": 'exports.origin = "compiled";\n',
+      "bin/policy/lib/names.js": 'exports.NAME = "x";\n',
+      "bin/index.js": 'exports.ranFrom = require("./components/origin").origin;\n',
+    },
+    compiled: ["bin/index.js", "bin/components/origin.js", "bin/policy/lib/names.js"],
+    entry: project.main,
+  });
 }
 
 describe("how the Pulumi CLI runs the program", () => {
@@ -76,14 +61,16 @@ describe("how the Pulumi CLI runs the program", () => {
     this.timeout(120_000);
     const p = scratchProject();
     try {
-      const later = new Date(Date.now() + 120_000);
-      fs.utimesSync(path.join(p.dir, "components/origin.ts"), later, later);
+      p.touch("components/origin.ts", "later");
       assert.equal(p.run(), "typescript", "a source edited after the compile");
-      fs.utimesSync(path.join(p.dir, "components/origin.ts"), new Date(0), new Date(0));
+      p.touch("components/origin.ts", "earlier");
       assert.equal(p.run(), "compiled");
-      fs.utimesSync(path.join(p.dir, "tsconfig.json"), later, later);
+      p.touch("policy/lib/names.ts", "later");
+      assert.equal(p.run(), "typescript", "the pack's contract module, which the program imports, edited after the compile");
+      p.touch("policy/lib/names.ts", "earlier");
+      p.touch("tsconfig.json", "later");
       assert.equal(p.run(), "typescript", "compiler options changed after the compile");
-      fs.utimesSync(path.join(p.dir, "tsconfig.json"), new Date(0), new Date(0));
+      p.touch("tsconfig.json", "earlier");
       fs.rmSync(path.join(p.dir, "bin"), { recursive: true });
       assert.equal(p.run(), "typescript", "never compiled");
     } finally {
@@ -107,10 +94,10 @@ describe("how the Pulumi CLI runs the program", () => {
     );
   });
 
-  it("npm test type-checks the whole project with tsconfig.json; npm run compile emits the program", () => {
+  it("npm test type-checks the whole project with tsconfig.json; npm run compile emits the program and the policy pack", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
     assert.equal(pkg.scripts.build, "tsc --noEmit -p .");
     assert.match(pkg.scripts.test, /^npm run build && /);
-    assert.equal(pkg.scripts.compile, "tsc -p tsconfig.build.json");
+    assert.equal(pkg.scripts.compile, "tsc -p tsconfig.build.json && tsc -p policy/tsconfig.build.json");
   });
 });

@@ -4,14 +4,16 @@
 # binaries built from Go modules by tools/e2e/build-tools.sh; nothing is downloaded here but the
 # prerequisite CRDs' Go modules).
 #
-# Once: `npm run compile` in the program's scratch copy (what the Pulumi CLI then runs, tools/entry).
+# Once: `npm run compile` in the program's scratch copy (what the Pulumi CLI then runs, tools/entry and
+# policy/entry.js).
 # Per stack (default: dev staging prod), each tool on a fresh cluster:
 #   program run      `npm run render` with the harness settings (externalCharts=false, skipAwait=true):
 #                    the program's own run time, and the manifests kubectl applies
 #   kubectl          apply --server-side -R of those manifests, then again (no changes)
 #   pulumi           up (a checkpoint per step, the engine's default), up again and preview (no changes);
-#                    prod also that preview with the policy pack; the first stack also that preview
-#                    from the TypeScript sources (bin/ moved away: what every run paid before the compile)
+#                    prod also that preview with the policy pack, compiled and from its TypeScript
+#                    (policy/bin moved away); the first stack also that preview from the TypeScript
+#                    sources (bin/ moved away: what every run paid before the compile)
 #   pulumi, again    on another fresh cluster, the first up with PULUMI_SKIP_CHECKPOINTS=true
 # Each step records its wall time, the CPU time of the tool and its children (the Pulumi CLI, language
 # host, node and provider plugins; kubectl) and the CPU time the apiserver and etcd spent meanwhile: on a
@@ -142,6 +144,10 @@ for stack in "${STACKS[@]}"; do
   measure "$stack" "pulumi preview, no changes" pulumi preview --stack "$stack" --non-interactive --expect-no-changes
   if [[ "$stack" == prod && -f policy/PulumiPolicy.yaml ]]; then
     measure "$stack" "pulumi preview --policy-pack, no changes" pulumi preview --stack "$stack" --non-interactive --expect-no-changes --policy-pack "$PROG/policy"
+    # policy/bin moved away: the pack's entry point runs its TypeScript, which run-policy-pack type-checks.
+    mv policy/bin policy/bin.away &&
+      measure "$stack" "pulumi preview --policy-pack, no changes, pack from TypeScript" pulumi preview --stack "$stack" --non-interactive --expect-no-changes --policy-pack "$PROG/policy"
+    mv policy/bin.away policy/bin
   fi
   if [[ "$stack" == "$first" ]]; then
     # bin/ moved away: the entry point runs the sources through ts-node.

@@ -30,6 +30,7 @@ const STEPS: { step: string; unit: "s" | "count" }[] = [
   { step: "pulumi preview, no changes", unit: "s" },
   { step: "pulumi preview, no changes, from TypeScript", unit: "s" },
   { step: "pulumi preview --policy-pack, no changes", unit: "s" },
+  { step: "pulumi preview --policy-pack, no changes, pack from TypeScript", unit: "s" },
 ];
 
 /**

@@ -106,6 +106,9 @@ run_prod() {
   stack_init prod
   cluster_config prod
   fake_provider_keys prod
+  # dev ran the program and the pack from their TypeScript (no bin/ in the copy); prod runs them compiled,
+  # as the README recommends (tools/entry/main.js, policy/entry.js), so the engine runs both paths.
+  timed "npm run compile" npm run --silent compile
   timed "prod preview --policy-pack" pulumi preview --stack prod --non-interactive "${POLICY_ARGS[@]}"
   pulumi stack rm prod --yes --force --non-interactive
 }

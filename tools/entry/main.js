@@ -5,54 +5,25 @@
 // is newer than its compiled file, or bin/ is missing, it runs the TypeScript itself through ts-node
 // (transpile only, as before), so a forgotten compile costs time, never deploys stale code.
 "use strict";
-const fs = require("fs");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const OUT = path.join(ROOT, "bin");
-/** What the compiled output depends on besides the sources: a change to them makes bin/ stale too. */
-const CONFIGS = ["tsconfig.json", "tsconfig.build.json"];
+// The freshness rule is the policy pack's too (policy/entry.js); the program already shares the pack's
+// contract module, so it lives with the pack, which must stay self-contained.
+const { staleSources, describeStale } = require(path.join(ROOT, "policy", "lib", "compiled-entry.js"));
 
-/** Every TypeScript source of the program: index.ts and components/, as tsconfig.build.json includes them. */
-function sources() {
-  const found = [path.join(ROOT, "index.ts")];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) found.push(full);
-    }
-  };
-  walk(path.join(ROOT, "components"));
-  return found;
-}
-
-function mtime(file) {
-  try {
-    return fs.statSync(file).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The sources whose compiled file is missing or older than them (or than a tsconfig): empty when bin/ is current. */
-function staleSources() {
-  const configTime = Math.max(...CONFIGS.map((c) => mtime(path.join(ROOT, c)) ?? 0));
-  return sources().filter((src) => {
-    const compiled = mtime(path.join(OUT, path.relative(ROOT, src)).replace(/\.ts$/, ".js"));
-    return compiled === undefined || compiled < Math.max(mtime(src), configTime);
-  });
-}
-
-const stale = staleSources();
+const stale = staleSources({
+  root: ROOT,
+  out: path.join(ROOT, "bin"),
+  // What tsconfig.build.json includes, and the pack's contract module the program imports.
+  entries: ["index.ts", "components", "policy/lib/names.ts"],
+  configs: ["tsconfig.json", "tsconfig.build.json"],
+});
 if (stale.length === 0) {
-  module.exports = require(path.join(OUT, "index.js"));
+  module.exports = require(path.join(ROOT, "bin", "index.js"));
 } else {
   const pulumi = require("@pulumi/pulumi");
-  pulumi.log.info(
-    `bin/ is not current (${path.relative(ROOT, stale[0])}${stale.length > 1 ? ` and ${stale.length - 1} more` : ""}): ` +
-      "running the TypeScript through ts-node; `npm run compile` makes previews and ups faster",
-  );
+  pulumi.log.info(`bin/ is not current (${describeStale(ROOT, stale)}): running the TypeScript through ts-node; ` + "`npm run compile` makes previews and ups faster");
   require("ts-node").register({
     project: path.join(ROOT, "tsconfig.build.json"),
     transpileOnly: process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "false",
