@@ -110,7 +110,7 @@ install_prereq_crds() {
   [[ -d "$gw/config/crd/standard" && -d "$cm/deploy/crds" && -d "$cnpg/config/crd/bases" && -f "$istio/kubernetes/customresourcedefinitions.gen.yaml" ]] ||
     die "CRD sources not found (gateway-api: '$gw', cert-manager: '$cm', cloudnative-pg: '$cnpg', istio api: '$istio')"
   # At v1.21.2 cert-manager's deploy/crds holds plain CRDs (controller-gen output; at v1.18.2 they were chart
-  # templates, crd-*.yaml). Copied so the apply below takes them with the Gateway API's.
+  # templates, crd-*.yaml), applied server-side below with the other large CRDs.
   cp "$cm"/deploy/crds/*.yaml "$out/"
   if grep -l '{{' "$out"/*.yaml >/dev/null 2>&1; then die "template left in cert-manager's CRDs at $CERT_MANAGER_VERSION"; fi
   kubectl apply -f "$gw/config/crd/standard" >/dev/null
