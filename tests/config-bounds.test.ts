@@ -101,7 +101,7 @@ describe("config: reserved object keys are never taken for settings or services"
 describe("config: URLs carry no credentials", () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ["the PostHog host", { posthog: { mode: "self-hosted", host: "https://admin:hunter2@posthog.example.com" } }, "voicehelper:posthog.host: must not carry a user or password"],
-    ["the webhook", { alerting: { webhookUrl: "https://bot:hunter2@hooks.example.com/alert" } }, "voicehelper:alerting.webhookUrl: must not carry a user or password"],
+    ["the webhook", { alertWebhookUrl: "https://bot:hunter2@hooks.example.com/alert" }, "voicehelper:alertWebhookUrl: must not carry a user or password"],
     [
       "the backup mirror",
       { backup: { mirror: { url: "https://AKIAFAKE:fake-secret@s3.example.com", bucket: "voicehelper-mirror" } } },

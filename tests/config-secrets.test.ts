@@ -115,10 +115,15 @@ describe("config: no message, log line or stack ever repeats a secret", () => {
     { name: "a secret pasted into the domain", overrides: { domain: anyMarker }, expect: /voicehelper:domain: must be a lower-case DNS name/ },
     {
       name: "a secret in the webhook URL's user info",
-      overrides: { alerting: { webhookUrl: `https://bot:${anyMarker}@hooks.example.com/x` } },
-      expect: /voicehelper:alerting.webhookUrl: must not carry a user or password/,
+      overrides: { alertWebhookUrl: `https://bot:${anyMarker}@hooks.example.com/x` },
+      expect: /voicehelper:alertWebhookUrl: must not carry a user or password/,
     },
-    { name: "a malformed webhook URL holding a token", overrides: { alerting: { webhookUrl: `hooks.example.com/${anyMarker}` } }, expect: /voicehelper:alerting.webhookUrl: must be an http\(s\) URL/ },
+    { name: "a malformed webhook URL holding a token", overrides: {}, expect: /voicehelper:alertWebhookUrl: must be an http\(s\) URL/ },
+    {
+      name: "a webhook URL with its token given in clear text",
+      overrides: { alerting: { webhookUrl: `https://hooks.example.com/${anyMarker}` } },
+      expect: /voicehelper:alerting.webhookUrl: is not taken in clear text/,
+    },
     {
       name: "a secret in the mirror URL",
       overrides: { backup: { mirror: { url: `https://k:${anyMarker}@s3.example.com`, bucket: "mirror-bucket" } } },
@@ -179,9 +184,10 @@ describe("config: no message, log line or stack ever repeats a secret", () => {
   }
 
   it("a stack that loads keeps the secrets out of anything printable", () => {
-    const valid = { ...secrets, posthogApiKey: `phc_${marker("posthog")}`, smtpPassword: "" };
+    const webhook = `https://hooks.example.com/${marker("webhook")}`;
+    const valid = { ...secrets, posthogApiKey: `phc_${marker("posthog")}`, smtpPassword: "", alertWebhookUrl: webhook };
     const config = loadConfig("dev", stackSettings("dev", {}, valid));
     const printed = inspect(config, { depth: 20 });
-    for (const m of [...markers, marker("posthog")]) assert.ok(!printed.includes(m), `${m} in the resolved config's printed form`);
+    for (const m of [...markers, marker("posthog"), marker("webhook")]) assert.ok(!printed.includes(m), `${m} in the resolved config's printed form`);
   });
 });

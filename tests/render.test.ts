@@ -10,7 +10,9 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PLACEHOLDER_VALUES, RANDOM_VALUES } from "../tools/render/generated-values";
 import { CLUSTER_SCOPED_DIR } from "../tools/render/manifests";
-import { SUMMARY_FILE, UsageError, parseRenderArgs, renderStack } from "../tools/render/render";
+import { SUMMARY_FILE, UsageError, configSecretPlaceholder, parseRenderArgs, renderStack } from "../tools/render/render";
+import { loadConfig } from "../components/config/schema";
+import { stackSettings as readStackSettings } from "../tools/render/stack-files";
 import { ROOT, Rendered, render } from "./harness";
 
 const STACK = "dev";
@@ -178,6 +180,15 @@ describe("offline render: command line", () => {
       (e: Error) => e instanceof UsageError && /--stack is required; the stacks are dev, prod, render, staging/.test(e.message),
     );
     assert.throws(() => parseRenderArgs(["--stack", "qa"], stacks), /--stack "qa" is not a stack of this project; the stacks are dev, prod, render, staging/);
+  });
+
+  it("a stack file's encrypted alert webhook renders with a placeholder URL the config accepts", () => {
+    const placeholders = Object.fromEntries(
+      ["openaiApiKey", "anthropicApiKey", "posthogApiKey", "backupTargetAccessKey", "backupTargetSecretKey", "alertWebhookUrl"].map((k) => [k, configSecretPlaceholder(k)]),
+    );
+    const cfg = loadConfig("prod", readStackSettings("prod", placeholders));
+    assert.equal(cfg.alerting.webhook?.port, 443);
+    assert.match(configSecretPlaceholder("alertWebhookUrl"), /^https:\/\/[^/]+\.invalid\/placeholder-not-a-secret$/);
   });
 
   it("reads the stacks from the project's Pulumi.<stack>.yaml files", () => {

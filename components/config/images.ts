@@ -38,13 +38,16 @@ export const IMAGES = {
   minio: "docker.io/pgsty/silo:RELEASE.2026-08-06T00-00-00Z",
   // The fork's `mc` (the release the Silo image bundles): `/usr/bin/mc`, entrypoint `mc`, as MinIO's.
   minioClient: "docker.io/pgsty/mc:RELEASE.2026-09-01T00-00-00Z",
-  neo4j: "docker.io/library/neo4j:2025.10.1-community",
-  neo4jEnterprise: "docker.io/library/neo4j:2025.10.1-enterprise",
+  // Calendar releases are supported until the next one; 2026.09 is the newest confirmed (docs/images.md).
+  // Its Debian flavour is trixie (no bullseye build any more); user, paths and entrypoint unchanged.
+  neo4j: "docker.io/library/neo4j:2026.09.0-community",
+  neo4jEnterprise: "docker.io/library/neo4j:2026.09.0-enterprise",
   // 8.19 is the last 8.x minor, supported until 2027-07-15 (docs/images.md).
   elasticsearch: "docker.elastic.co/elasticsearch/elasticsearch:8.19.14",
   milvus: "docker.io/milvusdb/milvus:v2.6.4",
   etcd: "quay.io/coreos/etcd:v3.5.24",
-  clickhouse: "docker.io/clickhouse/clickhouse-server:25.8.11",
+  // 26.8 LTS (one year of fixes from Aug 2026); 25.8 LTS left ClickHouse's two supported LTS lines.
+  clickhouse: "docker.io/clickhouse/clickhouse-server:26.8.15.10",
   nacos: "docker.io/nacos/nacos-server:v3.1.0",
   mysql: "docker.io/library/mysql:8.4.7",
   kafka: "docker.io/apache/kafka:4.1.1",
@@ -82,11 +85,12 @@ export const OBJECT_STORE_SERVER = "silo";
 
 /** Helm charts the platform installs, pinned. They need the chart repository at deploy time. */
 export const CHARTS = {
-  cnpg: { chart: "cloudnative-pg", version: "0.26.1", repo: "https://cloudnative-pg.github.io/charts" },
-  istioBase: { chart: "base", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
-  istiod: { chart: "istiod", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
-  istioCni: { chart: "cni", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
-  ztunnel: { chart: "ztunnel", version: "1.28.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+  // Operator 1.30.0, the last minor with the in-tree barmanObjectStore the backups use (1.31 removes it).
+  cnpg: { chart: "cloudnative-pg", version: "0.29.0", repo: "https://cloudnative-pg.github.io/charts" },
+  istioBase: { chart: "base", version: "1.31.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+  istiod: { chart: "istiod", version: "1.31.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+  istioCni: { chart: "cni", version: "1.31.0", repo: "https://istio-release.storage.googleapis.com/charts" },
+  ztunnel: { chart: "ztunnel", version: "1.31.0", repo: "https://istio-release.storage.googleapis.com/charts" },
   // Jetstack's chart versions carry the "v"; unpinned, the cert-manager component installs whatever is newest.
   certManager: { chart: "cert-manager", version: "v1.21.2", repo: "https://charts.jetstack.io" },
 } as const;

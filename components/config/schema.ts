@@ -16,6 +16,7 @@ import { NO_USERINFO, noUserinfo } from "./url";
 import { ImageDigests, imageDigestsSchema } from "./image-digests";
 import { POSTGRESQL_CLUSTERS, PostgresqlCluster, backupSchema, disasterRecoveryProblems, restoreSchema } from "./disaster-recovery";
 import { Resources, ServiceSize } from "../kit/size";
+import { ALERT_WEBHOOK_SECRET, AlertWebhook, PLAIN_WEBHOOK_REFUSED, alertWebhook, alertWebhookProblems } from "./alert-webhook";
 
 export type { Resources, ServiceSize };
 
@@ -32,6 +33,7 @@ export const SECRET_KEYS = [
   "turnSharedSecret",
   "backupTargetAccessKey",
   "backupTargetSecretKey",
+  "alertWebhookUrl",
 ] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
@@ -140,7 +142,8 @@ export interface PlatformConfig {
   /** Where Alertmanager sends alerts; neither receiver set = alerts are kept in Alertmanager only. */
   alerting: {
     email?: { to: string; from: string; smarthost: string };
-    webhookUrl?: string;
+    /** The webhook receiver, from the `alertWebhookUrl` config secret. */
+    webhook?: AlertWebhook;
     /** Production without a receiver, said explicitly (otherwise refused). */
     none?: true;
     /** SMTP password for `email` (login as `email.from`); a config secret. */
@@ -325,10 +328,7 @@ const settingsSchema = z
           })
           .strict()
           .optional(),
-        webhookUrl: z
-          .url({ protocol: /^https?$/, error: "must be an http(s) URL that accepts Alertmanager's webhook payload" })
-          .refine(noUserinfo, NO_USERINFO)
-          .optional(),
+        webhookUrl: z.never({ error: PLAIN_WEBHOOK_REFUSED }).optional(),
         none: z.literal(true, { error: "must be true (run production without an alert receiver, on purpose), or be left out" }).optional(),
       })
       .strict()
@@ -509,8 +509,9 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
   if (s.tls.issuer === "acme" && s.tls.email === undefined) {
     problems.push(`${key("tls.email")}: is required when tls.issuer is acme (got nothing)`);
   }
-  if (s.alerting.none === true && (s.alerting.email !== undefined || s.alerting.webhookUrl !== undefined)) {
-    problems.push(`${key("alerting.none")}: contradicts the receiver configured in alerting (email or webhookUrl); remove one of them`);
+  for (const m of alertWebhookProblems(secrets.alertWebhookUrl)) problems.push(`${key(ALERT_WEBHOOK_SECRET)}: ${m}`);
+  if (s.alerting.none === true && (s.alerting.email !== undefined || secrets.alertWebhookUrl !== undefined)) {
+    problems.push(`${key("alerting.none")}: contradicts the receiver configured (alerting.email or the ${ALERT_WEBHOOK_SECRET} secret); remove one of them`);
   }
   if (secrets.smtpPassword !== undefined && s.alerting.email === undefined) {
     problems.push(`${key("smtpPassword")}: is set but alerting.email is not; configure alerting.email (to, from, smarthost) or remove the secret`);
@@ -584,10 +585,10 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
     }
     // A production alert must reach someone: without a receiver Alertmanager sends every alert to a
     // receiver with no integrations, and nothing at `pulumi up` would say so.
-    const hasReceiver = s.alerting.email !== undefined || s.alerting.webhookUrl !== undefined;
+    const hasReceiver = s.alerting.email !== undefined || secrets.alertWebhookUrl !== undefined;
     if (services.includes("alertmanager") && !hasReceiver && s.alerting.none !== true) {
       problems.push(
-        `${key("alerting")}: production needs an alert receiver: set alerting.email ({ to, from, smarthost }, with the smtpPassword secret if the relay needs a login) or alerting.webhookUrl; to run production with alerts visible only in Alertmanager's UI, say so with alerting.none: true`,
+        `${key("alerting")}: production needs an alert receiver: set alerting.email ({ to, from, smarthost }, with the smtpPassword secret if the relay needs a login) or the ${ALERT_WEBHOOK_SECRET} secret (\`pulumi config set --secret ${ALERT_WEBHOOK_SECRET} <url>\`); to run production with alerts visible only in Alertmanager's UI, say so with alerting.none: true`,
       );
     }
     if (s.posthog.mode === "cloud" && services.includes("model-router") && secrets.posthogApiKey === undefined) {
@@ -625,7 +626,7 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
     mesh: s.mesh,
     neo4j: s.neo4j.edition === "enterprise" ? { edition: "enterprise", acceptLicenseAgreement: s.neo4j.acceptLicenseAgreement! } : { edition: "community" },
     voiceMedia: { mode: s.voiceMedia.mode, turnUrls: s.voiceMedia.turnUrls, turnSharedSecret: wrap(secrets.turnSharedSecret) },
-    alerting: { ...s.alerting, smtpPassword: wrap(secrets.smtpPassword) },
+    alerting: { email: s.alerting.email, none: s.alerting.none, smtpPassword: wrap(secrets.smtpPassword), webhook: alertWebhook(secrets.alertWebhookUrl) },
     metrics: s.metrics,
     app: s.app,
     retention: s.retention,

@@ -26,7 +26,10 @@ describe("mesh: Istio ambient", () => {
     }
     const istiod = staging.ofType("kubernetes:helm.sh/v4:Chart").find((c) => c.inputs.chart === "istiod")!;
     assert.equal(istiod.inputs.values.profile, "ambient");
-    assert.deepEqual(istiod.inputs.values.pilot.resources, { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } });
+    assert.deepEqual(istiod.inputs.values.pilot.resources, {
+      requests: { cpu: "500m", memory: "1Gi", "ephemeral-storage": "64Mi" },
+      limits: { cpu: "1", memory: "2Gi", "ephemeral-storage": "1536Mi" },
+    });
   });
 
   it("enrols every platform namespace and enforces STRICT mTLS in each", () => {

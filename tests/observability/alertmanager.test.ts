@@ -12,7 +12,7 @@ describe("observability: Alertmanager", () => {
   let prod: Rendered;
   before(async () => {
     plain = await renderOnce("dev");
-    wired = await renderOnce("dev", { alerting: { email: EMAIL, webhookUrl: WEBHOOK } }, { ...FAKE_SECRETS, smtpPassword: SMTP_PASSWORD });
+    wired = await renderOnce("dev", { alerting: { email: EMAIL } }, { ...FAKE_SECRETS, smtpPassword: SMTP_PASSWORD, alertWebhookUrl: WEBHOOK });
     prod = await renderOnce("prod");
   });
 
@@ -34,27 +34,35 @@ describe("observability: Alertmanager", () => {
       receiver.email_configs.map((x: any) => x.to),
       [EMAIL.to],
     );
-    assert.deepStrictEqual(
-      receiver.webhook_configs.map((x: any) => x.url),
-      [WEBHOOK],
-    );
+    assert.strictEqual(receiver.webhook_configs.length, 1);
     assert.strictEqual(cfg.global.smtp_smarthost, EMAIL.smarthost);
     assert.strictEqual(cfg.global.smtp_from, EMAIL.from);
   });
 
-  it("reads the SMTP password from a mounted Secret supplied by the config secret, never from the ConfigMap", () => {
+  /** The file a `*_file` option names, resolved to the Secret key mounted there. */
+  function mountedSecretKey(r: Rendered, file: string): { secret: string; key: string } {
+    const pod = statefulSet(r, "alertmanager").spec.template.spec;
+    for (const m of pod.containers[0].volumeMounts) {
+      const vol = pod.volumes.find((v: any) => v.name === m.name);
+      const item = vol?.secret?.items?.find((i: any) => `${m.mountPath}/${i.path}` === file);
+      if (item) return { secret: vol.secret.secretName, key: item.key };
+    }
+    assert.fail(`no Secret is mounted at ${file}`);
+  }
+
+  it("reads the SMTP password and the webhook URL from a mounted Secret filled from config secrets, never from the ConfigMap or the pod spec", () => {
     const text = configText(wired, "alertmanager-config", "alertmanager.yml");
-    assert.ok(!text.includes(SMTP_PASSWORD), "password not in the ConfigMap");
-    const cfg = configFile(wired, "alertmanager-config", "alertmanager.yml");
-    const secret = wired.object("kubernetes:core/v1:Secret", "alertmanager-smtp", MONITORING).inputs;
-    assert.strictEqual(secret.stringData.password, SMTP_PASSWORD);
-    const pod = statefulSet(wired, "alertmanager").spec.template.spec;
-    const vol = pod.volumes.find((v: any) => v.secret?.secretName === "alertmanager-smtp");
-    const mount = pod.containers[0].volumeMounts.find((m: any) => m.name === vol.name);
-    const item = vol.secret.items.find((i: any) => i.key === "password");
-    assert.strictEqual(cfg.global.smtp_auth_password_file, `${mount.mountPath}/${item.path}`);
     const all = JSON.stringify(statefulSet(wired, "alertmanager"));
-    assert.ok(!all.includes(SMTP_PASSWORD), "password not in the StatefulSet");
+    for (const value of [SMTP_PASSWORD, WEBHOOK, "hooks.example.com"]) {
+      assert.ok(!text.includes(value), `${value} not in the ConfigMap`);
+      assert.ok(!all.includes(value), `${value} not in the StatefulSet`);
+    }
+    const cfg = configFile(wired, "alertmanager-config", "alertmanager.yml");
+    const password = mountedSecretKey(wired, cfg.global.smtp_auth_password_file);
+    const url = mountedSecretKey(wired, cfg.receivers.find((x: any) => x.name === cfg.route.receiver).webhook_configs[0].url_file);
+    const stringData = (name: string) => wired.object("kubernetes:core/v1:Secret", name, MONITORING).inputs.stringData;
+    assert.strictEqual(stringData(password.secret)[password.key], SMTP_PASSWORD);
+    assert.strictEqual(stringData(url.secret)[url.key], WEBHOOK);
   });
 
   it("opens egress only to the configured receivers' ports", () => {

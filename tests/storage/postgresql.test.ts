@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { chartResources } from "../../components/kit/chart-resources";
 import { CHARTS, IMAGES } from "../../components/config/images";
 import { Rendered } from "../harness";
 import { SECRET, STORAGE_NS, assertProtection, rendered, secretData, stacks } from "./helpers";
@@ -27,7 +28,7 @@ describe("storage: PostgreSQL (CloudNativePG)", () => {
       assert.strictEqual(spec.instances, instances);
       assert.strictEqual(spec.instances, size.replicas);
       assert.strictEqual(spec.storage.size, size.storage);
-      assert.deepStrictEqual(spec.resources, { requests: size.resources.requests, limits: size.resources.limits });
+      assert.deepStrictEqual(spec.resources, chartResources(size));
       assert.strictEqual(spec.imageName, IMAGES.postgresql);
       assert.strictEqual(spec.affinity?.podAntiAffinityType, instances > 1 ? "required" : undefined);
     }
@@ -67,7 +68,7 @@ describe("storage: PostgreSQL (CloudNativePG)", () => {
       assert.strictEqual(spec.cluster.name, "postgresql");
       assert.strictEqual(spec.type, "rw");
       assert.strictEqual(spec.instances, out.config.sizes["postgresql-pooler"].replicas);
-      assert.deepStrictEqual(spec.template.spec.containers[0].resources, out.config.sizes["postgresql-pooler"].resources);
+      assert.deepStrictEqual(spec.template.spec.containers[0].resources, chartResources(out.config.sizes["postgresql-pooler"]));
     }
   });
 

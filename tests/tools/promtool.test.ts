@@ -39,15 +39,12 @@ function writeConfigMaps(r: Rendered, dir: string): Record<string, string> {
 describe("promtool and amtool on the rendered configuration", () => {
   for (const [title, stack, overrides] of [
     ["prod", "prod", {}],
-    [
-      "dev with e-mail and webhook receivers",
-      "dev",
-      { alerting: { email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" }, webhookUrl: "https://hooks.example.com/alerts" } },
-    ],
+    ["dev with e-mail and webhook receivers", "dev", { alerting: { email: { to: "oncall@example.com", from: "alerts@example.com", smarthost: "smtp.example.com:587" } } }],
   ] as const) {
     it(`${title}: rules, Prometheus config and Alertmanager config are valid`, async () => {
       const withEmail = "alerting" in overrides;
-      const r = await render(stack, overrides as Record<string, unknown>, { ...FAKE_SECRETS, ...(withEmail ? { smtpPassword: "test-not-a-real-smtp-password-0000" } : {}) });
+      const receivers: Record<string, string> = withEmail ? { smtpPassword: "test-not-a-real-smtp-password-0000", alertWebhookUrl: "https://hooks.example.com/alerts" } : {};
+      const r = await render(stack, overrides as Record<string, unknown>, { ...FAKE_SECRETS, ...receivers });
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "promtool-"));
       const files = writeConfigMaps(r, dir);
       const rules = Object.keys(files).filter((k) => /rules?\.ya?ml$|\.rules\.ya?ml$|alert/i.test(k.split("/")[1]) && k.startsWith("prometheus"));
@@ -57,6 +54,16 @@ describe("promtool and amtool on the rendered configuration", () => {
       assert.ok(promConfig && amConfig, `no Prometheus or Alertmanager config among ${Object.keys(files).join(", ")}`);
       for (const k of rules) assert.match(run("promtool", ["check", "rules", files[k]]), /SUCCESS: \d+ rules found/);
       assert.match(run("promtool", ["check", "config", "--syntax-only", files[promConfig!]]), /SUCCESS/);
+      // The credential files (smtp_auth_password_file, url_file) are mounted only in the pod: amtool
+      // parses the options without opening them (Alertmanager reads url_file at each notification).
+      if (withEmail) {
+        const am = parse(fs.readFileSync(files[amConfig!], "utf8"));
+        const credentialFiles = [am.global.smtp_auth_password_file, am.receivers[0].webhook_configs[0].url_file];
+        assert.ok(
+          credentialFiles.every((f: string) => f.startsWith("/etc/alertmanager/") && !fs.existsSync(f)),
+          credentialFiles.join(", "),
+        );
+      }
       assert.match(run("amtool", ["check-config", files[amConfig!]]), /SUCCESS/);
     });
   }

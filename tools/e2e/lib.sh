@@ -82,17 +82,24 @@ wait_gone() {
   return 1
 }
 
+# chart_version <CHARTS key>: the chart version components/config/images.ts pins (the one the program installs).
+chart_version() {
+  sed -n -E "s/^[[:space:]]*$1: \{[^}]*version: \"([^\"]+)\".*/\1/p" "$E2E_DIR/../../components/config/images.ts"
+}
+
 # CRDs of the cluster prerequisites the program expects to be installed already when
 # voicehelper:externalCharts is false (their controllers come from remote charts): Gateway API and
 # cert-manager. Taken from their Go modules, applied to the harness cluster so that the program's
 # Gateways, ReferenceGrants, ClusterIssuers and Certificates are validated by the real CRD schemas.
 GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.3.0}"
-CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-v1.18.2}"
-# The operator release of the pinned cloudnative-pg chart (components/config/images.ts: chart 0.26.x).
+# The release of the pinned cert-manager chart (its chart versions and Go module tags are the same).
+CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-$(chart_version certManager)}"
+# The operator the live tier builds and installs from its release manifest (tools/live/cnpg/go.mod); the
+# chart the program installs may pair with a newer operator (docs/images.md).
 CNPG_VERSION="${CNPG_VERSION:-v1.27.1}"
-# Istio's CRDs (PeerAuthentication for the mesh's STRICT mTLS) at the pinned charts' release
-# (components/config/images.ts: istio base 1.28.0): istio.io/api carries them as one generated file.
-ISTIO_API_VERSION="${ISTIO_API_VERSION:-v1.28.0}"
+# Istio's CRDs (PeerAuthentication for the mesh's STRICT mTLS) at the pinned charts' release:
+# istio.io/api carries them as one generated file, tagged v<chart version>.
+ISTIO_API_VERSION="${ISTIO_API_VERSION:-v$(chart_version istioBase)}"
 install_prereq_crds() {
   local gw cm cnpg istio out="$1"
   mkdir -p "$out"
@@ -102,15 +109,14 @@ install_prereq_crds() {
   istio="$(cd "$out" && GOFLAGS='' go mod download -json "istio.io/api@$ISTIO_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
   [[ -d "$gw/config/crd/standard" && -d "$cm/deploy/crds" && -d "$cnpg/config/crd/bases" && -f "$istio/kubernetes/customresourcedefinitions.gen.yaml" ]] ||
     die "CRD sources not found (gateway-api: '$gw', cert-manager: '$cm', cloudnative-pg: '$cnpg', istio api: '$istio')"
-  # cert-manager ships its CRDs as chart templates: drop the template comments, fill the label values.
-  for f in "$cm"/deploy/crds/crd-*.yaml; do
-    sed -E -e '/^[[:space:]]*#.*\{\{/d' \
-      -e "s/'\{\{ template \"cert-manager.name\" \. \}\}'/cert-manager/" \
-      -e "s/'\{\{ \.Release\.Name \}\}'/cert-manager/" "$f" > "$out/cert-manager-$(basename "$f")"
-  done
-  if grep -l '{{' "$out"/cert-manager-*.yaml >/dev/null 2>&1; then die "unrendered template left in cert-manager CRDs"; fi
-  kubectl apply -f "$gw/config/crd/standard" -f "$out" >/dev/null
-  # CloudNativePG's CRDs are too large for client-side apply's last-applied annotation.
+  # At v1.21.2 cert-manager's deploy/crds holds plain CRDs (controller-gen output; at v1.18.2 they were chart
+  # templates, crd-*.yaml), applied server-side below with the other large CRDs.
+  cp "$cm"/deploy/crds/*.yaml "$out/"
+  if grep -l '{{' "$out"/*.yaml >/dev/null 2>&1; then die "template left in cert-manager's CRDs at $CERT_MANAGER_VERSION"; fi
+  kubectl apply -f "$gw/config/crd/standard" >/dev/null
+  # cert-manager's (Issuer, ClusterIssuer and Challenge are over 256 KiB each at v1.21.2) and CloudNativePG's
+  # CRDs are too large for client-side apply's last-applied annotation.
+  kubectl apply --server-side -f "$out" >/dev/null
   kubectl apply --server-side -f "$cnpg/config/crd/bases" >/dev/null
   kubectl apply --server-side -f "$istio/kubernetes/customresourcedefinitions.gen.yaml" >/dev/null
   kubectl wait --for condition=established --timeout=60s crd --all >/dev/null

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, PROJECT, SECRET_KEYS, loadConfig } from "../../components/config/schema";
+import { ALERT_WEBHOOK_SECRET } from "../../components/config/alert-webhook";
 import { build } from "../../components/program";
 import { PLACEHOLDER_VALUES, PLACEHOLDER_WORD, RANDOM_VALUES } from "./generated-values";
 import { Manifest, NotRendered, manifestFiles, manifestsOf, notRenderedOf } from "./manifests";
@@ -86,7 +87,14 @@ function configSecretPlaceholders(stack: string): Record<string, string> {
   const backup = (entries.backup ?? {}) as { target?: unknown; mirror?: unknown };
   const storeKeys = [...(backup.target ? ["backupTargetAccessKey", "backupTargetSecretKey"] : []), ...(backup.mirror ? ["backupMirrorAccessKey", "backupMirrorSecretKey"] : [])];
   const keys = [...new Set(["openaiApiKey", "anthropicApiKey", "posthogApiKey", ...storeKeys, ...inFile])];
-  return Object.fromEntries(keys.map((k) => [k, k === "posthogApiKey" ? `phc_${PLACEHOLDER_WORD}_not_a_secret` : `${PLACEHOLDER_WORD}-not-a-secret-${k}`]));
+  return Object.fromEntries(keys.map((k) => [k, configSecretPlaceholder(k)]));
+}
+
+/** A placeholder in the shape the program checks the secret for (a project key's prefix, a URL). */
+export function configSecretPlaceholder(key: string): string {
+  if (key === "posthogApiKey") return `phc_${PLACEHOLDER_WORD}_not_a_secret`;
+  if (key === ALERT_WEBHOOK_SECRET) return `https://alert-webhook.invalid/${PLACEHOLDER_WORD}-not-a-secret`;
+  return `${PLACEHOLDER_WORD}-not-a-secret-${key}`;
 }
 
 /** The file that marks a directory as this tool's output (and so safe to replace). */

@@ -10,6 +10,7 @@ import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../config/images";
 import { ServiceSize } from "../../config/schema";
+import { chartResources, ephemeralStorageOnly } from "../../kit/chart-resources";
 import { PART_OF } from "../../kit/labels";
 import { SCRAPE_ANNOTATIONS } from "../../kit/scrape";
 
@@ -51,7 +52,7 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
   if (args.issuer === "none" || args.certificates.length === 0) return { secretName: TLS_SECRET, acmeSolverNamespaces: [] };
   const gatewaySolver = args.issuer === "acme" && "gateway" in args.solver;
   const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
-  const resources = { requests: args.certManagerSize.resources.requests, limits: args.certManagerSize.resources.limits };
+  const resources = chartResources(args.certManagerSize);
   const secure = {
     runAsNonRoot: true,
     allowPrivilegeEscalation: false,
@@ -93,10 +94,19 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
   if (args.issuer === "acme") {
     issuerName = "letsencrypt";
     // ClusterIP: cert-manager's default solver Service is a NodePort, which the namespaces' quota refuses.
+    // The solver pods' CPU and memory come from the controller's flags; the pod template adds bounded
+    // ephemeral storage, merged key by key over those (docs/edge-tls.md).
+    const podTemplate = { spec: { resources: ephemeralStorageOnly() } };
     const http01 =
       "gateway" in args.solver
-        ? { gatewayHTTPRoute: { serviceType: "ClusterIP", parentRefs: [{ name: args.solver.gateway.name, namespace: args.solver.gateway.namespace, sectionName: "http", kind: "Gateway" }] } }
-        : { ingress: { serviceType: "ClusterIP", ingressClassName: args.solver.ingressClassName } };
+        ? {
+            gatewayHTTPRoute: {
+              serviceType: "ClusterIP",
+              parentRefs: [{ name: args.solver.gateway.name, namespace: args.solver.gateway.namespace, sectionName: "http", kind: "Gateway" }],
+              podTemplate,
+            },
+          }
+        : { ingress: { serviceType: "ClusterIP", ingressClassName: args.solver.ingressClassName, podTemplate } };
     cr(
       "letsencrypt-issuer",
       "ClusterIssuer",

@@ -16,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES, NamespaceRole } from "../../config/catalog";
 import { CHARTS } from "../../config/images";
 import { ServiceSize } from "../../config/schema";
+import { chartResources } from "../../kit/chart-resources";
 import { PART_OF } from "../../kit/labels";
 
 export interface MeshLayerArgs {
@@ -32,8 +33,6 @@ export interface MeshLayerArgs {
 export const AMBIENT_LABEL = { "istio.io/dataplane-mode": "ambient" } as const;
 /** Reason recorded on istio-system's relaxed Pod Security level. */
 export const ISTIO_SYSTEM_PRIVILEGED = "the Istio CNI agent and ztunnel configure each node's pod networking (ambient mode): they need host access";
-
-const resources = (s: ServiceSize) => ({ requests: s.resources.requests, limits: s.resources.limits });
 
 export class MeshLayer extends pulumi.ComponentResource {
   constructor(name: string, args: MeshLayerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -56,7 +55,7 @@ export class MeshLayer extends pulumi.ComponentResource {
         {
           ...(args.mesh ? { profile: "ambient" } : {}),
           pilot: {
-            resources: resources(istiod),
+            resources: chartResources(istiod),
             autoscaleEnabled: auto !== undefined,
             ...(auto ? { autoscaleMin: auto.minReplicas, autoscaleMax: auto.maxReplicas } : { replicaCount: istiod.replicas }),
           },
@@ -65,8 +64,9 @@ export class MeshLayer extends pulumi.ComponentResource {
         [base],
       );
       if (args.mesh) {
-        chart("istioCni", { profile: "ambient", cni: { resources: resources(args.sizes["istio-cni"]) } }, [control]);
-        chart("ztunnel", { resources: resources(args.sizes.ztunnel) }, [control]);
+        // The cni chart's DaemonSet reads top-level `resources` (it has no `cni:` scope; docs/images.md).
+        chart("istioCni", { profile: "ambient", resources: chartResources(args.sizes["istio-cni"]) }, [control]);
+        chart("ztunnel", { resources: chartResources(args.sizes.ztunnel) }, [control]);
       }
     }
 

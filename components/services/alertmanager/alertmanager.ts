@@ -23,6 +23,9 @@ const NAME = "alertmanager";
 const CONFIG_DIR = "/etc/alertmanager/config";
 const SECRETS_DIR = "/etc/alertmanager/secrets";
 const DATA_DIR = "/alertmanager";
+/** Keys of the receivers' Secret, and the names of the files they are mounted as. */
+const SMTP_PASSWORD_KEY = "smtp-password";
+const WEBHOOK_URL_KEY = "webhook-url";
 
 export type Alerting = PlatformConfig["alerting"];
 
@@ -42,21 +45,34 @@ export interface AlertmanagerOutputs {
 export const RECEIVER = "platform";
 export const NULL_RECEIVER = "null";
 
-/** The Alertmanager configuration file as an object. The SMTP password is read from a file, never inlined. */
-export function alertmanagerConfig(alerting: Alerting, smtpPasswordFile?: string): Record<string, unknown> {
+/** Where the receivers' credentials are mounted, as files the configuration names (`*_file` options). */
+export interface ReceiverFiles {
+  smtpPassword?: string;
+  webhookUrl?: string;
+}
+
+/**
+ * The Alertmanager configuration file as an object. Credentials are read from files, never inlined:
+ * the SMTP password (`smtp_auth_password_file`) and the webhook URL (`url_file`, which Alertmanager
+ * reads at each notification; docs/alerting.md).
+ */
+export function alertmanagerConfig(alerting: Alerting, files: ReceiverFiles = {}): Record<string, unknown> {
   const g = OBSERVABILITY_DEFAULTS.alertGrouping;
   const email = alerting.email;
-  const hasReceiver = email !== undefined || alerting.webhookUrl !== undefined;
+  const hasReceiver = email !== undefined || alerting.webhook !== undefined;
   const receiver: Record<string, unknown> = { name: RECEIVER };
   if (email) receiver.email_configs = [{ to: email.to, send_resolved: true }];
-  if (alerting.webhookUrl) receiver.webhook_configs = [{ url: alerting.webhookUrl, send_resolved: true }];
+  if (alerting.webhook) {
+    if (!files.webhookUrl) throw new Error("alertmanager: the webhook receiver needs the file its URL is mounted at");
+    receiver.webhook_configs = [{ url_file: files.webhookUrl, send_resolved: true }];
+  }
   return {
     global: email
       ? {
           smtp_smarthost: email.smarthost,
           smtp_from: email.from,
           smtp_require_tls: true,
-          ...(smtpPasswordFile ? { smtp_auth_username: email.from, smtp_auth_password_file: smtpPasswordFile } : {}),
+          ...(files.smtpPassword ? { smtp_auth_username: email.from, smtp_auth_password_file: files.smtpPassword } : {}),
         }
       : {},
     route: {
@@ -78,10 +94,7 @@ export function alertmanagerConfig(alerting: Alerting, smtpPasswordFile?: string
 function receiverEgress(alerting: Alerting): EgressRule[] {
   const ports: number[] = [];
   if (alerting.email) ports.push(Number(alerting.email.smarthost.slice(alerting.email.smarthost.lastIndexOf(":") + 1)));
-  if (alerting.webhookUrl) {
-    const url = new URL(alerting.webhookUrl);
-    ports.push(url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80);
-  }
+  if (alerting.webhook) ports.push(alerting.webhook.port);
   return ports.length > 0 ? [externalEgress("receivers", ports)] : [];
 }
 
@@ -91,9 +104,13 @@ export function alertmanager(args: AlertmanagerArgs, ctx: WorkloadContext, paren
   const opts = { parent };
   const clustered = args.size.replicas > 1;
 
-  const smtp =
-    args.alerting.email && args.alerting.smtpPassword ? new GeneratedSecret(`${NAME}-smtp`, { namespace: ctx.namespace, labels, supplied: { password: args.alerting.smtpPassword } }, opts) : undefined;
-  const configYaml = stringify(alertmanagerConfig(args.alerting, smtp ? `${SECRETS_DIR}/smtp-password` : undefined), { lineWidth: 0 });
+  // The receivers' credentials, from config secrets, in one Secret mounted read-only.
+  const supplied: Record<string, pulumi.Input<string>> = {};
+  if (args.alerting.email && args.alerting.smtpPassword) supplied[SMTP_PASSWORD_KEY] = args.alerting.smtpPassword;
+  if (args.alerting.webhook) supplied[WEBHOOK_URL_KEY] = args.alerting.webhook.url;
+  const credentials = Object.keys(supplied).length > 0 ? new GeneratedSecret(`${NAME}-receivers`, { namespace: ctx.namespace, labels, supplied }, opts) : undefined;
+  const fileOf = (key: string) => (key in supplied ? `${SECRETS_DIR}/${key}` : undefined);
+  const configYaml = stringify(alertmanagerConfig(args.alerting, { smtpPassword: fileOf(SMTP_PASSWORD_KEY), webhookUrl: fileOf(WEBHOOK_URL_KEY) }), { lineWidth: 0 });
   const config = configFiles(`${NAME}-config`, ctx.namespace, labels, { "alertmanager.yml": configYaml }, parent);
 
   // The pods' stable names are known before the StatefulSet exists (the Workload derives the same).
@@ -128,13 +145,17 @@ export function alertmanager(args: AlertmanagerArgs, ctx: WorkloadContext, paren
                 ]
               : []),
           ],
-          volumeMounts: [{ name: "data", mountPath: DATA_DIR }, { name: "config", mountPath: CONFIG_DIR, readOnly: true }, ...(smtp ? [{ name: "smtp", mountPath: SECRETS_DIR, readOnly: true }] : [])],
+          volumeMounts: [
+            { name: "data", mountPath: DATA_DIR },
+            { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+            ...(credentials ? [{ name: "receivers", mountPath: SECRETS_DIR, readOnly: true }] : []),
+          ],
           probes: { startup: startupAllowance(ready, 2), readiness: ready, liveness: httpProbe("/-/healthy", "http") },
         },
       ],
       volumes: [
         { name: "config", configMap: { name: config.name } },
-        ...(smtp ? [{ name: "smtp", secret: { secretName: smtp.secretName, items: [{ key: "password", path: "smtp-password" }], defaultMode: 0o440 } }] : []),
+        ...(credentials ? [{ name: "receivers", secret: { secretName: credentials.secretName, items: Object.keys(supplied).map((key) => ({ key, path: key })), defaultMode: 0o440 } }] : []),
       ],
       clientPorts: ["http"],
       peerPorts: clustered ? ["cluster", "cluster-udp"] : undefined,

@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../config/images";
 import { ServiceSize } from "../../config/schema";
+import { chartResources } from "../../kit/chart-resources";
 import { Peer, ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { PART_OF } from "../../kit/labels";
 import { kubernetesApiEgress, workloadPolicies } from "../../kit/network-policy";
@@ -49,7 +50,7 @@ export function cnpgOperator(args: { size: ServiceSize }, ctx: WorkloadContext, 
       values: {
         fullnameOverride: name,
         replicaCount: args.size.replicas,
-        resources: args.size.resources,
+        resources: chartResources(args.size),
         priorityClassName: ctx.priorityClassName,
         crds: { create: true },
       },

@@ -13,6 +13,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
+import { chartResources } from "../../kit/chart-resources";
 import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
 import { exceptionsAnnotation } from "../../kit/exceptions";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
@@ -136,7 +137,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
           },
         },
         storage: { size: args.size.storage, storageClass: ctx.storageClass },
-        resources: { requests: args.size.resources.requests, limits: args.size.resources.limits },
+        resources: chartResources(args.size),
         // Replicas of one database on one node would fail together.
         affinity: instances > 1 ? { enablePodAntiAffinity: true, topologyKey: "kubernetes.io/hostname", podAntiAffinityType: "required" } : undefined,
         postgresql: {
@@ -246,7 +247,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
             spec: {
               priorityClassName: ctx.priorityClassName,
               topologySpreadConstraints: args.poolerSize.replicas > 1 ? nodeSpread(poolerSelector, false) : undefined,
-              containers: [{ name: "pgbouncer", resources: args.poolerSize.resources, livenessProbe: tcpProbe(POOLER_PORT_NAME) }],
+              containers: [{ name: "pgbouncer", resources: chartResources(args.poolerSize), livenessProbe: tcpProbe(POOLER_PORT_NAME) }],
             },
           },
         },
