@@ -12,16 +12,24 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
+import { EXPORTER_PORT_NAME } from "../exporter-sidecar";
+import { kafkaExporter } from "./kafka-exporter";
 
 const CLIENT_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 const PLAINTEXT_PORT = 9094;
 const UID = 1000; // the appuser of the apache/kafka image
 const DATA = "/var/lib/kafka";
+/** Minutes a broker may take to start before its liveness probe counts. */
+const STARTUP_MINUTES = 10;
+/** The SASL user of the metrics exporter: its own password, so the applications' is never in its pod spec. */
+const METRICS_USER = "metrics";
 
 export interface KafkaArgs {
   name: string;
   image: string;
+  /** The KMinion image of the consumer-lag exporter every broker gets (IMAGES.kafkaExporter). */
+  exporterImage: string;
   size: ServiceSize;
   /** Hours a record is kept (seed 004: 7 days). */
   retentionHours: number;
@@ -73,11 +81,11 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
     {
       namespace: ctx.namespace,
       labels: labelsOf(id),
-      generate: { password: password(32), "cluster-id": { kind: "base64url", bytes: 16 } },
-      plain: { username },
+      generate: { password: password(32), "metrics-password": password(32), "cluster-id": { kind: "base64url", bytes: 16 } },
+      plain: { username, "metrics-username": METRICS_USER },
       derive: (v) => ({
-        // The broker's own JAAS entry: it logs in as the client user and accepts exactly that user.
-        "broker-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}" user_${username}="${v.password}";`,
+        // The broker's own JAAS entry: it logs in as the client user and accepts exactly that user and the exporter's.
+        "broker-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}" user_${username}="${v.password}" user_${METRICS_USER}="${v["metrics-password"]}";`,
         "client-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}";`,
       }),
     },
@@ -116,6 +124,15 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
   ];
 
   const port = tcpProbe("client");
+  const exporter = kafkaExporter({
+    service: name,
+    image: args.exporterImage,
+    clientPort: CLIENT_PORT,
+    runAsUser: UID,
+    username: METRICS_USER,
+    password: secretEnv("KAFKA_SASL_PASSWORD", auth.ref("metrics-password")),
+    startupMinutes: STARTUP_MINUTES,
+  });
   const workload = new Workload(
     {
       id,
@@ -131,9 +148,11 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
           volumeMounts: [{ name: "data", mountPath: DATA }],
           // The image's start script writes server.properties into its config directory.
           writablePaths: ["/opt/kafka/config", "/tmp"],
-          probes: { startup: startupAllowance(port, 10), readiness: tcpProbe("client", { periodSeconds: 5 }), liveness: port },
+          probes: { startup: startupAllowance(port, STARTUP_MINUTES), readiness: tcpProbe("client", { periodSeconds: 5 }), liveness: port },
         },
+        exporter,
       ],
+      metrics: { port: EXPORTER_PORT_NAME, path: "/metrics" },
       clientPorts: plaintext ? ["client", "plaintext"] : ["client"],
       peerPorts: ["controller"],
       terminationGracePeriodSeconds: 60,
