@@ -159,6 +159,7 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
       ];
     case "messaging":
       return [
+        ...(has("kafka") ? [consumerLagPanel(t)] : []),
         ...(has("rabbitmq") ? [{ title: "RabbitMQ resource alarms", expr: SIGNALS.brokerAlarm, legend: "{{namespace}}/{{pod}}", unit: "short", threshold: 1 }] : []),
         ...(has("nats")
           ? [
@@ -170,12 +171,20 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
           : []),
       ];
     case "analytics":
-      return has("posthog-clickhouse") ? [{ title: "PostHog's ClickHouse failed queries", expr: SIGNALS.clickhouseFailedQueryRatio, legend: svc, unit: "percentunit", threshold: t.errorRatio }] : [];
+      return [
+        ...(has("posthog-kafka") ? [consumerLagPanel(t)] : []),
+        ...(has("posthog-clickhouse") ? [{ title: "PostHog's ClickHouse failed queries", expr: SIGNALS.clickhouseFailedQueryRatio, legend: svc, unit: "percentunit", threshold: t.errorRatio }] : []),
+      ];
     case "backup":
       return [{ title: "Backups: intervals since the last success", expr: SIGNALS.scheduledJobOverdue, legend: "{{namespace}}/{{cronjob}}", unit: "short", threshold: t.overdueIntervals }];
     case "observability":
       return [{ title: "Scrape targets down", expr: `count by (job) (up == 0)`, legend: "{{job}}", unit: "short" }];
   }
+}
+
+/** What KafkaConsumerLagHigh reads, per consumer group and topic (the platform's broker and PostHog's). */
+function consumerLagPanel(t: AlertThresholds): PanelSpec {
+  return { title: "Kafka consumer lag (records unread)", expr: SIGNALS.consumerLag, legend: "{{service}}: {{group_id}} on {{topic_name}}", unit: "short", threshold: t.consumerLagMessages };
 }
 
 /** The panels of one layer's dashboard for the services it deploys (exported for the tests). */
