@@ -110,6 +110,7 @@ describe("observability: dashboards", () => {
       /Redis memory/,
       /Milvus p95 vector search/,
       /ClickHouse failed queries/,
+      /ClickHouse mean query time/,
       /MinIO nodes offline/,
       /Volume free/,
     ])

@@ -152,6 +152,13 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
           ? [
               { title: "ClickHouse queries per second", expr: "sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m]))", legend: svc, unit: "ops" },
               { title: "ClickHouse failed queries", expr: SIGNALS.clickhouseFailedQueryRatio, legend: svc, unit: "percentunit", threshold: t.errorRatio },
+              // Seed 004's "query latency": the servers count run time and queries, so their ratio is the mean, not a percentile.
+              {
+                title: "ClickHouse mean query time",
+                expr: "sum by (namespace, service) (rate(ClickHouseProfileEvents_QueryTimeMicroseconds[5m])) / sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m])) / 1000000",
+                legend: svc,
+                unit: "s",
+              },
             ]
           : []),
         ...(has("minio") ? [{ title: "MinIO nodes offline", expr: SIGNALS.objectStoreNodesOffline, legend: svc, unit: "short", threshold: 1 }] : []),
