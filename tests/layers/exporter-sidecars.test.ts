@@ -96,19 +96,26 @@ describe("exporter sidecars (Redis, NATS, Elasticsearch, Kafka)", () => {
       const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
       assert.equal(env.KAFKA_BROKERS.value, "127.0.0.1:9092", "the SASL listener of the broker in the same pod");
       assert.deepEqual([env.KAFKA_SASL_ENABLED.value, env.KAFKA_SASL_MECHANISM.value, env.KAFKA_SASL_USERNAME.value], ["true", "PLAIN", "metrics"]);
-      assert.deepEqual(env.KAFKA_SASL_PASSWORD.valueFrom.secretKeyRef, { name: `${service}-auth`, key: "metrics-password" });
+      assert.deepEqual(env.KAFKA_SASL_PASSWORD.valueFrom.secretKeyRef, { name: `${service}-metrics`, key: "password" });
       // KMinion's own default reads __consumer_offsets; the Admin API needs no read access to that topic.
       assert.equal(env.MINION_CONSUMERGROUPS_SCRAPEMODE.value, "adminApi");
       assert.equal(env.EXPORTER_PORT.value, "8080");
       assert.equal(c.args, undefined);
       assert.equal(c.command, undefined);
       const main = sts(prod, service, ns).spec.template.spec.containers[0];
-      const appPassword = main.env.find((e: any) => e.name === "KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG").valueFrom.secretKeyRef;
-      assert.equal(appPassword.key, "broker-jaas", "the broker reads its accepted users from the derived JAAS entry");
+      const jaasRef = main.env.find((e: any) => e.name === "KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG").valueFrom.secretKeyRef;
+      const jaas = prod.object("kubernetes:core/v1:Secret", jaasRef.name, ns).inputs.stringData[jaasRef.key];
       const secret = prod.object("kubernetes:core/v1:Secret", `${service}-auth`, ns).inputs.stringData;
-      assert.match(secret["broker-jaas"], / user_voicehelper="[^"]+" user_metrics="[^"]+";$/, "the broker accepts the applications' user and the exporter's");
-      assert.notEqual(secret["metrics-password"], secret.password, "the exporter never holds the applications' password");
+      const exporterSecret = prod.object("kubernetes:core/v1:Secret", `${service}-metrics`, ns).inputs.stringData;
+      const accepted = Object.fromEntries([...jaas.matchAll(/ user_([a-z]+)="([^"]+)"/g)].map((m: string[]) => [m[1], m[2]]));
+      assert.deepEqual(accepted, { voicehelper: secret.password, metrics: exporterSecret.password }, "the broker accepts the applications' user and the exporter's, each with its own password");
+      assert.notEqual(exporterSecret.password, secret.password);
     }
+    // The applications' copy of the Kafka Secret carries their own credential, not the exporter's.
+    const copy = prod.object("kubernetes:core/v1:Secret", "kafka-auth", "voicehelper").inputs.stringData;
+    const exporterPassword = prod.object("kubernetes:core/v1:Secret", "kafka-metrics", STORAGE).inputs.stringData.password;
+    assert.ok(copy.password);
+    assert.ok(!Object.values<string>(copy).some((v) => v.includes(exporterPassword)), "no key of the copy holds the exporter's password");
   });
 
   it("prometheus-nats-exporter polls its own server's /varz over localhost on the port and path the scrape annotations name", () => {

@@ -76,17 +76,30 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
   const username = "voicehelper";
   const plaintext = args.plaintextListener ?? false;
 
+  // Three Secrets, so that what client namespaces get copies of (`${name}-auth`) holds only their own
+  // credential: the exporter's password and the broker's list of accepted users stay in this namespace.
+  const metricsAuth = new GeneratedSecret(`${name}-metrics`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { password: password(32) }, plain: { username: METRICS_USER } }, { parent });
   const auth = new GeneratedSecret(
     `${name}-auth`,
     {
       namespace: ctx.namespace,
       labels: labelsOf(id),
-      generate: { password: password(32), "metrics-password": password(32), "cluster-id": { kind: "base64url", bytes: 16 } },
-      plain: { username, "metrics-username": METRICS_USER },
+      generate: { password: password(32), "cluster-id": { kind: "base64url", bytes: 16 } },
+      plain: { username },
       derive: (v) => ({
-        // The broker's own JAAS entry: it logs in as the client user and accepts exactly that user and the exporter's.
-        "broker-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}" user_${username}="${v.password}" user_${METRICS_USER}="${v["metrics-password"]}";`,
         "client-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}";`,
+      }),
+    },
+    { parent },
+  );
+  const broker = new GeneratedSecret(
+    `${name}-broker`,
+    {
+      namespace: ctx.namespace,
+      labels: labelsOf(id),
+      derive: () => ({
+        // The broker logs in as the client user and accepts exactly that user and the exporter's.
+        "broker-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${auth.value("password")}" user_${username}="${auth.value("password")}" user_${METRICS_USER}="${metricsAuth.value("password")}";`,
       }),
     },
     { parent },
@@ -110,7 +123,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
     { name: "KAFKA_INTER_BROKER_LISTENER_NAME", value: "SASL_PLAINTEXT" },
     { name: "KAFKA_SASL_ENABLED_MECHANISMS", value: "PLAIN" },
     { name: "KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL", value: "PLAIN" },
-    secretEnv("KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG", auth.ref("broker-jaas")),
+    secretEnv("KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG", broker.ref("broker-jaas")),
     { name: "KAFKA_LOG_DIRS", value: `${DATA}/data` },
     { name: "KAFKA_LOG_RETENTION_HOURS", value: String(args.retentionHours) },
     { name: "KAFKA_DEFAULT_REPLICATION_FACTOR", value: String(replicationFactor) },
@@ -130,7 +143,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
     clientPort: CLIENT_PORT,
     runAsUser: UID,
     username: METRICS_USER,
-    password: secretEnv("KAFKA_SASL_PASSWORD", auth.ref("metrics-password")),
+    password: secretEnv("KAFKA_SASL_PASSWORD", metricsAuth.ref("password")),
     startupMinutes: STARTUP_MINUTES,
   });
   const workload = new Workload(
