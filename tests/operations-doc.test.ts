@@ -109,6 +109,17 @@ describe("docs/operations.md", () => {
     }
   });
 
+  it("port-forwards to a store's exporter only on a port that the store's pods declare", () => {
+    const forwards = [...DOC.matchAll(/kubectl -n (\S+) port-forward pod\/(\S+)-\d+ \d+:(\d+)/g)].map((m) => ({ namespace: m[1], statefulSet: m[2], port: Number(m[3]) }));
+    assert.ok(forwards.length >= 4, `only ${forwards.length} exporter port-forwards found`);
+    for (const f of forwards) {
+      const sts = stacks.flatMap((r) => r.ofType("kubernetes:apps/v1:StatefulSet")).find((x) => x.inputs.metadata.namespace === f.namespace && x.inputs.metadata.name === f.statefulSet);
+      assert.ok(sts, `docs/operations.md port-forwards to pods of ${f.namespace}/${f.statefulSet}, which no stack creates`);
+      const ports = sts.inputs.spec.template.spec.containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort));
+      assert.ok(ports.includes(f.port), `${f.statefulSet}'s pods declare no port ${f.port} (they declare ${ports.join(", ")})`);
+    }
+  });
+
   it("has a port-forward for every console the seeds list and every console port a Service carries", () => {
     const forwards = portForwards(section("Reaching the consoles"));
     const reaches = (service: string, port: number) => forwards.some((f) => f.service === service && f.ports.includes(port));

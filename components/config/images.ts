@@ -24,6 +24,8 @@ const EXPORTER_IMAGES = {
   redisExporter: "docker.io/oliver006/redis_exporter:v1.91.1",
   natsExporter: "docker.io/natsio/prometheus-nats-exporter:0.20.2",
   elasticsearchExporter: "quay.io/prometheuscommunity/elasticsearch-exporter:v1.11.0",
+  // KMinion, Kafka's consumer-lag exporter: the release Redpanda's own kminion chart (0.15.2) moved to.
+  kafkaExporter: "docker.redpanda.com/redpandadata/kminion:v2.3.0",
 } as const;
 
 export const IMAGES = {

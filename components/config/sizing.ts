@@ -320,7 +320,7 @@ export const SIZING: Record<ServiceName, Rows> = {
  */
 export const EXPORTER_SIDECAR_SIZE = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } } as const;
 /** The services whose pods carry an exporter sidecar (their builders refuse to add one otherwise). */
-export const EXPORTER_SIDECARS: readonly ServiceName[] = ["redis", "posthog-redis", "nats", "elasticsearch"];
+export const EXPORTER_SIDECARS: readonly ServiceName[] = ["redis", "posthog-redis", "nats", "elasticsearch", "kafka", "posthog-kafka"];
 
 /**
  * Neo4j Enterprise members per tier, used instead of the neo4j row's replicas (which is Community's

@@ -1,5 +1,5 @@
 /**
- * The stores' exporter sidecars: each Redis node and NATS server carries one, pinned, reading its own
+ * The stores' exporter sidecars: each Redis node, NATS server, Elasticsearch node and Kafka broker carries one, pinned, reading its own
  * node over localhost, with its credentials from a Secret and never from its arguments; Prometheus
  * reaches the exporter's port and no other; the namespace quota counts the sidecars.
  */
@@ -30,7 +30,7 @@ function prometheusPorts(r: Rendered, service: string, ns: string): number[] {
     .filter((port: number) => port !== HBONE_PORT); // the mesh's tunnel, admitted wherever a peer is
 }
 
-describe("exporter sidecars (Redis, NATS)", () => {
+describe("exporter sidecars (Redis, NATS, Elasticsearch, Kafka)", () => {
   let prod: Rendered;
   before(async () => {
     prod = await render("prod", { posthog: { mode: "self-hosted" } });
@@ -41,6 +41,8 @@ describe("exporter sidecars (Redis, NATS)", () => {
     ["posthog-redis", POSTHOG, "redis-exporter", IMAGES.redisExporter, 9121],
     ["nats", STORAGE, "nats-exporter", IMAGES.natsExporter, 7777],
     ["elasticsearch", STORAGE, "elasticsearch-exporter", IMAGES.elasticsearchExporter, 9114],
+    ["kafka", STORAGE, "kafka-exporter", IMAGES.kafkaExporter, 8080],
+    ["posthog-kafka", POSTHOG, "kafka-exporter", IMAGES.kafkaExporter, 8080],
   ] as const) {
     it(`${service}: every pod runs ${sidecar} (${image}) at the fixed exporter size, scraped on ${port}, Prometheus admitted there only`, () => {
       const c = container(prod, service, ns, sidecar);
@@ -83,6 +85,37 @@ describe("exporter sidecars (Redis, NATS)", () => {
     const job = prod.object("kubernetes:batch/v1:Job", "elasticsearch-users", STORAGE).inputs.spec.template.spec.containers[0];
     const role = JSON.parse(job.env.find((e: any) => e.name === "ROLE_METRICS").value);
     assert.deepEqual([role.cluster, role.indices], [["monitor"], []]);
+  });
+
+  it("KMinion logs in to its own broker as the metrics user, with a generated password of its own from the Secret, nothing on its command line; the brokers accept that user", () => {
+    for (const [service, ns] of [
+      ["kafka", STORAGE],
+      ["posthog-kafka", POSTHOG],
+    ] as const) {
+      const c = container(prod, service, ns, "kafka-exporter");
+      const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
+      assert.equal(env.KAFKA_BROKERS.value, "127.0.0.1:9092", "the SASL listener of the broker in the same pod");
+      assert.deepEqual([env.KAFKA_SASL_ENABLED.value, env.KAFKA_SASL_MECHANISM.value, env.KAFKA_SASL_USERNAME.value], ["true", "PLAIN", "metrics"]);
+      assert.deepEqual(env.KAFKA_SASL_PASSWORD.valueFrom.secretKeyRef, { name: `${service}-metrics`, key: "password" });
+      // KMinion's own default reads __consumer_offsets; the Admin API needs no read access to that topic.
+      assert.equal(env.MINION_CONSUMERGROUPS_SCRAPEMODE.value, "adminApi");
+      assert.equal(env.EXPORTER_PORT.value, "8080");
+      assert.equal(c.args, undefined);
+      assert.equal(c.command, undefined);
+      const main = sts(prod, service, ns).spec.template.spec.containers[0];
+      const jaasRef = main.env.find((e: any) => e.name === "KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG").valueFrom.secretKeyRef;
+      const jaas = prod.object("kubernetes:core/v1:Secret", jaasRef.name, ns).inputs.stringData[jaasRef.key];
+      const secret = prod.object("kubernetes:core/v1:Secret", `${service}-auth`, ns).inputs.stringData;
+      const exporterSecret = prod.object("kubernetes:core/v1:Secret", `${service}-metrics`, ns).inputs.stringData;
+      const accepted = Object.fromEntries([...jaas.matchAll(/ user_([a-z]+)="([^"]+)"/g)].map((m: string[]) => [m[1], m[2]]));
+      assert.deepEqual(accepted, { voicehelper: secret.password, metrics: exporterSecret.password }, "the broker accepts the applications' user and the exporter's, each with its own password");
+      assert.notEqual(exporterSecret.password, secret.password);
+    }
+    // The applications' copy of the Kafka Secret carries their own credential, not the exporter's.
+    const copy = prod.object("kubernetes:core/v1:Secret", "kafka-auth", "voicehelper").inputs.stringData;
+    const exporterPassword = prod.object("kubernetes:core/v1:Secret", "kafka-metrics", STORAGE).inputs.stringData.password;
+    assert.ok(copy.password);
+    assert.ok(!Object.values<string>(copy).some((v) => v.includes(exporterPassword)), "no key of the copy holds the exporter's password");
   });
 
   it("prometheus-nats-exporter polls its own server's /varz over localhost on the port and path the scrape annotations name", () => {

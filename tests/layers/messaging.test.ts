@@ -44,8 +44,9 @@ describe("messaging: kafka", () => {
     const env = kafkaEnv(dev);
     assert.match(env.KAFKA_LISTENERS.value, /^SASL_PLAINTEXT:\/\/:9092,CONTROLLER:\/\/:9093$/);
     const jaasRef = env.KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG.valueFrom.secretKeyRef;
-    const secret = dev.object("kubernetes:core/v1:Secret", jaasRef.name, NS).inputs.stringData;
-    assert.ok(secret["broker-jaas"].includes(`password="${secret.password}"`));
+    const brokerSecret = dev.object("kubernetes:core/v1:Secret", jaasRef.name, NS).inputs.stringData;
+    const secret = dev.object("kubernetes:core/v1:Secret", "kafka-auth", NS).inputs.stringData;
+    assert.ok(brokerSecret[jaasRef.key].includes(`user_voicehelper="${secret.password}"`), "the broker accepts the clients' generated credential");
     assert.equal(env.CLUSTER_ID.valueFrom.secretKeyRef.key, "cluster-id");
     assert.match(secret["cluster-id"], /^[A-Za-z0-9_-]{22}$/, "16 bytes, base64url, as kafka-storage expects");
     assert.ok(dev.resources.some((x) => x.type === "random:index/randomId:RandomId" && x.inputs.byteLength === 16));

@@ -11,6 +11,7 @@ import { CATALOG, ServiceName } from "../../components/config/catalog";
 import { platformDashboard } from "../../components/services/grafana/dashboard";
 import { DASHBOARD_LAYERS, layerDashboards } from "../../components/services/grafana/layer-dashboards";
 import { ALERT_FIXTURES } from "../tools/alert-fixtures";
+import { alertRules } from "../../components/services/prometheus/rules";
 import { Rendered } from "../harness";
 import { configFile, configText, renderOnce } from "./helpers";
 
@@ -109,15 +110,21 @@ describe("observability: dashboards", () => {
       /Redis memory/,
       /Milvus p95 vector search/,
       /ClickHouse failed queries/,
+      /ClickHouse mean query time/,
       /MinIO nodes offline/,
       /Volume free/,
     ])
       assert.match(titles, want);
-    assert.match(
-      configFile(r, "grafana-dashboards", "messaging.json")
-        .panels.map((p: any) => p.title)
-        .join("\n"),
-      /NATS slow consumers/,
+    const messaging = configFile(r, "grafana-dashboards", "messaging.json").panels;
+    assert.match(messaging.map((p: any) => p.title).join("\n"), /NATS slow consumers/);
+    // Kafka's backlog (seed 004): the series KafkaConsumerLagHigh compares, with its threshold drawn.
+    const lag = messaging.find((p: any) => /Kafka consumer lag/.test(p.title));
+    assert.ok(lag, "the messaging dashboard plots Kafka consumer lag");
+    assert.equal(
+      lag.targets[0].expr,
+      alertRules()
+        .find((a) => a.alert === "KafkaConsumerLagHigh")!
+        .expr.replace(/^\((.*)\) > \d+$/, "$1"),
     );
   });
 

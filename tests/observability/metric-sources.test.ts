@@ -85,6 +85,7 @@ for (const stack of ["dev", "prod"] as const) {
       ["ObjectStoreNodeOffline", "minio", 9000],
       ["RedisDown", "redis", 9121],
       ["MessagingSlowConsumers", "nats", 7777],
+      ["KafkaConsumerLagHigh", "kafka", 8080],
       ["VectorSearchSlow", "milvus", 9091],
       ["SearchClusterRed", "elasticsearch", 9114],
     ] as const) {

@@ -55,6 +55,7 @@ describe("observability: alert rules (seed 003)", () => {
         "RedisDown",
         "RedisMemoryNearMax",
         "MessagingSlowConsumers",
+        "KafkaConsumerLagHigh",
         "SearchClusterRed",
         "VectorSearchSlow",
       ].sort(),
@@ -75,6 +76,9 @@ describe("observability: alert rules (seed 003)", () => {
     assert.strictEqual(by("RedisDown").for, "1m");
     assert.match(by("RedisMemoryNearMax").expr, /redis_memory_used_bytes.*redis_memory_max_bytes > 0.*redis_instance_info\{maxmemory_policy="noeviction"\}\)\) > 0\.85$/);
     assert.strictEqual(by("MessagingSlowConsumers").expr, "(max by (namespace, service, pod) (delta(gnatsd_varz_slow_consumers[5m]))) > 0");
+    // KMinion's lag per group and topic, the highest any broker's sidecar reports, over 1000 records for 10 minutes.
+    assert.strictEqual(by("KafkaConsumerLagHigh").expr, "(max by (namespace, service, group_id, topic_name) (kminion_kafka_consumer_group_topic_lag)) > 1000");
+    assert.deepStrictEqual([by("KafkaConsumerLagHigh").severity, by("KafkaConsumerLagHigh").for], ["warning", "10m"]);
     assert.match(by("VectorSearchSlow").expr, /milvus_proxy_req_latency_bucket\{function_name="Search"\}.*\/ 1000\) > 2$/);
     assert.strictEqual(by("VectorSearchSlow").severity, by("HighLatency").severity);
     assert.strictEqual(by("SearchClusterRed").expr, '(max by (namespace, service, cluster) (elasticsearch_cluster_health_status{color="red"})) > 0');

@@ -317,6 +317,29 @@ export const ALERT_FIXTURES: Record<string, AlertFixture> = {
     ],
     firing: [{ namespace: "voicehelper-storage", service: "nats", pod: "nats-0" }],
   },
+  KafkaConsumerLagHigh: {
+    series: [
+      // KMinion beside each broker reports the whole cluster's groups (granularity "topic"): the same lag twice, under each broker's pod.
+      ...(["kafka-0", "kafka-1"] as const).flatMap((pod) => [
+        // voice-service's group stops reading: its lag grows by 100 records a minute from minute 40.
+        {
+          series: `kminion_kafka_consumer_group_topic_lag${labels({ ...podTarget("voicehelper-storage", pod, "kafka"), group_id: "voice-service", topic_name: "voice-events" })}`,
+          values: `0x40 100+100x${SAMPLES - 41}`,
+        },
+        // algo-service keeps up, a steady few hundred behind.
+        {
+          series: `kminion_kafka_consumer_group_topic_lag${labels({ ...podTarget("voicehelper-storage", pod, "kafka"), group_id: "algo-service", topic_name: "voice-events" })}`,
+          values: constant(400),
+        },
+      ]),
+      // PostHog's ingestion falls 5000 behind for 5 minutes and catches up: a burst, not a backlog.
+      {
+        series: `kminion_kafka_consumer_group_topic_lag${labels({ ...podTarget("voicehelper-posthog", "posthog-kafka-0", "posthog-kafka"), group_id: "ingestion", topic_name: "events_plugin_ingestion" })}`,
+        values: `0x60 5000x5 0x${SAMPLES - 66}`,
+      },
+    ],
+    firing: [{ namespace: "voicehelper-storage", service: "kafka", group_id: "voice-service", topic_name: "voice-events" }],
+  },
   SearchClusterRed: {
     series: [
       // Every node's exporter reports its cluster's health, one series per color; the platform's cluster is red, another is yellow.

@@ -129,7 +129,15 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
     );
     const zk = zookeeper({ name: "posthog-zookeeper", image: IMAGES.posthogZookeeper, size: s["posthog-zookeeper"] }, ctx("posthog-zookeeper", "data"), this);
     const kf = kafka(
-      { name: "posthog-kafka", image: IMAGES.kafka, size: s["posthog-kafka"], retentionHours: KAFKA_RETENTION_HOURS, autoCreateTopics: true, plaintextListener: true },
+      {
+        name: "posthog-kafka",
+        image: IMAGES.kafka,
+        exporterImage: IMAGES.kafkaExporter,
+        size: s["posthog-kafka"],
+        retentionHours: KAFKA_RETENTION_HOURS,
+        autoCreateTopics: true,
+        plaintextListener: true,
+      },
       ctx("posthog-kafka", "data"),
       this,
     );

@@ -22,7 +22,11 @@ export class MessagingLayer extends pulumi.ComponentResource {
   constructor(name: string, args: LayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:messaging:MessagingLayer", name, {}, opts);
     if (isDeployed(args, "kafka")) {
-      this.kafka = kafka({ name: "kafka", image: IMAGES.kafka, size: args.sizes.kafka, retentionHours: KAFKA_RETENTION_HOURS }, contextFor(args, "kafka", "data"), this);
+      this.kafka = kafka(
+        { name: "kafka", image: IMAGES.kafka, exporterImage: IMAGES.kafkaExporter, size: args.sizes.kafka, retentionHours: KAFKA_RETENTION_HOURS },
+        contextFor(args, "kafka", "data"),
+        this,
+      );
       this.endpoints.kafka = this.kafka.endpoint;
     }
     if (isDeployed(args, "kafka-ui") && this.kafka) {

@@ -152,6 +152,13 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
           ? [
               { title: "ClickHouse queries per second", expr: "sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m]))", legend: svc, unit: "ops" },
               { title: "ClickHouse failed queries", expr: SIGNALS.clickhouseFailedQueryRatio, legend: svc, unit: "percentunit", threshold: t.errorRatio },
+              // Seed 004's "query latency": the servers count run time and queries, so their ratio is the mean, not a percentile.
+              {
+                title: "ClickHouse mean query time",
+                expr: "sum by (namespace, service) (rate(ClickHouseProfileEvents_QueryTimeMicroseconds[5m])) / sum by (namespace, service) (rate(ClickHouseProfileEvents_Query[5m])) / 1000000",
+                legend: svc,
+                unit: "s",
+              },
             ]
           : []),
         ...(has("minio") ? [{ title: "MinIO nodes offline", expr: SIGNALS.objectStoreNodesOffline, legend: svc, unit: "short", threshold: 1 }] : []),
@@ -159,6 +166,7 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
       ];
     case "messaging":
       return [
+        ...(has("kafka") ? [consumerLagPanel(t)] : []),
         ...(has("rabbitmq") ? [{ title: "RabbitMQ resource alarms", expr: SIGNALS.brokerAlarm, legend: "{{namespace}}/{{pod}}", unit: "short", threshold: 1 }] : []),
         ...(has("nats")
           ? [
@@ -170,12 +178,20 @@ function layerPanels(layer: DashboardLayer, services: readonly ServiceName[], t:
           : []),
       ];
     case "analytics":
-      return has("posthog-clickhouse") ? [{ title: "PostHog's ClickHouse failed queries", expr: SIGNALS.clickhouseFailedQueryRatio, legend: svc, unit: "percentunit", threshold: t.errorRatio }] : [];
+      return [
+        ...(has("posthog-kafka") ? [consumerLagPanel(t)] : []),
+        ...(has("posthog-clickhouse") ? [{ title: "PostHog's ClickHouse failed queries", expr: SIGNALS.clickhouseFailedQueryRatio, legend: svc, unit: "percentunit", threshold: t.errorRatio }] : []),
+      ];
     case "backup":
       return [{ title: "Backups: intervals since the last success", expr: SIGNALS.scheduledJobOverdue, legend: "{{namespace}}/{{cronjob}}", unit: "short", threshold: t.overdueIntervals }];
     case "observability":
       return [{ title: "Scrape targets down", expr: `count by (job) (up == 0)`, legend: "{{job}}", unit: "short" }];
   }
+}
+
+/** What KafkaConsumerLagHigh reads, per consumer group and topic (the platform's broker and PostHog's). */
+function consumerLagPanel(t: AlertThresholds): PanelSpec {
+  return { title: "Kafka consumer lag (records unread)", expr: SIGNALS.consumerLag, legend: "{{service}}: {{group_id}} on {{topic_name}}", unit: "short", threshold: t.consumerLagMessages };
 }
 
 /** The panels of one layer's dashboard for the services it deploys (exported for the tests). */

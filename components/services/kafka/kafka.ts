@@ -12,16 +12,24 @@ import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
+import { EXPORTER_PORT_NAME } from "../exporter-sidecar";
+import { kafkaExporter } from "./kafka-exporter";
 
 const CLIENT_PORT = 9092;
 const CONTROLLER_PORT = 9093;
 const PLAINTEXT_PORT = 9094;
 const UID = 1000; // the appuser of the apache/kafka image
 const DATA = "/var/lib/kafka";
+/** Minutes a broker may take to start before its liveness probe counts. */
+const STARTUP_MINUTES = 10;
+/** The SASL user of the metrics exporter: its own password, so the applications' is never in its pod spec. */
+const METRICS_USER = "metrics";
 
 export interface KafkaArgs {
   name: string;
   image: string;
+  /** The KMinion image of the consumer-lag exporter every broker gets (IMAGES.kafkaExporter). */
+  exporterImage: string;
   size: ServiceSize;
   /** Hours a record is kept (seed 004: 7 days). */
   retentionHours: number;
@@ -68,6 +76,9 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
   const username = "voicehelper";
   const plaintext = args.plaintextListener ?? false;
 
+  // Three Secrets, so that what client namespaces get copies of (`${name}-auth`) holds only their own
+  // credential: the exporter's password and the broker's list of accepted users stay in this namespace.
+  const metricsAuth = new GeneratedSecret(`${name}-metrics`, { namespace: ctx.namespace, labels: labelsOf(id), generate: { password: password(32) }, plain: { username: METRICS_USER } }, { parent });
   const auth = new GeneratedSecret(
     `${name}-auth`,
     {
@@ -76,9 +87,19 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
       generate: { password: password(32), "cluster-id": { kind: "base64url", bytes: 16 } },
       plain: { username },
       derive: (v) => ({
-        // The broker's own JAAS entry: it logs in as the client user and accepts exactly that user.
-        "broker-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}" user_${username}="${v.password}";`,
         "client-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${v.password}";`,
+      }),
+    },
+    { parent },
+  );
+  const broker = new GeneratedSecret(
+    `${name}-broker`,
+    {
+      namespace: ctx.namespace,
+      labels: labelsOf(id),
+      derive: () => ({
+        // The broker logs in as the client user and accepts exactly that user and the exporter's.
+        "broker-jaas": pulumi.interpolate`org.apache.kafka.common.security.plain.PlainLoginModule required username="${username}" password="${auth.value("password")}" user_${username}="${auth.value("password")}" user_${METRICS_USER}="${metricsAuth.value("password")}";`,
       }),
     },
     { parent },
@@ -102,7 +123,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
     { name: "KAFKA_INTER_BROKER_LISTENER_NAME", value: "SASL_PLAINTEXT" },
     { name: "KAFKA_SASL_ENABLED_MECHANISMS", value: "PLAIN" },
     { name: "KAFKA_SASL_MECHANISM_INTER_BROKER_PROTOCOL", value: "PLAIN" },
-    secretEnv("KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG", auth.ref("broker-jaas")),
+    secretEnv("KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG", broker.ref("broker-jaas")),
     { name: "KAFKA_LOG_DIRS", value: `${DATA}/data` },
     { name: "KAFKA_LOG_RETENTION_HOURS", value: String(args.retentionHours) },
     { name: "KAFKA_DEFAULT_REPLICATION_FACTOR", value: String(replicationFactor) },
@@ -116,6 +137,15 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
   ];
 
   const port = tcpProbe("client");
+  const exporter = kafkaExporter({
+    service: name,
+    image: args.exporterImage,
+    clientPort: CLIENT_PORT,
+    runAsUser: UID,
+    username: METRICS_USER,
+    password: secretEnv("KAFKA_SASL_PASSWORD", metricsAuth.ref("password")),
+    startupMinutes: STARTUP_MINUTES,
+  });
   const workload = new Workload(
     {
       id,
@@ -131,9 +161,11 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
           volumeMounts: [{ name: "data", mountPath: DATA }],
           // The image's start script writes server.properties into its config directory.
           writablePaths: ["/opt/kafka/config", "/tmp"],
-          probes: { startup: startupAllowance(port, 10), readiness: tcpProbe("client", { periodSeconds: 5 }), liveness: port },
+          probes: { startup: startupAllowance(port, STARTUP_MINUTES), readiness: tcpProbe("client", { periodSeconds: 5 }), liveness: port },
         },
+        exporter,
       ],
+      metrics: { port: EXPORTER_PORT_NAME, path: "/metrics" },
       clientPorts: plaintext ? ["client", "plaintext"] : ["client"],
       peerPorts: ["controller"],
       terminationGracePeriodSeconds: 60,

@@ -65,6 +65,14 @@ export const OBSERVABILITY_DEFAULTS = {
     redisMemoryFor: "5m",
     /** A NATS server that cuts off a slow consumer drops the messages queued for it: alert at once. */
     slowConsumersFor: "0s",
+    /**
+     * Records a Kafka consumer group may leave unread on a topic (seed 004 names the backlog without a
+     * number). The platform's events are small and its consumers read them as they come: a thousand
+     * waiting for ten minutes is a consumer that has stopped or cannot keep up, while a burst that its
+     * consumers absorb within minutes does not fire.
+     */
+    consumerLagMessages: 1000,
+    consumerLagFor: "10m",
   },
   /** Trace sampling (seed 003): 10% of requests, 50% for the AI services. */
   sampling: { default: 0.1, ai: 0.5 },

@@ -96,6 +96,11 @@ export const SIGNALS = {
   natsSlowConsumers: `max by (namespace, service, pod) (delta(gnatsd_varz_slow_consumers[5m]))`,
   /** 1 while an Elasticsearch cluster is red (a primary shard unassigned: its data unreadable), as every node's exporter sees it. */
   searchClusterRed: `max by (namespace, service, cluster) (elasticsearch_cluster_health_status{color="red"})`,
+  /**
+   * Records each Kafka consumer group has yet to read, per topic. Every broker's KMinion reports the
+   * whole cluster, so the highest of their reports (a broker whose exporter lags behind reports less).
+   */
+  consumerLag: `max by (namespace, service, group_id, topic_name) (kminion_kafka_consumer_group_topic_lag)`,
   /** p95 of Milvus' vector searches in seconds (its proxy histogram is in milliseconds). */
   vectorSearchP95: `histogram_quantile(0.95, sum by (namespace, service, le) (rate(milvus_proxy_req_latency_bucket{function_name="Search"}[5m]))) / 1000`,
 } as const;
@@ -112,6 +117,7 @@ const FROM_PG = { job: POD_JOB, exporter: "CloudNativePG's instance exporter (po
 const FROM_REDIS = { job: POD_JOB, exporter: "redis_exporter beside every Redis node (port 9121)" } as const;
 const FROM_NATS = { job: POD_JOB, exporter: "prometheus-nats-exporter beside every NATS server (port 7777)" } as const;
 const FROM_ELASTICSEARCH = { job: POD_JOB, exporter: "elasticsearch_exporter beside every Elasticsearch node (port 9114)" } as const;
+const FROM_KAFKA = { job: POD_JOB, exporter: "KMinion beside every Kafka broker (port 8080)" } as const;
 const FROM_MILVUS = { job: POD_JOB, exporter: "Milvus' own /metrics (its proxy's request histogram)" } as const;
 
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
@@ -352,6 +358,19 @@ export function alertRules(t: AlertThresholds = OBSERVABILITY_DEFAULTS.threshold
       summary: "{{ $labels.pod }} cut off slow consumers",
       description: `NATS server {{ $labels.pod }} disconnected {{ $value }} client(s) in the last 5 minutes that could not keep up with their subscriptions; the messages queued for them were dropped.`,
       source: FROM_NATS,
+    },
+    {
+      alert: "KafkaConsumerLagHigh",
+      severity: "warning",
+      seed: "message backlog and consumer delay (seed 004's key metrics), for Kafka",
+      expr: `(${SIGNALS.consumerLag}) > ${t.consumerLagMessages}`,
+      threshold: t.consumerLagMessages,
+      for: t.consumerLagFor,
+      summary: "Consumer group {{ $labels.group_id }} is falling behind on {{ $labels.topic_name }}",
+      description:
+        `Group {{ $labels.group_id }} has had more than ${t.consumerLagMessages} unread records on {{ $labels.topic_name }} ({{ $labels.service }}, {{ $labels.namespace }}) for ${t.consumerLagFor}; now {{ $value }}. ` +
+        "Its consumers are down, stuck or too few for the rate (a group no service uses any more keeps its lag: delete it with kafka-consumer-groups.sh --delete).",
+      source: FROM_KAFKA,
     },
     {
       alert: "SearchClusterRed",
