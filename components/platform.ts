@@ -62,6 +62,7 @@ export class Platform extends pulumi.ComponentResource {
         tier: cfg.tier,
         services: cfg.services,
         sizes: cfg.sizes,
+        bootstrapJobSize: cfg.bootstrapJobSize,
         namespaces,
         podSecurity: {
           ...(ambient ? { istio: { level: "privileged" as const, reason: ISTIO_SYSTEM_PRIVILEGED } } : {}),
@@ -88,6 +89,7 @@ export class Platform extends pulumi.ComponentResource {
     const base: LayerArgs = {
       services: this.deployed,
       sizes: cfg.sizes,
+      bootstrapJobSize: cfg.bootstrapJobSize,
       protectData: cfg.protectData,
       storageClass: cfg.storageClass,
       skipAwait: cfg.cluster.skipAwait,

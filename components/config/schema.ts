@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CATALOG, DEPLOY_MODES, DeployMode, SERVICE_NAMES, ServiceName, closure, isServiceName, rootServices } from "./catalog";
-import { HPA_TARGETS, SIZING, TIERS, Tier, tierReplicas } from "./sizing";
+import { HPA_TARGETS, SIZING, TIERS, Tier, bootstrapJobSize, tierReplicas } from "./sizing";
 import { cpuCores, isQuantity, memoryBytes, parseQuantity } from "./quantity";
 import { REPLICA_CONSTRAINTS, ClusteringChoices } from "./constraints";
 import { NO_USERINFO, noUserinfo } from "./url";
@@ -188,6 +188,8 @@ export interface PlatformConfig {
   services: ServiceName[];
   /** The resolved size of every catalog service (deployed or not). */
   sizes: Record<ServiceName, ServiceSize>;
+  /** The size of one bootstrap Job pod (buckets, schemas, users, cluster bootstrap) in this tier. */
+  bootstrapJobSize: ServiceSize;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -657,6 +659,7 @@ export function loadConfig(stack: string, raw: Record<string, string>, now: Date
     },
     services,
     sizes,
+    bootstrapJobSize: bootstrapJobSize(s.sizing),
   };
 }
 

@@ -14,6 +14,8 @@ export interface LayerArgs {
   /** The services this stack deploys. */
   services: readonly ServiceName[];
   sizes: Readonly<Record<ServiceName, ServiceSize>>;
+  /** One bootstrap Job pod (buckets, schemas, users, cluster bootstrap); backups use `sizes.backup`. */
+  bootstrapJobSize: ServiceSize;
   protectData: boolean;
   storageClass?: string;
   skipAwait: boolean;

@@ -38,7 +38,7 @@ export class MessagingLayer extends pulumi.ComponentResource {
     }
     if (isDeployed(args, "rabbitmq")) {
       this.rabbitmq = rabbitmq(
-        { name: "rabbitmq", image: IMAGES.rabbitmq, size: args.sizes.rabbitmq, clients: clientsOf("rabbitmq", args.services), jobImage: IMAGES.curl, jobSize: args.sizes.backup },
+        { name: "rabbitmq", image: IMAGES.rabbitmq, size: args.sizes.rabbitmq, clients: clientsOf("rabbitmq", args.services), jobImage: IMAGES.curl, jobSize: args.bootstrapJobSize },
         contextFor(args, "rabbitmq", "data"),
         this,
       );

@@ -64,7 +64,7 @@ export class StorageLayer extends pulumi.ComponentResource {
           image: IMAGES.minio,
           clientImage: IMAGES.minioClient,
           size: args.sizes.minio,
-          jobSize: args.sizes.backup,
+          jobSize: args.bootstrapJobSize,
           // Self-hosted PostHog keeps session recordings in its own bucket, with its own user.
           clients: isDeployed(args, "posthog-web") ? OBJECT_STORE_CLIENTS : BASE_CLIENTS,
         },
@@ -88,7 +88,7 @@ export class StorageLayer extends pulumi.ComponentResource {
           image: IMAGES.redis,
           exporterImage: IMAGES.redisExporter,
           size: args.sizes.redis,
-          jobSize: args.sizes.backup,
+          jobSize: args.bootstrapJobSize,
           evictionPolicy: "allkeys-lru",
           restore: args.restoreRedis && this.backupTarget && { clientImage: IMAGES.minioClient, target: this.backupTarget, snapshot: args.restoreRedis.snapshot },
         },
@@ -103,9 +103,9 @@ export class StorageLayer extends pulumi.ComponentResource {
     }
     if (isDeployed(args, "elasticsearch")) {
       const ctx = contextFor(args, "elasticsearch", "data");
-      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, exporterImage: IMAGES.elasticsearchExporter, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, ctx, this);
+      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, exporterImage: IMAGES.elasticsearchExporter, size: args.sizes.elasticsearch, jobSize: args.bootstrapJobSize }, ctx, this);
       this.endpoints.elasticsearch = this.elasticsearch.endpoint;
-      elasticsearchRetention({ image: IMAGES.elasticsearch, jobSize: args.sizes.backup, days: args.retention.elasticsearchDays, elasticsearch: this.elasticsearch }, ctx, this);
+      elasticsearchRetention({ image: IMAGES.elasticsearch, jobSize: args.bootstrapJobSize, days: args.retention.elasticsearchDays, elasticsearch: this.elasticsearch }, ctx, this);
     }
     if (isDeployed(args, "milvus-etcd")) {
       this.milvusEtcd = etcd({ name: "milvus-etcd", image: IMAGES.etcd, size: args.sizes["milvus-etcd"] }, contextFor(args, "milvus-etcd", "data"), this);
@@ -131,7 +131,7 @@ export class StorageLayer extends pulumi.ComponentResource {
       const days = args.retention.clickhouseDays;
       this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse, extraConfig: clickhouseRetentionConfig(days) }, ctx, this);
       this.endpoints.clickhouse = this.clickhouse.endpoint;
-      clickhouseAnalyticsSchema({ image: IMAGES.clickhouse, jobSize: args.sizes.backup, days, clickhouse: this.clickhouse }, ctx, this);
+      clickhouseAnalyticsSchema({ image: IMAGES.clickhouse, jobSize: args.bootstrapJobSize, days, clickhouse: this.clickhouse }, ctx, this);
     }
     if (isDeployed(args, "nacos-mysql")) {
       this.nacosMysql = mysql(
@@ -152,7 +152,7 @@ export class StorageLayer extends pulumi.ComponentResource {
     if (isDeployed(args, "nacos")) {
       if (!this.nacosMysql) throw new Error("nacos needs nacos-mysql, which this stack does not deploy");
       this.nacos = nacos(
-        { image: IMAGES.nacos, size: args.sizes.nacos, jobSize: args.sizes.backup, mysql: this.nacosMysql, dependencies: dependenciesOf("nacos", this.endpoints, args.services) },
+        { image: IMAGES.nacos, size: args.sizes.nacos, jobSize: args.bootstrapJobSize, mysql: this.nacosMysql, dependencies: dependenciesOf("nacos", this.endpoints, args.services) },
         contextFor(args, "nacos", "platform"),
         this,
       );
