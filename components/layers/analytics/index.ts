@@ -23,7 +23,7 @@ import { CnpgOperatorOutputs } from "../../services/cnpg-operator/cnpg-operator"
 import { ObjectStore } from "../../services/minio/object-store";
 import { postgresql } from "../../services/postgresql/postgresql";
 import { redis } from "../../services/redis/redis";
-import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
+import { LayerArgs, contextFor, isDeployed } from "../context";
 import { posthogClickhouseConfig, posthogClickhouseExtension } from "../../services/posthog/clickhouse-config";
 import { posthogCapture } from "../../services/posthog/capture";
 import { PosthogConnection, cloudConnection, disabledConnection } from "../../services/posthog/connection";
@@ -31,11 +31,12 @@ import { FLAGS_ID, FLAGS_PORT, posthogFeatureFlags } from "../../services/postho
 import { posthogMigrate } from "../../services/posthog/migrate";
 import { posthogPropertyDefs } from "../../services/posthog/property-defs";
 import { PLUGINS_ID, PLUGINS_PORT, posthogPlugins } from "../../services/posthog/plugins";
-import { PosthogWiring, plannedEndpoint, urlOf } from "../../services/posthog/posthog-app";
+import { PosthogWiring, plannedEndpoint } from "../../services/posthog/posthog-app";
 import { posthogWeb } from "../../services/posthog/web";
 import { posthogWorker } from "../../services/posthog/worker";
 import { zookeeper } from "../../services/posthog/zookeeper";
 import { BackupTarget } from "../../services/backup/target";
+import { primaryHttpUrl } from "../../kit/endpoint";
 
 function missingPlaintextListener(): never {
   throw new Error("posthog-kafka: PostHog's ClickHouse and Rust services need the broker's plaintext listener");
@@ -63,8 +64,6 @@ export interface AnalyticsLayerArgs extends LayerArgs {
 export class AnalyticsLayer extends pulumi.ComponentResource {
   /** How the Model Router reaches PostHog, in every mode. */
   readonly connection: PosthogConnection;
-  /** Endpoints of the deployed PostHog services (self-hosted), for the edge. */
-  readonly endpoints: Endpoints = {};
 
   constructor(name: string, args: AnalyticsLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:analytics:AnalyticsLayer", name, {}, opts);
@@ -80,7 +79,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
         this.connection = this.selfHosted(args);
         break;
     }
-    this.registerOutputs({ endpoints: this.endpoints, healthUrl: this.connection.healthUrl });
+    this.registerOutputs({ healthUrl: this.connection.healthUrl });
   }
 
   private selfHosted(args: AnalyticsLayerArgs): PosthogConnection {
@@ -147,7 +146,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
       ctx("posthog-clickhouse", "data"),
       this,
     );
-    Object.assign(this.endpoints, {
+    args.endpoints.registerAll({
       "posthog-postgresql": pg.endpoint,
       "posthog-redis": rd.endpoint,
       "posthog-zookeeper": zk.endpoint,
@@ -161,8 +160,8 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
       image: IMAGES.posthog,
       stores: { postgres: pg.databases.posthog, postgresEndpoint: pg.endpoint, redis: rd, clickhouse: ch, kafka: kf, objectStore: args.objectStore },
       secrets,
-      plugins: plannedEndpoint(PLUGINS_ID.name, PLUGINS_ID.component, ns, { http: PLUGINS_PORT }),
-      flags: plannedEndpoint(FLAGS_ID.name, FLAGS_ID.component, ns, { http: FLAGS_PORT }),
+      plugins: plannedEndpoint(PLUGINS_ID.name, PLUGINS_ID.component, ns, PLUGINS_PORT),
+      flags: plannedEndpoint(FLAGS_ID.name, FLAGS_ID.component, ns, FLAGS_PORT),
     };
 
     const flags = posthogFeatureFlags(w, IMAGES.posthogFeatureFlags, s["posthog-feature-flags"], ctx("posthog-feature-flags", "platform"), opts);
@@ -182,7 +181,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
         throw new Error(`${built.service}: its endpoint differs from the one the other PostHog services were wired to`);
       }
     }
-    Object.assign(this.endpoints, {
+    args.endpoints.registerAll({
       "posthog-feature-flags": flags,
       "posthog-capture": capture,
       "posthog-replay-capture": replay,
@@ -205,7 +204,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
         this,
       );
     }
-    const webUrl = urlOf(web);
+    const webUrl = primaryHttpUrl(web);
     return {
       enabled: key !== undefined,
       mode: "self-hosted",

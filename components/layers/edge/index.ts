@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES, ServiceName } from "../../config/catalog";
 import { PlatformConfig } from "../../config/schema";
-import { Endpoints, LayerArgs, isDeployed } from "../context";
+import { LayerArgs, isDeployed } from "../context";
 import { GATEWAY_NAME, gatewayEdge } from "./gateway";
 import { ingressEdge } from "./ingress";
 import { PublicRoute, publicRoutes } from "./routes";
@@ -16,8 +16,6 @@ export interface EdgeLayerArgs extends LayerArgs {
   domain: string;
   edge: PlatformConfig["edge"];
   tls: PlatformConfig["tls"];
-  /** Endpoints of every deployed service: the candidates for public routes. */
-  endpoints: Endpoints;
 }
 
 export class EdgeLayer extends pulumi.ComponentResource {

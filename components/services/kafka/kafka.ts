@@ -135,6 +135,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
         },
       ],
       clientPorts: plaintext ? ["client", "plaintext"] : ["client"],
+      primaryPort: "client",
       peerPorts: ["controller"],
       terminationGracePeriodSeconds: 60,
     },

@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { ContainerPort, ContainerSpec, EnvVar, Probe, Volume, secretEnv } from "../../kit/container";
-import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
+import { ServiceEndpoint, clusterHost, primaryHttpUrl } from "../../kit/endpoint";
 import { Identity, imageVersion, selectorLabels } from "../../kit/labels";
 import { Admission, Dependency } from "../../kit/network-policy";
 import { GeneratedSecret } from "../../kit/secret";
@@ -72,10 +72,6 @@ export function storeDependencies(w: PosthogWiring): Dependency[] {
     { endpoint: s.kafka.endpoint, ports: ["client"] },
     { endpoint: s.objectStore.endpoint },
   ];
-}
-
-export function urlOf(e: ServiceEndpoint): string {
-  return `http://${e.host}:${Object.values(e.ports)[0]}`;
 }
 
 /** DATABASE_URL (+ the PG* variables PostHog's scripts use), from the posthog role's Secret. */
@@ -199,8 +195,8 @@ export function djangoEnv(w: PosthogWiring): EnvVar[] {
     ...clickhouseEnv(w),
     ...kafkaEnv(w),
     ...objectStorageEnv(w),
-    { name: "CDP_API_URL", value: urlOf(w.plugins) },
-    { name: "FEATURE_FLAGS_SERVICE_URL", value: urlOf(w.flags) },
+    { name: "CDP_API_URL", value: primaryHttpUrl(w.plugins) },
+    { name: "FEATURE_FLAGS_SERVICE_URL", value: primaryHttpUrl(w.flags) },
     // TLS ends at the edge; Django sees plain HTTP from the gateway.
     { name: "IS_BEHIND_PROXY", value: "true" },
     { name: "DISABLE_SECURE_SSL_REDIRECT", value: "true" },
@@ -290,13 +286,14 @@ export function posthogImageService(w: PosthogWiring, args: PosthogImageServiceA
   );
 }
 
-/** The endpoint a PostHog service will have, before it exists (its Service name and selector are fixed). */
-export function plannedEndpoint(name: string, component: string, namespace: string, ports: Record<string, number>): ServiceEndpoint {
+/** The endpoint a PostHog HTTP service will have, before it exists (its Service name and selector are fixed). */
+export function plannedEndpoint(name: string, component: string, namespace: string, httpPort: number): ServiceEndpoint {
   return {
     service: name,
     namespace,
     host: clusterHost(name, namespace),
     selector: selectorLabels({ name, component }),
-    ports,
+    ports: { http: httpPort },
+    primaryPort: "http",
   };
 }
