@@ -11,8 +11,8 @@ import { Workload, WorkloadArgs } from "../components/kit/workload";
 import { EndpointRegistry } from "../components/layers/endpoint-registry";
 import { publicRoutes } from "../components/layers/edge/routes";
 import { dependencyEnv } from "../components/services/wiring";
-import { loadConfig } from "../components/config/schema";
-import { Rendered, render, renderConfig, stackSettings } from "./harness";
+import { Rendered, render } from "./harness";
+import { underMocks } from "./under-mocks";
 
 /** An in-house service whose Service lists its metrics port before its HTTP port. */
 const METRICS_FIRST: ServiceEndpoint = {
@@ -41,11 +41,9 @@ function workloadArgs(over: Partial<WorkloadArgs>): WorkloadArgs {
 
 /** Builds one Workload under the mock runtime and returns its endpoint. */
 async function endpointOf(args: WorkloadArgs): Promise<ServiceEndpoint> {
-  const cfg = loadConfig("dev", stackSettings("dev"));
   let endpoint: ServiceEndpoint | undefined;
-  await renderConfig(cfg, () => {
+  await underMocks(() => {
     endpoint = new Workload(args, { namespace: "test", protectData: false, skipAwait: true, priorityClassName: "voicehelper-app" }).endpoint;
-    return { tier: "", deployMode: "", namespaces: {}, deployed: [], endpoints: {}, urls: {}, posthogHealthUrl: "" };
   });
   return endpoint!;
 }
