@@ -48,7 +48,7 @@ export class AiLayer extends pulumi.ComponentResource {
     };
 
     for (const service of Object.keys(MODEL_SERVERS) as ModelServer[]) {
-      if (isDeployed(args, service)) args.endpoints.register(service, modelServer(service, base(service), contextFor(args, service, "app"), this));
+      if (isDeployed(args, service)) args.endpoints.register(service, modelServer({ name: service, ...base(service) }, contextFor(args, service, "app"), this));
     }
     if (isDeployed(args, "faiss-service")) {
       args.endpoints.register(

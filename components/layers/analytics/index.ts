@@ -164,15 +164,15 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
       flags: plannedEndpoint(FLAGS_ID.name, FLAGS_ID.component, ns, FLAGS_PORT),
     };
 
-    const flags = posthogFeatureFlags(w, IMAGES.posthogFeatureFlags, s["posthog-feature-flags"], ctx("posthog-feature-flags", "platform"), opts);
-    const capture = posthogCapture(w, "events", IMAGES.posthogCapture, s["posthog-capture"], ctx("posthog-capture", "platform"), opts);
-    const replay = posthogCapture(w, "recordings", IMAGES.posthogCapture, s["posthog-replay-capture"], ctx("posthog-replay-capture", "platform"), opts);
-    const migrate = posthogMigrate(w, s["posthog-migrate"], ctx("posthog-migrate", "platform"), opts);
-    const afterMigrate = { parent: this, dependsOn: [migrate] };
-    const plugins = posthogPlugins(w, IMAGES.posthogNode, s["posthog-plugins"], ctx("posthog-plugins", "platform"), afterMigrate);
-    const web = posthogWeb(w, s["posthog-web"], ctx("posthog-web", "platform"), afterMigrate);
-    posthogWorker(w, s["posthog-worker"], ctx("posthog-worker", "platform"), afterMigrate);
-    posthogPropertyDefs(w, IMAGES.posthogPropertyDefs, s["posthog-property-defs"], ctx("posthog-property-defs", "platform"), afterMigrate);
+    const flags = posthogFeatureFlags({ wiring: w, image: IMAGES.posthogFeatureFlags, size: s["posthog-feature-flags"] }, ctx("posthog-feature-flags", "platform"), this);
+    const capture = posthogCapture({ wiring: w, mode: "events", image: IMAGES.posthogCapture, size: s["posthog-capture"] }, ctx("posthog-capture", "platform"), this);
+    const replay = posthogCapture({ wiring: w, mode: "recordings", image: IMAGES.posthogCapture, size: s["posthog-replay-capture"] }, ctx("posthog-replay-capture", "platform"), this);
+    const migrate = posthogMigrate({ wiring: w, size: s["posthog-migrate"] }, ctx("posthog-migrate", "platform"), this);
+    const after = [migrate];
+    const plugins = posthogPlugins({ wiring: w, image: IMAGES.posthogNode, size: s["posthog-plugins"], after }, ctx("posthog-plugins", "platform"), this);
+    const web = posthogWeb({ wiring: w, size: s["posthog-web"], after }, ctx("posthog-web", "platform"), this);
+    posthogWorker({ wiring: w, size: s["posthog-worker"], after }, ctx("posthog-worker", "platform"), this);
+    posthogPropertyDefs({ wiring: w, image: IMAGES.posthogPropertyDefs, size: s["posthog-property-defs"], after }, ctx("posthog-property-defs", "platform"), this);
     for (const [planned, built] of [
       [w.plugins, plugins],
       [w.flags, flags],

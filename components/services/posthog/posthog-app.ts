@@ -237,9 +237,16 @@ export function geoipStep(w: PosthogWiring): { init: ContainerSpec; volume: Volu
   };
 }
 
-export interface PosthogImageServiceArgs {
-  id: Omit<Identity, "version">;
+/** What every PostHog service builder takes. */
+export interface PosthogServiceArgs {
+  wiring: PosthogWiring;
   size: ServiceSize;
+  /** Resources the service starts after (PostHog's migrations). @default none */
+  after?: pulumi.Resource[];
+}
+
+export interface PosthogImageServiceArgs extends PosthogServiceArgs {
+  id: Omit<Identity, "version">;
   command: string[];
   /** Env beyond the shared Django env (e.g. the web server's metrics directory). @default none */
   env?: EnvVar[];
@@ -256,7 +263,8 @@ export interface PosthogImageServiceArgs {
 }
 
 /** A long-running service of the posthog/posthog image: the shared env, and it starts only once migrations are applied. */
-export function posthogImageService(w: PosthogWiring, args: PosthogImageServiceArgs, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): Workload {
+export function posthogImageService(args: PosthogImageServiceArgs, ctx: WorkloadContext, parent: pulumi.Resource): Workload {
+  const w = args.wiring;
   return new Workload(
     {
       id: { ...args.id, version: imageVersion(w.image) },
@@ -282,7 +290,7 @@ export function posthogImageService(w: PosthogWiring, args: PosthogImageServiceA
       terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
     },
     ctx,
-    opts,
+    { parent, dependsOn: args.after },
   );
 }
 
