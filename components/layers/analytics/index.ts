@@ -45,6 +45,8 @@ function missingPlaintextListener(): never {
 /** Seed 004's retention for PostHog's broker too: ingestion lag beyond a week is lost anyway. */
 const KAFKA_RETENTION_HOURS = 168;
 
+type SelfHostedPosthog = Extract<PlatformConfig["posthog"], { mode: "self-hosted" }>;
+
 export interface AnalyticsLayerArgs extends LayerArgs {
   posthog: PlatformConfig["posthog"];
   /** Namespace of PostHog's consumers (the Model Router): where the cloud key's Secret lives. */
@@ -76,14 +78,14 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
         this.connection = disabledConnection();
         break;
       case "self-hosted":
-        this.connection = this.selfHosted(args);
+        this.connection = this.selfHosted(args, posthog);
         break;
     }
     this.registerOutputs({ healthUrl: this.connection.healthUrl });
   }
 
-  private selfHosted(args: AnalyticsLayerArgs): PosthogConnection {
-    if (!isDeployed(args, "posthog-web")) return disabledConnection(args.posthog.host);
+  private selfHosted(args: AnalyticsLayerArgs, posthog: SelfHostedPosthog): PosthogConnection {
+    if (!isDeployed(args, "posthog-web")) return disabledConnection(posthog.host);
     if (!args.objectStore || !args.backupTarget) throw new Error("posthog-web needs the object store (session replay, database backups), which this stack does not deploy");
     const ns = NAMESPACES.posthog;
     const s = args.sizes;
@@ -156,7 +158,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
 
     const w: PosthogWiring = {
       namespace: ns,
-      siteUrl: args.posthog.host,
+      siteUrl: posthog.host,
       image: IMAGES.posthog,
       stores: { postgres: pg.databases.posthog, postgresEndpoint: pg.endpoint, redis: rd, clickhouse: ch, kafka: kf, objectStore: args.objectStore },
       secrets,
@@ -191,16 +193,12 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
 
     // PostHog creates a project (and its phc_ key) only after the first login, so the first deploy has
     // no key: the Model Router then runs with analytics off until `posthogApiKey` is set (README).
-    const key = args.posthog.apiKey
-      ? new GeneratedSecret(
-          "posthog-project-key",
-          { namespace: ns, labels: labelsOf({ name: "posthog", component: "analytics", version: "config" }), supplied: { "api-key": args.posthog.apiKey } },
-          opts,
-        )
+    const key = posthog.apiKey
+      ? new GeneratedSecret("posthog-project-key", { namespace: ns, labels: labelsOf({ name: "posthog", component: "analytics", version: "config" }), supplied: { "api-key": posthog.apiKey } }, opts)
       : undefined;
     if (!key) {
       pulumi.log.warn(
-        `PostHog is self-hosted but posthogApiKey is not set: the Model Router runs with POSTHOG_ENABLED=false. Log in at ${args.posthog.host}, create the project, then \`pulumi config set --secret posthogApiKey phc_...\` and run \`pulumi up\` again.`,
+        `PostHog is self-hosted but posthogApiKey is not set: the Model Router runs with POSTHOG_ENABLED=false. Log in at ${posthog.host}, create the project, then \`pulumi config set --secret posthogApiKey phc_...\` and run \`pulumi up\` again.`,
         this,
       );
     }
