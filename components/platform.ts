@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "./config/catalog";
 import { PlatformConfig } from "./config/schema";
-import { Endpoints, LayerArgs } from "./layers/context";
+import { LayerArgs } from "./layers/context";
+import { EndpointRegistry } from "./layers/endpoint-registry";
 import { AiLayer } from "./layers/ai";
 import { AnalyticsLayer } from "./layers/analytics";
 import { PosthogConnection, disabledConnection } from "./services/posthog/connection";
@@ -36,8 +37,8 @@ function publicLoadBalancers(cfg: PlatformConfig, deployed: readonly ServiceName
 }
 
 export class Platform extends pulumi.ComponentResource {
-  /** Client endpoints of every deployed service, by catalog name. */
-  readonly endpoints: Endpoints = {};
+  /** Client endpoints of every deployed service, by catalog name: the one registry every layer registers into. */
+  readonly endpoints = new EndpointRegistry();
   /** The services the deploy mode selected (with what they need). */
   readonly deployed: ServiceName[];
   /** Public URLs of the services the edge exposes. */
@@ -62,6 +63,7 @@ export class Platform extends pulumi.ComponentResource {
         tier: cfg.tier,
         services: cfg.services,
         sizes: cfg.sizes,
+        bootstrapJobSize: cfg.bootstrapJobSize,
         namespaces,
         podSecurity: {
           ...(ambient ? { istio: { level: "privileged" as const, reason: ISTIO_SYSTEM_PRIVILEGED } } : {}),
@@ -88,6 +90,7 @@ export class Platform extends pulumi.ComponentResource {
     const base: LayerArgs = {
       services: this.deployed,
       sizes: cfg.sizes,
+      bootstrapJobSize: cfg.bootstrapJobSize,
       protectData: cfg.protectData,
       storageClass: cfg.storageClass,
       skipAwait: cfg.cluster.skipAwait,
@@ -96,6 +99,7 @@ export class Platform extends pulumi.ComponentResource {
       // Prometheus' identity is known before it exists: every layer's metrics ports admit it.
       scrapers: this.deployed.includes("prometheus") ? prometheusScrapers() : undefined,
       ambient,
+      endpoints: this.endpoints,
       // Jaeger runs only on Elasticsearch (the observability layer skips it otherwise).
       tracing: this.deployed.includes("jaeger") && this.deployed.includes("elasticsearch") ? { collector: tracingCollector(), samplingRate: samplingRateOf } : undefined,
     };
@@ -121,9 +125,7 @@ export class Platform extends pulumi.ComponentResource {
           after(),
         )
       : undefined;
-    Object.assign(this.endpoints, storage?.endpoints);
     const messaging = hasLayer("messaging") ? new MessagingLayer("messaging", base, after()) : undefined;
-    Object.assign(this.endpoints, messaging?.endpoints);
 
     // PostHog: self-hosted in its own namespace on its own stores, or a connection to PostHog Cloud.
     if (hasLayer("analytics") || cfg.services.includes("model-router")) {
@@ -141,7 +143,6 @@ export class Platform extends pulumi.ComponentResource {
         },
         after(...[storage, messaging].filter((l): l is NonNullable<typeof l> => l !== undefined)),
       );
-      Object.assign(this.endpoints, analytics.endpoints);
       this.posthog = analytics.connection;
     }
 
@@ -170,7 +171,6 @@ export class Platform extends pulumi.ComponentResource {
           {
             ...base,
             image: imageOf,
-            endpoints: { ...this.endpoints },
             backends,
             backupTarget: storage?.backupTarget,
             faissRetentionDays: cfg.backup.retentionDays.faiss,
@@ -181,31 +181,27 @@ export class Platform extends pulumi.ComponentResource {
           after(...below),
         )
       : undefined;
-    Object.assign(this.endpoints, ai?.endpoints);
 
     if (hasLayer("apps")) {
-      const apps = new AppsLayer("apps", { ...base, image: imageOf, endpoints: { ...this.endpoints }, backends, voiceMedia: cfg.voiceMedia, domain: cfg.domain }, after(...below, ...(ai ? [ai] : [])));
-      Object.assign(this.endpoints, apps.endpoints);
+      new AppsLayer("apps", { ...base, image: imageOf, backends, voiceMedia: cfg.voiceMedia, domain: cfg.domain }, after(...below, ...(ai ? [ai] : [])));
     }
 
     if (hasLayer("observability")) {
       // Only after storage (Elasticsearch backs Jaeger and Fluentd), not the apps: monitoring should be
       // up before the services it watches.
-      const observability = new ObservabilityLayer(
+      new ObservabilityLayer(
         "observability",
         {
           ...base,
           clusterName: cfg.stack,
           alerting: cfg.alerting,
           metrics: cfg.metrics,
-          endpoints: { ...this.endpoints },
           // Each its own user: Fluentd writes only logs, Jaeger only traces.
           elasticsearchAuth: storage?.elasticsearch && { logs: storage.elasticsearch.clients.logs, traces: storage.elasticsearch.clients.traces, logsReader: storage.elasticsearch.clients.logsReader },
           elasticsearchIndices: storage?.elasticsearch?.indices,
         },
         after(...(storage ? [storage] : [])),
       );
-      Object.assign(this.endpoints, observability.endpoints);
     }
 
     if (hasLayer("backup") && storage?.objectStores && storage.backupTarget) {
@@ -228,7 +224,7 @@ export class Platform extends pulumi.ComponentResource {
 
     // The edge comes last: it routes to whatever the layers below deployed.
     if (cfg.edge.publicServices.some((s) => this.deployed.includes(s))) {
-      const edge = new EdgeLayer("edge", { ...base, domain: cfg.domain, edge: cfg.edge, tls: cfg.tls, endpoints: { ...this.endpoints } }, { parent: this, dependsOn: [prerequisites] });
+      const edge = new EdgeLayer("edge", { ...base, domain: cfg.domain, edge: cfg.edge, tls: cfg.tls }, { parent: this, dependsOn: [prerequisites] });
       this.urls = edge.urls;
     }
 

@@ -36,7 +36,7 @@ export function build(cfg: PlatformConfig): ProgramOutputs {
     deployMode: cfg.deployMode,
     namespaces: { ...NAMESPACES },
     deployed: platform.deployed.filter((s) => cfg.cluster.externalCharts || !FROM_REMOTE_CHARTS.has(s)),
-    endpoints: Object.fromEntries(Object.entries(platform.endpoints).map(([k, e]) => [k, `${e!.host}:${Object.values(e!.ports)[0]}`])),
+    endpoints: platform.endpoints.addresses(),
     urls: platform.urls as Record<string, string>,
     posthogHealthUrl: platform.posthog.healthUrl,
     renderedTo: cfg.cluster.renderTo,

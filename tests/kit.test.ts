@@ -31,6 +31,7 @@ function args(over: Partial<WorkloadArgs> = {}): WorkloadArgs {
         probes,
       },
     ],
+    primaryPort: "http",
     ...over,
   };
 }
@@ -205,7 +206,7 @@ describe("kit: workloads", () => {
   });
 
   it("declared dependencies become egress at the client and ingress at the server, on the server's ports only", async () => {
-    const server = { service: "db", namespace: "data", host: "db.data.svc.cluster.local", selector: { "app.kubernetes.io/name": "db" }, ports: { sql: 5432, admin: 8008 } };
+    const server = { service: "db", namespace: "data", host: "db.data.svc.cluster.local", selector: { "app.kubernetes.io/name": "db" }, ports: { sql: 5432, admin: 8008 }, primaryPort: "sql" };
     const rs = await registered(() => new Workload(args({ dependencies: [{ endpoint: server, ports: ["sql"] }] }), ctx));
     const policies = ofType(rs, "networking.k8s.io/v1:NetworkPolicy");
     const egress = policies.find((p) => p.inputs.metadata.name === "demo-egress")!;

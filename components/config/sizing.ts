@@ -6,6 +6,7 @@
  */
 import { ServiceName } from "./catalog";
 import type { ClusteringChoices } from "./constraints";
+import type { ServiceSize } from "../kit/size";
 
 export const TIERS = ["minimal", "recommended", "production"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -314,6 +315,24 @@ export const SIZING: Record<ServiceName, Rows> = {
 };
 
 /**
+ * The one-off Jobs `pulumi up` runs to set a store up: buckets, schemas, users, cluster bootstrap,
+ * index policies and vhost definitions. They are small clients of the store they configure, sized per
+ * tier like the backup Jobs but tuned on their own (a slow bootstrap blocks the `up`, a slow backup
+ * only a nightly run).
+ */
+export const BOOTSTRAP_JOB: Rows = {
+  minimal: row(1, ["50m", "500m"], ["64Mi", "256Mi"]),
+  recommended: row(1, ["100m", "1"], ["128Mi", "512Mi"]),
+  production: row(1, ["250m", "1"], ["256Mi", "1Gi"]),
+};
+
+/** The size of one bootstrap Job pod in a tier (the BOOTSTRAP_JOB row as the kit takes it). */
+export function bootstrapJobSize(tier: Tier): ServiceSize {
+  const r = BOOTSTRAP_JOB[tier];
+  return { replicas: r.replicas, resources: { requests: { cpu: r.cpu[0], memory: r.memory[0] }, limits: { cpu: r.cpu[1], memory: r.memory[1] } } };
+}
+
+/**
  * The metrics exporter that runs beside a store in the store's own pod (one per node, reading it over
  * localhost). It does the same small amount of work in every tier, so one size; the quota and the
  * capacity check add it to every pod of the services listed in EXPORTER_SIDECARS.
@@ -346,9 +365,10 @@ export const LIMIT_RANGES: Record<Tier, { defaultRequest: { cpu: string; memory:
 export const QUOTA_HEADROOM = 1.5;
 
 /**
- * One-off Job pods (bootstrap Jobs at `pulumi up`, CronJob runs) a namespace's quota admits at once on
- * top of its services, each at the `backup` row's size (the Jobs' size). Without them a namespace whose
- * services fill the quota refuses its own bootstrap Jobs (seen live with shrunk requests).
+ * One-off Job pods (bootstrap Jobs at `pulumi up`, backup CronJob runs) a namespace's quota admits at
+ * once on top of its services. A slot may hold either kind, so each is sized at the larger of the
+ * `backup` and BOOTSTRAP_JOB rows. Without them a namespace whose services fill the quota refuses its
+ * own bootstrap Jobs (seen live with shrunk requests).
  */
 export const QUOTA_JOB_SLOTS = 3;
 

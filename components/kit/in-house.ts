@@ -103,6 +103,8 @@ export function inHouseService(args: InHouseServiceArgs, ctx: WorkloadContext, p
       ],
       initContainers: args.initContainers,
       clientPorts: args.clientPorts ?? ["http"],
+      // The platform's contract with the in-house images: clients speak HTTP on IN_HOUSE_HTTP_PORT.
+      primaryPort: "http",
       serviceOnlyPorts: args.serviceOnlyPorts,
       metrics: { port: "metrics", path: "/metrics" },
       dependencies: [...args.dependencies, ...(ctx.tracing ? [tracingDependency(ctx.tracing)] : [])],

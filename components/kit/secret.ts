@@ -45,7 +45,8 @@ export interface SecretKeyRef {
 
 /**
  * A credential that clients in other namespaces can use: Kubernetes resolves a `secretKeyRef` only
- * within the pod's namespace, so `in(ns)` copies the Secret there (once) and refers to the copy.
+ * within the pod's namespace, so `in(ns)` copies the Secret there (once per namespace) and refers to
+ * the copy. The copy holds only the keys referenced in that namespace, never the whole Secret.
  */
 export interface SharedCredential {
   in(namespace: string): SecretKeyRef;
@@ -59,7 +60,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
   private readonly namespace: string;
   private readonly labels: Labels;
   private readonly annotations?: Record<string, string>;
-  private readonly copies = new Map<string, pulumi.Output<string>>();
+  private readonly copies = new Map<string, SecretCopy>();
 
   constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:kit:GeneratedSecret", name, {}, opts);
@@ -100,25 +101,43 @@ export class GeneratedSecret extends pulumi.ComponentResource {
   /** One key, usable from any namespace (see SharedCredential). */
   credential(key: string): SharedCredential {
     this.assertKey(key);
-    return { in: (namespace: string) => (namespace === this.namespace ? this.ref(key) : { name: this.copyIn(namespace), key }) };
+    return { in: (namespace: string) => (namespace === this.namespace ? this.ref(key) : { name: this.copyIn(namespace, key), key }) };
   }
 
-  private copyIn(namespace: string): pulumi.Output<string> {
-    let name = this.copies.get(namespace);
-    if (!name) {
-      const copy = new k8s.core.v1.Secret(
+  /** The copy in `namespace`, created on first use, now also carrying `key`. */
+  private copyIn(namespace: string, key: string): pulumi.Output<string> {
+    let copy = this.copies.get(namespace);
+    if (!copy) {
+      const referenced = new Set<string>();
+      const entry: SecretCopy = { referenced, written: false, name: pulumi.output("") };
+      // The data is read once the program has built everything (the engine serializes inputs after
+      // the synchronous build), so it holds exactly the keys referenced in this namespace.
+      const stringData = pulumi.output(Promise.resolve(true)).apply(() => {
+        entry.written = true;
+        return pulumi.all(Object.fromEntries(this.keys.filter((k) => referenced.has(k)).map((k) => [k, this.values[k]])));
+      });
+      const secret = new k8s.core.v1.Secret(
         `${this.name}-in-${namespace}`,
         {
           metadata: { name: this.name, namespace, labels: { ...this.labels, "voicehelper.io/copied-from": this.namespace }, annotations: this.annotations },
           type: "Opaque",
-          stringData: this.values,
+          stringData,
         },
         { parent: this },
       );
-      name = copy.metadata.name;
-      this.copies.set(namespace, name);
+      entry.name = secret.metadata.name;
+      copy = entry;
+      this.copies.set(namespace, copy);
     }
-    return name;
+    if (!copy.referenced.has(key)) {
+      if (copy.written) {
+        throw new Error(
+          `Secret ${this.name}: key "${key}" was referenced in ${namespace} after the copy there was written; reference credentials while building resources, not inside apply callbacks`,
+        );
+      }
+      copy.referenced.add(key);
+    }
+    return copy.name;
   }
 
   /** The (secret) value of one key, for resources that take a credential directly. */
@@ -132,6 +151,14 @@ export class GeneratedSecret extends pulumi.ComponentResource {
       throw new Error(`Secret ${this.name} has no key "${key}"; it holds ${this.keys.join(", ")}`);
     }
   }
+}
+
+/** A Secret's copy in a client namespace and the keys referenced there. */
+interface SecretCopy {
+  referenced: Set<string>;
+  /** The copy's data was computed: a key referenced later would be missing from it. */
+  written: boolean;
+  name: pulumi.Output<string>;
 }
 
 function generate(name: string, spec: Generated, parent: pulumi.Resource): pulumi.Output<string> {

@@ -49,6 +49,11 @@ export interface WorkloadArgs {
   /** Names of the main container's ports that clients use. @default every port of the main container */
   clientPorts?: string[];
   /**
+   * The client port a client gets when it names none (see ServiceEndpoint.primaryPort). Required when
+   * clients use more than one port. @default the only client port
+   */
+  primaryPort?: string;
+  /**
    * Ports the Service also carries without admitting clients to them (e.g. a metrics port an operator
    * reaches with `kubectl port-forward svc/<name>`, which NetworkPolicy does not filter). @default none
    */
@@ -95,8 +100,8 @@ export function statefulNames(name: string, namespace: string, replicas: number)
 }
 
 export class Workload extends pulumi.ComponentResource {
-  /** The client-facing endpoint, for the layers above. */
-  readonly endpoint: ServiceEndpoint;
+  private readonly clientEndpoint?: ServiceEndpoint;
+  private readonly serviceName: string;
   /** Stable DNS names of each pod, in ordinal order (StatefulSets only). */
   readonly podHosts: string[];
   /** Pod names, in ordinal order (StatefulSets only). */
@@ -107,6 +112,7 @@ export class Workload extends pulumi.ComponentResource {
   constructor(args: WorkloadArgs, ctx: WorkloadContext, opts?: pulumi.ComponentResourceOptions) {
     const name = args.id.name;
     super("voicehelper:kit:Workload", name, {}, opts);
+    this.serviceName = name;
     const ns = ctx.namespace;
     const { labels, selector, annotations: workloadAnnotations, awaitAnnotations } = podOwner(args, ctx, this);
     const main = args.containers[0];
@@ -119,6 +125,13 @@ export class Workload extends pulumi.ComponentResource {
       const port = args.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === n)!;
       return port;
     });
+    const clientPortNames = clientPorts.map((p) => p.name);
+    if (args.primaryPort !== undefined && !clientPortNames.includes(args.primaryPort)) {
+      throw new Error(`${name}: primaryPort "${args.primaryPort}" is not a client port (client ports: ${clientPortNames.join(", ") || "none"})`);
+    }
+    if (args.primaryPort === undefined && clientPorts.length > 1) {
+      throw new Error(`${name}: clients use ports ${clientPortNames.join(", ")}; name the one they get by default with primaryPort`);
+    }
     const maxReplicas = args.size.autoscaling?.maxReplicas ?? args.size.replicas;
     const minReplicas = args.size.autoscaling?.minReplicas ?? args.size.replicas;
     const stateful = args.state !== undefined;
@@ -255,14 +268,18 @@ export class Workload extends pulumi.ComponentResource {
     admissions.push(...metricsAdmission(args.containers, args.metrics, ctx.scrapers));
     workloadPolicies({ name, namespace: ns, selector, labels, dependencies: args.dependencies ?? [], admissions, egress: args.egress ?? [], ambient: ctx.ambient }, this);
 
-    this.endpoint = {
-      service: name,
-      namespace: ns,
-      host: clusterHost(name, ns),
-      selector,
-      ports: Object.fromEntries(clientPorts.map((p) => [p.name, p.containerPort])),
-    };
-    this.registerOutputs({ endpoint: this.endpoint });
+    const primaryPort = args.primaryPort ?? (clientPorts.length === 1 ? clientPorts[0].name : undefined);
+    this.clientEndpoint =
+      primaryPort === undefined
+        ? undefined
+        : { service: name, namespace: ns, host: clusterHost(name, ns), selector, ports: Object.fromEntries(clientPorts.map((p) => [p.name, p.containerPort])), primaryPort };
+    this.registerOutputs({ endpoint: this.clientEndpoint });
+  }
+
+  /** The client-facing endpoint, for the layers above. */
+  get endpoint(): ServiceEndpoint {
+    if (!this.clientEndpoint) throw new Error(`${this.serviceName} has no client ports, so no endpoint`);
+    return this.clientEndpoint;
   }
 }
 

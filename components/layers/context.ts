@@ -7,6 +7,7 @@ import { ServiceSize } from "../config/schema";
 import { SharedSettings } from "../kit/config-map";
 import { Peer, ServiceEndpoint } from "../kit/endpoint";
 import { Dependency } from "../kit/network-policy";
+import { EndpointLookup, EndpointRegistry } from "./endpoint-registry";
 import { WorkloadContext } from "../kit/workload";
 import { PriorityRole } from "./prerequisites";
 
@@ -14,6 +15,8 @@ export interface LayerArgs {
   /** The services this stack deploys. */
   services: readonly ServiceName[];
   sizes: Readonly<Record<ServiceName, ServiceSize>>;
+  /** One bootstrap Job pod (buckets, schemas, users, cluster bootstrap); backups use `sizes.backup`. */
+  bootstrapJobSize: ServiceSize;
   protectData: boolean;
   storageClass?: string;
   skipAwait: boolean;
@@ -26,6 +29,8 @@ export interface LayerArgs {
   ambient?: boolean;
   /** The shared application ConfigMap, when the stack deploys in-house services. */
   appSettings?: SharedSettings;
+  /** The stack's one endpoint registry: the layer registers its services' endpoints and finds those of the layers built before it. */
+  endpoints: EndpointRegistry;
   /** The trace collector and each service's sampling rate, when the stack runs one. */
   tracing?: { collector: ServiceEndpoint; samplingRate: (service: ServiceName) => number };
 }
@@ -49,9 +54,6 @@ export function contextFor(args: LayerArgs, service: ServiceName, priority: Prio
   };
 }
 
-/** Endpoints of the services deployed so far, by catalog name. */
-export type Endpoints = Partial<Record<ServiceName, ServiceEndpoint>>;
-
 /** What the catalog says `service` talks to: its `needs`, then its `uses`. */
 function declaredDependencies(service: ServiceName): ServiceName[] {
   const entry = CATALOG[service];
@@ -70,11 +72,11 @@ export function clientsOf(service: ServiceName, deployedServices: readonly Servi
  * The service's dependencies as the catalog states them (`needs`, and `uses` that are deployed),
  * resolved to endpoints. A hard need without an endpoint is a wiring bug and fails the build.
  */
-export function dependenciesOf(service: ServiceName, endpoints: Endpoints, deployedServices: readonly ServiceName[]): Dependency[] {
+export function dependenciesOf(service: ServiceName, endpoints: EndpointLookup, deployedServices: readonly ServiceName[]): Dependency[] {
   const entry = CATALOG[service];
   const deps: Dependency[] = [];
   for (const name of declaredDependencies(service)) {
-    const endpoint = endpoints[name];
+    const endpoint = endpoints.get(name);
     if (endpoint) deps.push({ endpoint });
     else if ((entry.needs as readonly string[] | undefined)?.includes(name) && deployedServices.includes(name)) {
       throw new Error(`${service} needs ${name}, which is deployed but was not wired: build ${name}'s layer first`);

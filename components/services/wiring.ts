@@ -18,6 +18,7 @@ import { Neo4jOutputs } from "./neo4j/neo4j";
 import { ObjectStore, objectStoreEnv } from "./minio/object-store";
 import { DatabaseName, PostgresqlOutputs } from "./postgresql/postgresql";
 import { RedisOutputs } from "./redis/redis";
+import { primaryHttpUrl } from "../kit/endpoint";
 
 /** The typed outputs of the storage and messaging layers that in-house services consume. */
 export interface Backends {
@@ -124,8 +125,7 @@ export function dependencyEnv(service: ServiceName, dependencies: Dependency[], 
         if (dep.startsWith("posthog-")) return [];
         // Another in-house service: its HTTP base URL.
         if (!isInHouse(dep)) return missing(dep);
-        const [port] = Object.values(d.endpoint.ports);
-        return [{ name: `${envName(dep)}_URL`, value: `http://${d.endpoint.host}:${port}` }];
+        return [{ name: `${envName(dep)}_URL`, value: primaryHttpUrl(d.endpoint) }];
       }
     }
   });

@@ -44,7 +44,7 @@ describe("analytics: PostHog per mode", () => {
     assert.ok(!cloud.outputs.deployed.some((s) => s.startsWith("posthog-")));
     const key = cloud.object(SECRET, "posthog-cloud");
     assert.match(secretData(key)["api-key"], /^phc_/);
-    assert.strictEqual(cloud.outputs.posthogHealthUrl, `${cloud.config.posthog.host}/_health`);
+    assert.strictEqual(cloud.outputs.posthogHealthUrl, `${cloud.config.posthog.mode === "cloud" ? cloud.config.posthog.host : "not cloud"}/_health`);
   });
 
   it("disabled: nothing PostHog at all, and no health URL", () => {

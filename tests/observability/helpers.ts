@@ -48,6 +48,7 @@ export const ELASTICSEARCH: ServiceEndpoint = {
   host: "elasticsearch.voicehelper-storage.svc.cluster.local",
   selector: { "app.kubernetes.io/name": "elasticsearch", "app.kubernetes.io/component": "search", "app.kubernetes.io/part-of": "voicehelper" },
   ports: { http: 9200 },
+  primaryPort: "http",
 };
 
 /** The dev stack, whose storage layer deploys Elasticsearch (cached). */

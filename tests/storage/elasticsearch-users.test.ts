@@ -88,7 +88,8 @@ describe("storage: Elasticsearch users (least privilege)", () => {
         assert.notStrictEqual(l.user, "elastic", l.client);
         assert.notStrictEqual(l.password.name, ELASTIC_SECRET, `${l.client} must not read the elastic Secret`);
         const secret = secretData(out.object(SECRET, l.password.name, l.namespace));
-        assert.strictEqual(secret.username, l.user, `${l.client}'s Secret is for the user it logs in as`);
+        // A copy in the client's namespace holds only the password; the username is in the Secret it copies.
+        assert.strictEqual(secretData(out.object(SECRET, l.password.name, STORAGE_NS)).username, l.user, `${l.client}'s Secret is for the user it logs in as`);
         const password = secret[l.password.key];
         assert.ok(password.length >= 24 && password !== elastic, `${l.client} has a generated password of its own`);
         // The user the Job creates gets exactly this password (the client's Secret is a copy of the Job's).
@@ -193,7 +194,7 @@ describe("storage: Elasticsearch users (least privilege)", () => {
         const ctx = { namespace: STORAGE_NS, protectData: false, skipAwait: true, priorityClassName: "test" };
         elasticsearchUsers(
           {
-            secrets: elasticsearchUserSecrets(IMAGES.elasticsearch, ctx, parent),
+            secrets: elasticsearchUserSecrets({ image: IMAGES.elasticsearch }, ctx, parent),
             image: IMAGES.elasticsearch,
             jobSize: cfg.sizes.backup,
             url: "http://elasticsearch:9200",

@@ -11,7 +11,7 @@ import { EnvVar, secretEnv } from "../../kit/container";
 import { PART_OF } from "../../kit/labels";
 import { GeneratedSecret } from "../../kit/secret";
 import { PosthogConnection } from "../../services/posthog/connection";
-import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { Backends, dependencyEnv } from "../../services/wiring";
 import { faiss } from "../../services/faiss-service/faiss";
 import { llmProxy } from "../../services/llm-proxy/llm-proxy";
@@ -22,8 +22,6 @@ import { BackupTarget } from "../../services/backup/target";
 export interface AiLayerArgs extends LayerArgs {
   /** Image reference of each in-house service. */
   image: (service: string) => string;
-  /** Endpoints of the layers below. */
-  endpoints: Endpoints;
   /** Typed outputs of the storage and messaging layers. */
   backends: Backends;
   /** Where FAISS index copies go; none without it. */
@@ -39,36 +37,43 @@ export interface AiLayerArgs extends LayerArgs {
 }
 
 export class AiLayer extends pulumi.ComponentResource {
-  readonly endpoints: Endpoints = {};
-
   constructor(name: string, args: AiLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:ai:AiLayer", name, {}, opts);
     const ns = NAMESPACES.apps;
     const providerKeys = llmProviderKeys(args.llm, ns, this);
     // Each service sees the endpoints built so far: the layers below, then the AI services it needs.
-    const known = (): Endpoints => ({ ...args.endpoints, ...this.endpoints });
     const base = (service: ServiceName): AiServiceArgs => {
-      const dependencies = dependenciesOf(service, known(), args.services);
+      const dependencies = dependenciesOf(service, args.endpoints, args.services);
       return { image: args.image(service), size: args.sizes[service], dependencies, env: dependencyEnv(service, dependencies, args.backends, ns) };
     };
 
     for (const service of Object.keys(MODEL_SERVERS) as ModelServer[]) {
-      if (isDeployed(args, service)) this.endpoints[service] = modelServer(service, base(service), contextFor(args, service, "app"), this);
+      if (isDeployed(args, service)) args.endpoints.register(service, modelServer({ name: service, ...base(service) }, contextFor(args, service, "app"), this));
     }
     if (isDeployed(args, "faiss-service")) {
-      this.endpoints["faiss-service"] = faiss(
-        { ...base("faiss-service"), backupTarget: args.backupTarget, retentionDays: args.faissRetentionDays, restore: args.restoreFaiss, clientImage: IMAGES.minioClient, jobSize: args.sizes.backup },
-        contextFor(args, "faiss-service", "app"),
-        this,
+      args.endpoints.register(
+        "faiss-service",
+        faiss(
+          {
+            ...base("faiss-service"),
+            backupTarget: args.backupTarget,
+            retentionDays: args.faissRetentionDays,
+            restore: args.restoreFaiss,
+            clientImage: IMAGES.minioClient,
+            jobSize: args.sizes.backup,
+          },
+          contextFor(args, "faiss-service", "app"),
+          this,
+        ),
       );
     }
     if (isDeployed(args, "llm-proxy")) {
-      this.endpoints["llm-proxy"] = llmProxy({ ...base("llm-proxy"), providerKeys }, contextFor(args, "llm-proxy", "app"), this);
+      args.endpoints.register("llm-proxy", llmProxy({ ...base("llm-proxy"), providerKeys }, contextFor(args, "llm-proxy", "app"), this));
     }
     if (isDeployed(args, "model-router")) {
-      this.endpoints["model-router"] = modelRouter({ ...base("model-router"), providerKeys, posthog: args.posthog }, contextFor(args, "model-router", "app"), this);
+      args.endpoints.register("model-router", modelRouter({ ...base("model-router"), providerKeys, posthog: args.posthog }, contextFor(args, "model-router", "app"), this));
     }
-    this.registerOutputs({ endpoints: this.endpoints });
+    this.registerOutputs({});
   }
 }
 

@@ -23,7 +23,7 @@ import { CnpgOperatorOutputs } from "../../services/cnpg-operator/cnpg-operator"
 import { ObjectStore } from "../../services/minio/object-store";
 import { postgresql } from "../../services/postgresql/postgresql";
 import { redis } from "../../services/redis/redis";
-import { Endpoints, LayerArgs, contextFor, isDeployed } from "../context";
+import { LayerArgs, contextFor, isDeployed } from "../context";
 import { posthogClickhouseConfig, posthogClickhouseExtension } from "../../services/posthog/clickhouse-config";
 import { posthogCapture } from "../../services/posthog/capture";
 import { PosthogConnection, cloudConnection, disabledConnection } from "../../services/posthog/connection";
@@ -31,11 +31,12 @@ import { FLAGS_ID, FLAGS_PORT, posthogFeatureFlags } from "../../services/postho
 import { posthogMigrate } from "../../services/posthog/migrate";
 import { posthogPropertyDefs } from "../../services/posthog/property-defs";
 import { PLUGINS_ID, PLUGINS_PORT, posthogPlugins } from "../../services/posthog/plugins";
-import { PosthogWiring, plannedEndpoint, urlOf } from "../../services/posthog/posthog-app";
+import { PosthogWiring, plannedEndpoint } from "../../services/posthog/posthog-app";
 import { posthogWeb } from "../../services/posthog/web";
 import { posthogWorker } from "../../services/posthog/worker";
 import { zookeeper } from "../../services/posthog/zookeeper";
 import { BackupTarget } from "../../services/backup/target";
+import { primaryHttpUrl } from "../../kit/endpoint";
 
 function missingPlaintextListener(): never {
   throw new Error("posthog-kafka: PostHog's ClickHouse and Rust services need the broker's plaintext listener");
@@ -43,6 +44,8 @@ function missingPlaintextListener(): never {
 
 /** Seed 004's retention for PostHog's broker too: ingestion lag beyond a week is lost anyway. */
 const KAFKA_RETENTION_HOURS = 168;
+
+type SelfHostedPosthog = Extract<PlatformConfig["posthog"], { mode: "self-hosted" }>;
 
 export interface AnalyticsLayerArgs extends LayerArgs {
   posthog: PlatformConfig["posthog"];
@@ -63,8 +66,6 @@ export interface AnalyticsLayerArgs extends LayerArgs {
 export class AnalyticsLayer extends pulumi.ComponentResource {
   /** How the Model Router reaches PostHog, in every mode. */
   readonly connection: PosthogConnection;
-  /** Endpoints of the deployed PostHog services (self-hosted), for the edge. */
-  readonly endpoints: Endpoints = {};
 
   constructor(name: string, args: AnalyticsLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:analytics:AnalyticsLayer", name, {}, opts);
@@ -77,14 +78,14 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
         this.connection = disabledConnection();
         break;
       case "self-hosted":
-        this.connection = this.selfHosted(args);
+        this.connection = this.selfHosted(args, posthog);
         break;
     }
-    this.registerOutputs({ endpoints: this.endpoints, healthUrl: this.connection.healthUrl });
+    this.registerOutputs({ healthUrl: this.connection.healthUrl });
   }
 
-  private selfHosted(args: AnalyticsLayerArgs): PosthogConnection {
-    if (!isDeployed(args, "posthog-web")) return disabledConnection(args.posthog.host);
+  private selfHosted(args: AnalyticsLayerArgs, posthog: SelfHostedPosthog): PosthogConnection {
+    if (!isDeployed(args, "posthog-web")) return disabledConnection(posthog.host);
     if (!args.objectStore || !args.backupTarget) throw new Error("posthog-web needs the object store (session replay, database backups), which this stack does not deploy");
     const ns = NAMESPACES.posthog;
     const s = args.sizes;
@@ -155,7 +156,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
       ctx("posthog-clickhouse", "data"),
       this,
     );
-    Object.assign(this.endpoints, {
+    args.endpoints.registerAll({
       "posthog-postgresql": pg.endpoint,
       "posthog-redis": rd.endpoint,
       "posthog-zookeeper": zk.endpoint,
@@ -165,23 +166,23 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
 
     const w: PosthogWiring = {
       namespace: ns,
-      siteUrl: args.posthog.host,
+      siteUrl: posthog.host,
       image: IMAGES.posthog,
       stores: { postgres: pg.databases.posthog, postgresEndpoint: pg.endpoint, redis: rd, clickhouse: ch, kafka: kf, objectStore: args.objectStore },
       secrets,
-      plugins: plannedEndpoint(PLUGINS_ID.name, PLUGINS_ID.component, ns, { http: PLUGINS_PORT }),
-      flags: plannedEndpoint(FLAGS_ID.name, FLAGS_ID.component, ns, { http: FLAGS_PORT }),
+      plugins: plannedEndpoint(PLUGINS_ID.name, PLUGINS_ID.component, ns, PLUGINS_PORT),
+      flags: plannedEndpoint(FLAGS_ID.name, FLAGS_ID.component, ns, FLAGS_PORT),
     };
 
-    const flags = posthogFeatureFlags(w, IMAGES.posthogFeatureFlags, s["posthog-feature-flags"], ctx("posthog-feature-flags", "platform"), opts);
-    const capture = posthogCapture(w, "events", IMAGES.posthogCapture, s["posthog-capture"], ctx("posthog-capture", "platform"), opts);
-    const replay = posthogCapture(w, "recordings", IMAGES.posthogCapture, s["posthog-replay-capture"], ctx("posthog-replay-capture", "platform"), opts);
-    const migrate = posthogMigrate(w, s["posthog-migrate"], ctx("posthog-migrate", "platform"), opts);
-    const afterMigrate = { parent: this, dependsOn: [migrate] };
-    const plugins = posthogPlugins(w, IMAGES.posthogNode, s["posthog-plugins"], ctx("posthog-plugins", "platform"), afterMigrate);
-    const web = posthogWeb(w, s["posthog-web"], ctx("posthog-web", "platform"), afterMigrate);
-    posthogWorker(w, s["posthog-worker"], ctx("posthog-worker", "platform"), afterMigrate);
-    posthogPropertyDefs(w, IMAGES.posthogPropertyDefs, s["posthog-property-defs"], ctx("posthog-property-defs", "platform"), afterMigrate);
+    const flags = posthogFeatureFlags({ wiring: w, image: IMAGES.posthogFeatureFlags, size: s["posthog-feature-flags"] }, ctx("posthog-feature-flags", "platform"), this);
+    const capture = posthogCapture({ wiring: w, mode: "events", image: IMAGES.posthogCapture, size: s["posthog-capture"] }, ctx("posthog-capture", "platform"), this);
+    const replay = posthogCapture({ wiring: w, mode: "recordings", image: IMAGES.posthogCapture, size: s["posthog-replay-capture"] }, ctx("posthog-replay-capture", "platform"), this);
+    const migrate = posthogMigrate({ wiring: w, size: s["posthog-migrate"] }, ctx("posthog-migrate", "platform"), this);
+    const after = [migrate];
+    const plugins = posthogPlugins({ wiring: w, image: IMAGES.posthogNode, size: s["posthog-plugins"], after }, ctx("posthog-plugins", "platform"), this);
+    const web = posthogWeb({ wiring: w, size: s["posthog-web"], after }, ctx("posthog-web", "platform"), this);
+    posthogWorker({ wiring: w, size: s["posthog-worker"], after }, ctx("posthog-worker", "platform"), this);
+    posthogPropertyDefs({ wiring: w, image: IMAGES.posthogPropertyDefs, size: s["posthog-property-defs"], after }, ctx("posthog-property-defs", "platform"), this);
     for (const [planned, built] of [
       [w.plugins, plugins],
       [w.flags, flags],
@@ -190,7 +191,7 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
         throw new Error(`${built.service}: its endpoint differs from the one the other PostHog services were wired to`);
       }
     }
-    Object.assign(this.endpoints, {
+    args.endpoints.registerAll({
       "posthog-feature-flags": flags,
       "posthog-capture": capture,
       "posthog-replay-capture": replay,
@@ -200,20 +201,16 @@ export class AnalyticsLayer extends pulumi.ComponentResource {
 
     // PostHog creates a project (and its phc_ key) only after the first login, so the first deploy has
     // no key: the Model Router then runs with analytics off until `posthogApiKey` is set (README).
-    const key = args.posthog.apiKey
-      ? new GeneratedSecret(
-          "posthog-project-key",
-          { namespace: ns, labels: labelsOf({ name: "posthog", component: "analytics", version: "config" }), supplied: { "api-key": args.posthog.apiKey } },
-          opts,
-        )
+    const key = posthog.apiKey
+      ? new GeneratedSecret("posthog-project-key", { namespace: ns, labels: labelsOf({ name: "posthog", component: "analytics", version: "config" }), supplied: { "api-key": posthog.apiKey } }, opts)
       : undefined;
     if (!key) {
       pulumi.log.warn(
-        `PostHog is self-hosted but posthogApiKey is not set: the Model Router runs with POSTHOG_ENABLED=false. Log in at ${args.posthog.host}, create the project, then \`pulumi config set --secret posthogApiKey phc_...\` and run \`pulumi up\` again.`,
+        `PostHog is self-hosted but posthogApiKey is not set: the Model Router runs with POSTHOG_ENABLED=false. Log in at ${posthog.host}, create the project, then \`pulumi config set --secret posthogApiKey phc_...\` and run \`pulumi up\` again.`,
         this,
       );
     }
-    const webUrl = urlOf(web);
+    const webUrl = primaryHttpUrl(web);
     return {
       enabled: key !== undefined,
       mode: "self-hosted",

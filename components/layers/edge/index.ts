@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACES, ServiceName } from "../../config/catalog";
 import { PlatformConfig } from "../../config/schema";
-import { Endpoints, LayerArgs, isDeployed } from "../context";
+import { LayerArgs, isDeployed } from "../context";
 import { GATEWAY_NAME, gatewayEdge } from "./gateway";
 import { ingressEdge } from "./ingress";
 import { PublicRoute, publicRoutes } from "./routes";
@@ -16,8 +16,6 @@ export interface EdgeLayerArgs extends LayerArgs {
   domain: string;
   edge: PlatformConfig["edge"];
   tls: PlatformConfig["tls"];
-  /** Endpoints of every deployed service: the candidates for public routes. */
-  endpoints: Endpoints;
 }
 
 export class EdgeLayer extends pulumi.ComponentResource {
@@ -30,7 +28,8 @@ export class EdgeLayer extends pulumi.ComponentResource {
     this.routes = publicRoutes(args.edge.publicServices, args.endpoints, args.domain);
     for (const r of this.routes) this.urls[r.service] = `https://${r.host}`;
     const edgeNamespace = NAMESPACES.apps;
-    const gatewayApi = args.edge.mode === "gateway-api";
+    const edge = args.edge;
+    const gatewayApi = edge.mode === "gateway-api";
 
     const byNamespace = new Map<string, string[]>();
     for (const r of this.routes) {
@@ -39,18 +38,17 @@ export class EdgeLayer extends pulumi.ComponentResource {
     }
     const certificates = tls(
       {
-        issuer: args.tls.issuer,
-        email: args.tls.email,
+        tls: args.tls,
         certificates: [...byNamespace.entries()].map(([namespace, hosts]) => ({ namespace, hosts })),
         certManagerNamespace: NAMESPACES.certManager,
         installCertManager: args.externalCharts && isDeployed(args, "cert-manager"),
         certManagerSize: args.sizes["cert-manager"],
-        solver: gatewayApi ? { gateway: { name: GATEWAY_NAME, namespace: edgeNamespace } } : { ingressClassName: args.edge.ingressClassName! },
+        solver: edge.mode === "gateway-api" ? { gateway: { name: GATEWAY_NAME, namespace: edgeNamespace } } : { ingressClassName: edge.ingressClassName },
       },
       this,
     );
 
-    if (gatewayApi) {
+    if (edge.mode === "gateway-api") {
       gatewayEdge(
         {
           namespace: edgeNamespace,
@@ -67,8 +65,8 @@ export class EdgeLayer extends pulumi.ComponentResource {
       ingressEdge(
         {
           routes: this.routes,
-          ingressClassName: args.edge.ingressClassName!,
-          controllerNamespace: args.edge.controllerNamespace!,
+          ingressClassName: edge.ingressClassName,
+          controllerNamespace: edge.controllerNamespace,
           tlsSecret: certificates.secretName,
           ambient: args.ambient ?? false,
           acmeSolverNamespaces: certificates.acmeSolverNamespaces,

@@ -3,8 +3,8 @@
  * the catalog's `public` entries and `edge.expose`, so nothing internal is reachable by accident.
  */
 import { CATALOG, ServiceName } from "../../config/catalog";
-import { ServiceEndpoint } from "../../kit/endpoint";
-import { Endpoints } from "../context";
+import { ServiceEndpoint, primaryPortNumber } from "../../kit/endpoint";
+import { EndpointLookup } from "../endpoint-registry";
 
 export interface RouteRule {
   /** Path prefix; "/" for everything not matched by a longer prefix. */
@@ -35,12 +35,6 @@ const POSTHOG_PATHS: { path: string; service: ServiceName }[] = [
   { path: "/public/m", service: "posthog-plugins" },
 ];
 
-function firstPort(e: ServiceEndpoint): number {
-  const p = Object.values(e.ports)[0];
-  if (p === undefined) throw new Error(`${e.service} exposes no port to route to`);
-  return p;
-}
-
 export function hostOf(service: ServiceName, domain: string): string {
   const h = CATALOG[service].public?.host;
   if (h === undefined) throw new Error(`${service} is never public`);
@@ -48,19 +42,19 @@ export function hostOf(service: ServiceName, domain: string): string {
 }
 
 /** Routes for the public services that this stack deploys. */
-export function publicRoutes(publicServices: readonly ServiceName[], endpoints: Endpoints, domain: string): PublicRoute[] {
+export function publicRoutes(publicServices: readonly ServiceName[], endpoints: EndpointLookup, domain: string): PublicRoute[] {
   const routes: PublicRoute[] = [];
   for (const service of publicServices) {
-    const backend = endpoints[service];
+    const backend = endpoints.get(service);
     if (!backend) continue;
     const rules: RouteRule[] = [];
     if (service === "posthog-web") {
       for (const p of POSTHOG_PATHS) {
-        const e = endpoints[p.service];
-        if (e) rules.push({ path: p.path, backend: e, port: firstPort(e) });
+        const e = endpoints.get(p.service);
+        if (e) rules.push({ path: p.path, backend: e, port: primaryPortNumber(e) });
       }
     }
-    rules.push({ path: "/", backend, port: firstPort(backend) });
+    rules.push({ path: "/", backend, port: primaryPortNumber(backend) });
     routes.push({ service, host: hostOf(service, domain), rules });
   }
   return routes;

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../../config/images";
-import { ServiceSize } from "../../config/schema";
+import { ServiceSize, TlsConfig } from "../../config/schema";
 import { chartResources, ephemeralStorageOnly } from "../../kit/chart-resources";
 import { PART_OF } from "../../kit/labels";
 import { SCRAPE_ANNOTATIONS } from "../../kit/scrape";
@@ -18,8 +18,8 @@ export const TLS_SECRET = "public-tls";
 const LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
 
 export interface TlsArgs {
-  issuer: "acme" | "self-signed" | "none";
-  email?: string;
+  /** The issuer, and for ACME the account's e-mail. */
+  tls: TlsConfig;
   /** The hosts to certify, by the namespace whose edge objects serve them (a TLS Secret is used in its own namespace only). */
   certificates: { namespace: string; hosts: string[] }[];
   certManagerNamespace: string;
@@ -49,8 +49,8 @@ export interface TlsOutputs {
 }
 
 export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
-  if (args.issuer === "none" || args.certificates.length === 0) return { secretName: TLS_SECRET, acmeSolverNamespaces: [] };
-  const gatewaySolver = args.issuer === "acme" && "gateway" in args.solver;
+  if (args.tls.issuer === "none" || args.certificates.length === 0) return { secretName: TLS_SECRET, acmeSolverNamespaces: [] };
+  const gatewaySolver = args.tls.issuer === "acme" && "gateway" in args.solver;
   const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
   const resources = chartResources(args.certManagerSize);
   const secure = {
@@ -91,7 +91,7 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
     new k8s.apiextensions.CustomResource(name, { apiVersion: "cert-manager.io/v1", kind, metadata: { ...metadata, labels }, spec }, opts);
 
   let issuerName: string;
-  if (args.issuer === "acme") {
+  if (args.tls.issuer === "acme") {
     issuerName = "letsencrypt";
     // ClusterIP: cert-manager's default solver Service is a NodePort, which the namespaces' quota refuses.
     // The solver pods' CPU and memory come from the controller's flags; the pod template adds bounded
@@ -112,7 +112,7 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
       "ClusterIssuer",
       { name: issuerName },
       {
-        acme: { server: LETS_ENCRYPT, email: args.email, privateKeySecretRef: { name: "letsencrypt-account-key" }, solvers: [{ http01 }] },
+        acme: { server: LETS_ENCRYPT, email: args.tls.email, privateKeySecretRef: { name: "letsencrypt-account-key" }, solvers: [{ http01 }] },
       },
     );
   } else {
@@ -147,5 +147,5 @@ export function tls(args: TlsArgs, parent: pulumi.Resource): TlsOutputs {
       },
     );
   }
-  return { secretName: TLS_SECRET, issuerName, acmeSolverNamespaces: args.issuer === "acme" ? args.certificates.map((c) => c.namespace) : [] };
+  return { secretName: TLS_SECRET, issuerName, acmeSolverNamespaces: args.tls.issuer === "acme" ? args.certificates.map((c) => c.namespace) : [] };
 }

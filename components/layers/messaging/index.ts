@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGES } from "../../config/images";
-import { Endpoints, LayerArgs, clientsOf, contextFor, dependenciesOf, isDeployed } from "../context";
+import { LayerArgs, clientsOf, contextFor, dependenciesOf, isDeployed } from "../context";
 import { KafkaOutputs, kafka } from "../../services/kafka/kafka";
 import { kafkaUi } from "../../services/kafka/kafka-ui";
 import { NatsOutputs, nats } from "../../services/nats/nats";
@@ -14,7 +14,6 @@ import { RabbitmqOutputs, rabbitmq } from "../../services/rabbitmq/rabbitmq";
 const KAFKA_RETENTION_HOURS = 168;
 
 export class MessagingLayer extends pulumi.ComponentResource {
-  readonly endpoints: Endpoints = {};
   readonly kafka?: KafkaOutputs;
   readonly nats?: NatsOutputs;
   readonly rabbitmq?: RabbitmqOutputs;
@@ -27,27 +26,30 @@ export class MessagingLayer extends pulumi.ComponentResource {
         contextFor(args, "kafka", "data"),
         this,
       );
-      this.endpoints.kafka = this.kafka.endpoint;
+      args.endpoints.register("kafka", this.kafka.endpoint);
     }
     if (isDeployed(args, "kafka-ui") && this.kafka) {
-      this.endpoints["kafka-ui"] = kafkaUi(
-        { image: IMAGES.kafkaUi, size: args.sizes["kafka-ui"], kafka: this.kafka, dependencies: dependenciesOf("kafka-ui", this.endpoints, args.services) },
-        contextFor(args, "kafka-ui", "platform"),
-        this,
+      args.endpoints.register(
+        "kafka-ui",
+        kafkaUi(
+          { image: IMAGES.kafkaUi, size: args.sizes["kafka-ui"], kafka: this.kafka, dependencies: dependenciesOf("kafka-ui", args.endpoints, args.services) },
+          contextFor(args, "kafka-ui", "platform"),
+          this,
+        ),
       );
     }
     if (isDeployed(args, "nats")) {
       this.nats = nats({ name: "nats", image: IMAGES.nats, exporterImage: IMAGES.natsExporter, size: args.sizes.nats }, contextFor(args, "nats", "data"), this);
-      this.endpoints.nats = this.nats.endpoint;
+      args.endpoints.register("nats", this.nats.endpoint);
     }
     if (isDeployed(args, "rabbitmq")) {
       this.rabbitmq = rabbitmq(
-        { name: "rabbitmq", image: IMAGES.rabbitmq, size: args.sizes.rabbitmq, clients: clientsOf("rabbitmq", args.services), jobImage: IMAGES.curl, jobSize: args.sizes.backup },
+        { name: "rabbitmq", image: IMAGES.rabbitmq, size: args.sizes.rabbitmq, clients: clientsOf("rabbitmq", args.services), jobImage: IMAGES.curl, jobSize: args.bootstrapJobSize },
         contextFor(args, "rabbitmq", "data"),
         this,
       );
-      this.endpoints.rabbitmq = this.rabbitmq.endpoint;
+      args.endpoints.register("rabbitmq", this.rabbitmq.endpoint);
     }
-    this.registerOutputs({ endpoints: this.endpoints });
+    this.registerOutputs({});
   }
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CATALOG, NAMESPACES, PLATFORM_NAMESPACES } from "../../config/catalog";
 import { IMAGES } from "../../config/images";
 import { PlatformConfig } from "../../config/schema";
-import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ElasticsearchIndices } from "../../services/elasticsearch/elasticsearch-indices";
 import { alertmanager } from "../../services/alertmanager/alertmanager";
 import { grafana } from "../../services/grafana/grafana";
@@ -26,8 +26,6 @@ export interface ObservabilityLayerArgs extends LayerArgs {
   clusterName: string;
   alerting: PlatformConfig["alerting"];
   metrics: PlatformConfig["metrics"];
-  /** Endpoints of the layers below. */
-  endpoints: Endpoints;
   /** Fluentd's (`logs`) and Jaeger's (`traces`) own Elasticsearch users, when its security is on. @default no authentication */
   elasticsearchAuth?: { logs: ElasticsearchAuth; traces: ElasticsearchAuth; logsReader: ElasticsearchAuth };
   /** The indices Jaeger and Fluentd write (named, and expired, by the storage layer); required with Elasticsearch. */
@@ -35,15 +33,13 @@ export interface ObservabilityLayerArgs extends LayerArgs {
 }
 
 export class ObservabilityLayer extends pulumi.ComponentResource {
-  readonly endpoints: Endpoints = {};
-
   constructor(name: string, args: ObservabilityLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:observability:ObservabilityLayer", name, {}, opts);
     const deployed = [...args.services];
-    const endpoints = (): Endpoints => ({ ...args.endpoints, ...this.endpoints });
     const elasticsearch = () => {
-      if (!args.endpoints.elasticsearch) throw new Error("Jaeger and Fluentd need Elasticsearch, but the platform passed no endpoint for it: wire the storage layer's outputs");
-      return args.endpoints.elasticsearch;
+      const e = args.endpoints.get("elasticsearch");
+      if (!e) throw new Error("Jaeger and Fluentd need Elasticsearch, but the platform passed no endpoint for it: wire the storage layer's outputs");
+      return e;
     };
     const indices = (): ElasticsearchIndices => {
       if (!args.elasticsearchIndices) throw new Error("Elasticsearch is deployed but the platform passed no elasticsearchIndices: wire the storage layer's outputs");
@@ -54,53 +50,58 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
     const watched = PLATFORM_NAMESPACES.filter((role) => deployed.some((s) => CATALOG[s].namespace === role)).map((role) => NAMESPACES[role]);
 
     if (isDeployed(args, "kube-state-metrics")) {
-      this.endpoints["kube-state-metrics"] = kubeStateMetrics(
-        { image: IMAGES.kubeStateMetrics, size: args.sizes["kube-state-metrics"], namespaces: watched },
-        contextFor(args, "kube-state-metrics", "platform"),
-        this,
+      args.endpoints.register(
+        "kube-state-metrics",
+        kubeStateMetrics({ image: IMAGES.kubeStateMetrics, size: args.sizes["kube-state-metrics"], namespaces: watched }, contextFor(args, "kube-state-metrics", "platform"), this),
       );
     }
 
     let alertmanagerTargets: string[] = [];
     if (isDeployed(args, "alertmanager")) {
       const am = alertmanager({ image: IMAGES.alertmanager, size: args.sizes.alertmanager, alerting: args.alerting }, contextFor(args, "alertmanager", "platform"), this);
-      this.endpoints.alertmanager = am.endpoint;
+      args.endpoints.register("alertmanager", am.endpoint);
       alertmanagerTargets = am.targets;
     }
 
     if (isDeployed(args, "prometheus")) {
-      this.endpoints.prometheus = prometheus(
-        {
-          image: IMAGES.prometheus,
-          size: args.sizes.prometheus,
-          clusterName: args.clusterName,
-          namespaces: watched,
-          // cert-manager's controller exports every certificate's expiry (CertificateExpiringSoon).
-          operatorNamespaces: deployed.includes("cert-manager") ? [NAMESPACES.certManager] : [],
-          kubeletTls: args.metrics.kubeletTls,
-          alertmanagers: alertmanagerTargets,
-          rules: alertRules(),
-          dependencies: dependenciesOf("prometheus", endpoints(), deployed),
-        },
-        contextFor(args, "prometheus", "platform"),
-        this,
-      ).endpoint;
+      args.endpoints.register(
+        "prometheus",
+        prometheus(
+          {
+            image: IMAGES.prometheus,
+            size: args.sizes.prometheus,
+            clusterName: args.clusterName,
+            namespaces: watched,
+            // cert-manager's controller exports every certificate's expiry (CertificateExpiringSoon).
+            operatorNamespaces: deployed.includes("cert-manager") ? [NAMESPACES.certManager] : [],
+            kubeletTls: args.metrics.kubeletTls,
+            alertmanagers: alertmanagerTargets,
+            rules: alertRules(),
+            dependencies: dependenciesOf("prometheus", args.endpoints, deployed),
+          },
+          contextFor(args, "prometheus", "platform"),
+          this,
+        ).endpoint,
+      );
     }
 
     if (isDeployed(args, "jaeger")) {
-      this.endpoints.jaeger = jaeger(
-        {
-          image: IMAGES.jaeger,
-          size: args.sizes.jaeger,
-          elasticsearch: elasticsearch(),
-          elasticsearchAuth: args.elasticsearchAuth?.traces,
-          indexPrefix: indices().traces,
-          indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
-          // The in-house services reach Jaeger as a dependency (kit/tracing.ts): each is admitted by name.
-          dependencies: dependenciesOf("jaeger", endpoints(), deployed),
-        },
-        contextFor(args, "jaeger", "platform"),
-        this,
+      args.endpoints.register(
+        "jaeger",
+        jaeger(
+          {
+            image: IMAGES.jaeger,
+            size: args.sizes.jaeger,
+            elasticsearch: elasticsearch(),
+            elasticsearchAuth: args.elasticsearchAuth?.traces,
+            indexPrefix: indices().traces,
+            indexReplicas: args.sizes.elasticsearch.replicas > 1 ? 1 : 0,
+            // The in-house services reach Jaeger as a dependency (kit/tracing.ts): each is admitted by name.
+            dependencies: dependenciesOf("jaeger", args.endpoints, deployed),
+          },
+          contextFor(args, "jaeger", "platform"),
+          this,
+        ),
       );
     }
 
@@ -114,7 +115,7 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
           elasticsearch: elasticsearch(),
           elasticsearchAuth: args.elasticsearchAuth?.logs,
           indexPrefix: indices().logs,
-          dependencies: dependenciesOf("fluentd", endpoints(), deployed),
+          dependencies: dependenciesOf("fluentd", args.endpoints, deployed),
         },
         ctx,
         this,
@@ -122,23 +123,27 @@ export class ObservabilityLayer extends pulumi.ComponentResource {
     }
 
     if (isDeployed(args, "grafana")) {
-      const all = endpoints();
-      if (!all.prometheus) throw new Error("grafana needs prometheus, which this stack does not deploy");
-      this.endpoints.grafana = grafana(
-        {
-          image: IMAGES.grafana,
-          size: args.sizes.grafana,
-          prometheus: all.prometheus,
-          jaeger: all.jaeger,
-          // Fluentd's logs, where Fluentd ships them.
-          logs: all.elasticsearch && deployed.includes("fluentd") ? { elasticsearch: all.elasticsearch, index: `${indices().logs}-*`, auth: args.elasticsearchAuth?.logsReader } : undefined,
-          dependencies: dependenciesOf("grafana", all, deployed),
-          services: args.services,
-        },
-        contextFor(args, "grafana", "platform"),
-        this,
-      ).endpoint;
+      const prometheusEndpoint = args.endpoints.get("prometheus");
+      if (!prometheusEndpoint) throw new Error("grafana needs prometheus, which this stack does not deploy");
+      const logsStore = args.endpoints.get("elasticsearch");
+      args.endpoints.register(
+        "grafana",
+        grafana(
+          {
+            image: IMAGES.grafana,
+            size: args.sizes.grafana,
+            prometheus: prometheusEndpoint,
+            jaeger: args.endpoints.get("jaeger"),
+            // Fluentd's logs, where Fluentd ships them.
+            logs: logsStore && deployed.includes("fluentd") ? { elasticsearch: logsStore, index: `${indices().logs}-*`, auth: args.elasticsearchAuth?.logsReader } : undefined,
+            dependencies: dependenciesOf("grafana", args.endpoints, deployed),
+            services: args.services,
+          },
+          contextFor(args, "grafana", "platform"),
+          this,
+        ).endpoint,
+      );
     }
-    this.registerOutputs({ endpoints: this.endpoints });
+    this.registerOutputs({});
   }
 }

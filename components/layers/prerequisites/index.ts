@@ -7,8 +7,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG, NAMESPACES, NamespaceRole, PLATFORM_NAMESPACES, ServiceName } from "../../config/catalog";
 import { NamedException, exceptionsAnnotation } from "../../kit/exceptions";
-import { ServiceSize } from "../../config/schema";
-import { EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, LIMIT_RANGES, QUOTA_HEADROOM, QUOTA_JOB_SLOTS, TIER_CLUSTERS, Tier } from "../../config/sizing";
+import { Resources, ServiceSize } from "../../config/schema";
+import { EXPORTER_SIDECARS, EXPORTER_SIDECAR_SIZE, LIMIT_RANGES, QUOTA_HEADROOM, QUOTA_JOB_SLOTS, TIER_CLUSTERS, Tier, bootstrapJobSize } from "../../config/sizing";
 import { cpuCores, memoryBytes, parseQuantity } from "../../config/quantity";
 import { PART_OF } from "../../kit/labels";
 
@@ -29,6 +29,8 @@ export interface PrerequisitesArgs {
   /** The services the stack deploys, to size each namespace's quota. */
   services: ServiceName[];
   sizes: Record<ServiceName, ServiceSize>;
+  /** One bootstrap Job pod (the quota's Job slots admit it as well as a backup run). */
+  bootstrapJobSize: ServiceSize;
   /** Namespaces to create (only those that hold a deployed service). */
   namespaces: NamespaceRole[];
   /** Relaxed enforcement for a namespace, with the reason: every other namespace is `restricted`. */
@@ -52,7 +54,7 @@ export interface NamespaceQuota {
 }
 
 /** The quota a namespace needs: its services at their maximum scale and its one-off Jobs, plus headroom for surges. */
-export function namespaceQuota(tier: Tier, services: ServiceName[], sizes: Record<ServiceName, ServiceSize>): NamespaceQuota {
+export function namespaceQuota(tier: Tier, services: ServiceName[], sizes: Record<ServiceName, ServiceSize>, bootstrapJob: ServiceSize = bootstrapJobSize(tier)): NamespaceQuota {
   const q: NamespaceQuota = { cpuRequests: 0, memoryRequests: 0, cpuLimits: 0, memoryLimits: 0, storage: 0, pods: 0 };
   for (const s of services) {
     const size = sizes[s];
@@ -71,7 +73,7 @@ export function namespaceQuota(tier: Tier, services: ServiceName[], sizes: Recor
     }
   }
   if (services.length > 0) {
-    const job = sizes.backup.resources;
+    const job = largerOf(sizes.backup.resources, bootstrapJob.resources);
     q.cpuRequests += cpuCores(job.requests.cpu) * QUOTA_JOB_SLOTS;
     q.memoryRequests += memoryBytes(job.requests.memory) * QUOTA_JOB_SLOTS;
     q.cpuLimits += cpuCores(job.limits.cpu) * QUOTA_JOB_SLOTS;
@@ -79,6 +81,16 @@ export function namespaceQuota(tier: Tier, services: ServiceName[], sizes: Recor
     q.pods += QUOTA_JOB_SLOTS;
   }
   return q;
+}
+
+/** Per quantity, the larger of two sizes: what a Job slot must admit whichever kind of Job takes it. */
+function largerOf(a: Resources, b: Resources): Resources {
+  const cpu = (x: string, y: string) => (cpuCores(x) >= cpuCores(y) ? x : y);
+  const memory = (x: string, y: string) => (memoryBytes(x) >= memoryBytes(y) ? x : y);
+  return {
+    requests: { cpu: cpu(a.requests.cpu, b.requests.cpu), memory: memory(a.requests.memory, b.requests.memory) },
+    limits: { cpu: cpu(a.limits.cpu, b.limits.cpu), memory: memory(a.limits.memory, b.limits.memory) },
+  };
 }
 
 const cpu = (cores: number) => `${Math.ceil(cores * QUOTA_HEADROOM * 1000)}m`;
@@ -137,7 +149,7 @@ export class Prerequisites extends pulumi.ComponentResource {
       );
 
       const inNamespace = args.services.filter((s) => CATALOG[s].namespace === role);
-      const q = namespaceQuota(args.tier, inNamespace, args.sizes);
+      const q = namespaceQuota(args.tier, inNamespace, args.sizes, args.bootstrapJobSize);
       new k8s.core.v1.ResourceQuota(
         `${role}-quota`,
         {

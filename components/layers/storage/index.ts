@@ -7,7 +7,7 @@ import { Neo4jSettings, PlatformConfig } from "../../config/schema";
 import { NAMESPACES } from "../../config/catalog";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { BackupTarget, inClusterTarget, offClusterTarget } from "../../services/backup/target";
-import { Endpoints, LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
+import { LayerArgs, contextFor, dependenciesOf, isDeployed } from "../context";
 import { ClickhouseOutputs, clickhouse } from "../../services/clickhouse/clickhouse";
 import { clickhouseAnalyticsSchema, clickhouseRetentionConfig } from "../../services/clickhouse/clickhouse-retention";
 import { CnpgOperatorOutputs, cnpgOperator } from "../../services/cnpg-operator/cnpg-operator";
@@ -54,7 +54,6 @@ export class StorageLayer extends pulumi.ComponentResource {
   readonly objectStores?: ObjectStoreClients;
   /** Where every backup of the platform is written. */
   readonly backupTarget?: BackupTarget;
-  readonly endpoints: Endpoints = {};
 
   constructor(name: string, args: StorageLayerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("voicehelper:storage:StorageLayer", name, {}, opts);
@@ -64,7 +63,7 @@ export class StorageLayer extends pulumi.ComponentResource {
           image: IMAGES.minio,
           clientImage: IMAGES.minioClient,
           size: args.sizes.minio,
-          jobSize: args.sizes.backup,
+          jobSize: args.bootstrapJobSize,
           // Self-hosted PostHog keeps session recordings in its own bucket, with its own user.
           clients: isDeployed(args, "posthog-web") ? OBJECT_STORE_CLIENTS : BASE_CLIENTS,
         },
@@ -72,7 +71,7 @@ export class StorageLayer extends pulumi.ComponentResource {
         this,
       );
       this.objectStores = this.minio.clients;
-      this.endpoints.minio = this.minio.endpoint;
+      args.endpoints.register("minio", this.minio.endpoint);
     }
     if (args.backup.target) {
       const labels = labelsOf({ name: "backup-target", component: "backup", version: imageVersion(IMAGES.minioClient) });
@@ -88,28 +87,28 @@ export class StorageLayer extends pulumi.ComponentResource {
           image: IMAGES.redis,
           exporterImage: IMAGES.redisExporter,
           size: args.sizes.redis,
-          jobSize: args.sizes.backup,
+          jobSize: args.bootstrapJobSize,
           evictionPolicy: "allkeys-lru",
           restore: args.restoreRedis && this.backupTarget && { clientImage: IMAGES.minioClient, target: this.backupTarget, snapshot: args.restoreRedis.snapshot },
         },
         contextFor(args, "redis", "data"),
         this,
       );
-      this.endpoints.redis = this.redis.endpoint;
+      args.endpoints.register("redis", this.redis.endpoint);
     }
     if (isDeployed(args, "neo4j")) {
       this.neo4j = neo4j({ image: args.neo4j.edition === "enterprise" ? IMAGES.neo4jEnterprise : IMAGES.neo4j, size: args.sizes.neo4j, edition: args.neo4j }, contextFor(args, "neo4j", "data"), this);
-      this.endpoints.neo4j = this.neo4j.endpoint;
+      args.endpoints.register("neo4j", this.neo4j.endpoint);
     }
     if (isDeployed(args, "elasticsearch")) {
       const ctx = contextFor(args, "elasticsearch", "data");
-      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, exporterImage: IMAGES.elasticsearchExporter, size: args.sizes.elasticsearch, jobSize: args.sizes.backup }, ctx, this);
-      this.endpoints.elasticsearch = this.elasticsearch.endpoint;
-      elasticsearchRetention({ image: IMAGES.elasticsearch, jobSize: args.sizes.backup, days: args.retention.elasticsearchDays, elasticsearch: this.elasticsearch }, ctx, this);
+      this.elasticsearch = elasticsearch({ image: IMAGES.elasticsearch, exporterImage: IMAGES.elasticsearchExporter, size: args.sizes.elasticsearch, jobSize: args.bootstrapJobSize }, ctx, this);
+      args.endpoints.register("elasticsearch", this.elasticsearch.endpoint);
+      elasticsearchRetention({ image: IMAGES.elasticsearch, jobSize: args.bootstrapJobSize, days: args.retention.elasticsearchDays, elasticsearch: this.elasticsearch }, ctx, this);
     }
     if (isDeployed(args, "milvus-etcd")) {
       this.milvusEtcd = etcd({ name: "milvus-etcd", image: IMAGES.etcd, size: args.sizes["milvus-etcd"] }, contextFor(args, "milvus-etcd", "data"), this);
-      this.endpoints["milvus-etcd"] = this.milvusEtcd.endpoint;
+      args.endpoints.register("milvus-etcd", this.milvusEtcd.endpoint);
     }
     if (isDeployed(args, "milvus")) {
       if (!this.milvusEtcd || !this.objectStores) throw new Error("milvus needs milvus-etcd and the object store, which this stack does not deploy");
@@ -119,19 +118,19 @@ export class StorageLayer extends pulumi.ComponentResource {
           size: args.sizes.milvus,
           etcd: this.milvusEtcd,
           objectStore: this.objectStores.milvus,
-          dependencies: dependenciesOf("milvus", this.endpoints, args.services),
+          dependencies: dependenciesOf("milvus", args.endpoints, args.services),
         },
         contextFor(args, "milvus", "data"),
         this,
       );
-      this.endpoints.milvus = this.milvus.endpoint;
+      args.endpoints.register("milvus", this.milvus.endpoint);
     }
     if (isDeployed(args, "clickhouse")) {
       const ctx = contextFor(args, "clickhouse", "data");
       const days = args.retention.clickhouseDays;
       this.clickhouse = clickhouse({ name: "clickhouse", image: IMAGES.clickhouse, size: args.sizes.clickhouse, extraConfig: clickhouseRetentionConfig(days) }, ctx, this);
-      this.endpoints.clickhouse = this.clickhouse.endpoint;
-      clickhouseAnalyticsSchema({ image: IMAGES.clickhouse, jobSize: args.sizes.backup, days, clickhouse: this.clickhouse }, ctx, this);
+      args.endpoints.register("clickhouse", this.clickhouse.endpoint);
+      clickhouseAnalyticsSchema({ image: IMAGES.clickhouse, jobSize: args.bootstrapJobSize, days, clickhouse: this.clickhouse }, ctx, this);
     }
     if (isDeployed(args, "nacos-mysql")) {
       this.nacosMysql = mysql(
@@ -147,21 +146,21 @@ export class StorageLayer extends pulumi.ComponentResource {
         contextFor(args, "nacos-mysql", "data"),
         this,
       );
-      this.endpoints["nacos-mysql"] = this.nacosMysql.endpoint;
+      args.endpoints.register("nacos-mysql", this.nacosMysql.endpoint);
     }
     if (isDeployed(args, "nacos")) {
       if (!this.nacosMysql) throw new Error("nacos needs nacos-mysql, which this stack does not deploy");
       this.nacos = nacos(
-        { image: IMAGES.nacos, size: args.sizes.nacos, jobSize: args.sizes.backup, mysql: this.nacosMysql, dependencies: dependenciesOf("nacos", this.endpoints, args.services) },
+        { image: IMAGES.nacos, size: args.sizes.nacos, jobSize: args.bootstrapJobSize, mysql: this.nacosMysql, dependencies: dependenciesOf("nacos", args.endpoints, args.services) },
         contextFor(args, "nacos", "platform"),
         this,
       );
-      this.endpoints.nacos = this.nacos.endpoint;
+      args.endpoints.register("nacos", this.nacos.endpoint);
     }
     // Without remote charts the operator must be installed by other means (e.g. from a mirrored chart).
     if (isDeployed(args, "cnpg-operator") && args.externalCharts) {
       this.cnpgOperator = cnpgOperator({ size: args.sizes["cnpg-operator"] }, contextFor(args, "cnpg-operator", "platform"), this);
-      this.endpoints["cnpg-operator"] = this.cnpgOperator.endpoint;
+      args.endpoints.register("cnpg-operator", this.cnpgOperator.endpoint);
     }
     if (isDeployed(args, "postgresql")) {
       if (!this.backupTarget) throw new Error("postgresql needs a backup target: backup.target, or the object store, which this stack does not deploy");
@@ -178,9 +177,9 @@ export class StorageLayer extends pulumi.ComponentResource {
         contextFor(args, "postgresql", "data"),
         this,
       );
-      this.endpoints.postgresql = this.postgresql.endpoint;
-      if (this.postgresql.pooler) this.endpoints["postgresql-pooler"] = this.postgresql.pooler;
+      args.endpoints.register("postgresql", this.postgresql.endpoint);
+      if (this.postgresql.pooler) args.endpoints.register("postgresql-pooler", this.postgresql.pooler);
     }
-    this.registerOutputs({ endpoints: this.endpoints });
+    this.registerOutputs({});
   }
 }

@@ -33,7 +33,7 @@ export function redisBackup(args: RedisBackupArgs, ctx: WorkloadContext, parent:
       image: args.redisImage,
       dump: { script: DUMP_SCRIPT },
       env: [secretEnv("REDISCLI_AUTH", args.redis.password.in(ctx.namespace)), { name: "REDIS_NODES", value: args.redis.nodes.join(" ") }],
-      store: { endpoint: args.redis.endpoint, ports: [Object.keys(args.redis.endpoint.ports)[0]] },
+      store: { endpoint: args.redis.endpoint, ports: [args.redis.endpoint.primaryPort] },
       clientImage: args.clientImage,
       size: args.size,
       target: args.target,

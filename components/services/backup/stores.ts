@@ -13,6 +13,7 @@ import { EtcdOutputs } from "../milvus/milvus-etcd";
 import { MysqlOutputs } from "../nacos/mysql";
 import { STAGING, dumpJob } from "./dump";
 import { BackupTarget } from "./target";
+import { primaryPortNumber } from "../../kit/endpoint";
 
 interface StoreBackupArgs {
   /** The store's image (its client matches the server). */
@@ -37,7 +38,7 @@ export function mysqlBackup(args: StoreBackupArgs & { name: string; mysql: Mysql
       },
       env: [
         { name: "MYSQL_HOST", value: mysql.endpoint.host },
-        { name: "MYSQL_PORT", value: String(Object.values(mysql.endpoint.ports)[0]) },
+        { name: "MYSQL_PORT", value: String(primaryPortNumber(mysql.endpoint)) },
         { name: "MYSQL_USER", value: mysql.user },
         { name: "MYSQL_DATABASE", value: mysql.database },
         secretEnv("MYSQL_PWD", mysql.password.in(ctx.namespace)),

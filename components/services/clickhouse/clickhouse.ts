@@ -128,6 +128,7 @@ export function clickhouse(args: ClickhouseArgs, ctx: WorkloadContext, parent: p
       initContainers: args.extension?.initContainers,
       volumes: [{ name: "config", configMap: { name: config.metadata.name } }, ...(args.extension?.volumes ?? [])],
       clientPorts: ["http", "native"],
+      primaryPort: "http",
       metrics: { port: "metrics", path: "/metrics" },
       podAnnotations: { [CONFIG_HASH_ANNOTATION]: configHash(serverConfig + (usersConfig ?? "")) },
       dependencies: args.dependencies,

@@ -79,7 +79,7 @@ export function cnpgOperator(args: { size: ServiceSize }, ctx: WorkloadContext, 
     parent,
   );
   return {
-    endpoint: { service: name, namespace: ns, host: clusterHost("cnpg-webhook-service", ns), selector, ports: { webhook: WEBHOOK_PORT } },
+    endpoint: { service: name, namespace: ns, host: clusterHost("cnpg-webhook-service", ns), selector, ports: { webhook: WEBHOOK_PORT }, primaryPort: "webhook" },
     peer: { namespace: ns, selector },
     ready: [chart],
   };

@@ -90,8 +90,8 @@ export interface ElasticsearchUsersArgs {
 export type ElasticsearchUserSecrets = Readonly<Record<ElasticsearchClient, GeneratedSecret>>;
 
 /** Generates every client's password, each in a Secret of its own (`elasticsearch-<user>`). */
-export function elasticsearchUserSecrets(image: string, ctx: WorkloadContext, parent: pulumi.Resource): ElasticsearchUserSecrets {
-  const id = { name: JOB, component: "bootstrap", version: imageVersion(image) };
+export function elasticsearchUserSecrets(args: { image: string }, ctx: WorkloadContext, parent: pulumi.Resource): ElasticsearchUserSecrets {
+  const id = { name: JOB, component: "bootstrap", version: imageVersion(args.image) };
   return Object.fromEntries(
     ELASTICSEARCH_CLIENTS.map((c) => [
       c,

@@ -76,7 +76,7 @@ export function elasticsearch(args: ElasticsearchArgs, ctx: WorkloadContext, par
   // A cluster with security on must encrypt and authenticate node-to-node traffic: every node gets
   // the same transport certificate (for all the pods' names) signed by a CA made for this cluster.
   const certs = cluster ? transportCertificates(name, args, names.podHosts, ctx, opts) : undefined;
-  const clientSecrets = elasticsearchUserSecrets(args.image, ctx, parent);
+  const clientSecrets = elasticsearchUserSecrets({ image: args.image }, ctx, parent);
 
   const workload = new Workload(
     {

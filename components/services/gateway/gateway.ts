@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { EnvVar } from "../../kit/container";
-import { ServiceEndpoint, hostPort } from "../../kit/endpoint";
+import { ServiceEndpoint, primaryAddress } from "../../kit/endpoint";
 import { inHouseService } from "../../kit/in-house";
 import { Dependency } from "../../kit/network-policy";
 import { WorkloadContext } from "../../kit/workload";
@@ -22,9 +22,7 @@ export interface GatewayArgs {
 }
 
 export function gateway(args: GatewayArgs, ctx: WorkloadContext, parent: pulumi.Resource): ServiceEndpoint {
-  const upstreams: EnvVar[] = args.dependencies
-    .filter((d) => isInHouse(d.endpoint.service))
-    .map((d) => ({ name: `UPSTREAM_${envName(d.endpoint.service)}`, value: hostPort(d.endpoint, Object.keys(d.endpoint.ports)[0]) }));
+  const upstreams: EnvVar[] = args.dependencies.filter((d) => isInHouse(d.endpoint.service)).map((d) => ({ name: `UPSTREAM_${envName(d.endpoint.service)}`, value: primaryAddress(d.endpoint) }));
   return inHouseService({ name: "gateway", component: "api-gateway", image: args.image, size: args.size, dependencies: args.dependencies, env: [...args.storeEnv, ...upstreams] }, ctx, parent)
     .endpoint;
 }

@@ -38,6 +38,7 @@ export function tracingCollector(): ServiceEndpoint {
     host: clusterHost(NAME, namespace),
     selector: selectorLabels({ name: NAME, component: COMPONENT }),
     ports: { [OTLP_HTTP_PORT]: PORTS.otlpHttp, [SAMPLING_GRPC_PORT]: PORTS.samplingGrpc },
+    primaryPort: OTLP_HTTP_PORT,
   };
 }
 
@@ -146,6 +147,7 @@ export function jaeger(args: JaegerArgs, ctx: WorkloadContext, parent: pulumi.Re
       ],
       volumes: [{ name: "config", configMap: { name: config.name } }],
       clientPorts: ["otlp-grpc", OTLP_HTTP_PORT, "query", "sampling", SAMPLING_GRPC_PORT],
+      primaryPort: "otlp-grpc",
       metrics: { port: "metrics", path: "/metrics" },
       dependencies: args.dependencies,
       admissions: args.clients?.length ? [{ role: "tracing-clients", from: args.clients, ports: [PORTS.otlpGrpc, PORTS.otlpHttp, PORTS.sampling, PORTS.samplingGrpc] }] : [],

@@ -167,6 +167,7 @@ export function kafka(args: KafkaArgs, ctx: WorkloadContext, parent: pulumi.Reso
       ],
       metrics: { port: EXPORTER_PORT_NAME, path: "/metrics" },
       clientPorts: plaintext ? ["client", "plaintext"] : ["client"],
+      primaryPort: "client",
       peerPorts: ["controller"],
       terminationGracePeriodSeconds: 60,
     },

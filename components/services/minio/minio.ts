@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { OBJECT_STORE_SERVER } from "../../config/images";
 import { ServiceSize } from "../../config/schema";
 import { httpProbe, secretEnv, startupAllowance } from "../../kit/container";
-import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
+import { ServiceEndpoint, clusterHost, narrowedTo } from "../../kit/endpoint";
 import { BatchJob } from "../../kit/job";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, SharedCredential, password } from "../../kit/secret";
@@ -108,6 +108,7 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
         },
       ],
       clientPorts: ["api", "console"],
+      primaryPort: "api",
       peerPorts: distributed ? ["api"] : undefined,
       metrics: { port: "api", path: "/minio/v2/metrics/cluster" },
       terminationGracePeriodSeconds: 30,
@@ -151,7 +152,7 @@ export function minio(args: MinioArgs, ctx: WorkloadContext, parent: pulumi.Reso
   );
 
   // Clients get the S3 API only; the console is for people and is published by the edge, if at all.
-  const endpoint = { ...workload.endpoint, ports: { api: API } };
+  const endpoint = narrowedTo(workload.endpoint, "api");
   const view = (c: ObjectStoreClient): ObjectStore => ({
     endpoint,
     url,

@@ -34,11 +34,14 @@ export const MODEL_SERVERS = {
 } as const;
 export type ModelServer = keyof typeof MODEL_SERVERS;
 
-export function modelServer(name: ModelServer, args: AiServiceArgs, ctx: WorkloadContext, parent: pulumi.Resource): ServiceEndpoint {
+export interface ModelServerArgs extends AiServiceArgs {
+  name: ModelServer;
+}
+
+export function modelServer(args: ModelServerArgs, ctx: WorkloadContext, parent: pulumi.Resource): ServiceEndpoint {
   return inHouseService(
     {
-      name,
-      component: MODEL_SERVERS[name],
+      component: MODEL_SERVERS[args.name],
       ...args,
       env: [...args.env, { name: "MODEL_CACHE_DIR", value: MODEL_CACHE }, { name: "DEVICE", value: args.size.resources.gpu ? "cuda" : "cpu" }],
       writablePaths: [MODEL_CACHE],

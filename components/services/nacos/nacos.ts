@@ -126,6 +126,7 @@ export function nacos(args: NacosArgs, ctx: WorkloadContext, parent: pulumi.Reso
       ],
       volumes: conf.volumes,
       clientPorts: ["http", "grpc", "console"],
+      primaryPort: "http",
       peerPorts: cluster ? ["grpc-cluster", "raft"] : undefined,
       dependencies: args.dependencies,
       terminationGracePeriodSeconds: 30,

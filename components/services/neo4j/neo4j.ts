@@ -142,6 +142,7 @@ export function neo4j(args: Neo4jArgs, ctx: WorkloadContext, parent: pulumi.Reso
       ],
       volumes: conf.volumes,
       clientPorts: ["http", "bolt"],
+      primaryPort: "http",
       peerPorts: cluster ? peerPorts.map((p) => p.name) : undefined,
       terminationGracePeriodSeconds: 60,
     },

@@ -219,7 +219,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
   );
 
   // Named for the service clients declare (the catalog's), whichever Cluster serves it.
-  const endpoint: ServiceEndpoint = { service: origin, namespace: ns, host: clusterHost(`${name}-rw`, ns), selector: instanceSelector, ports: { postgresql: PORT } };
+  const endpoint: ServiceEndpoint = { service: origin, namespace: ns, host: clusterHost(`${name}-rw`, ns), selector: instanceSelector, ports: { postgresql: PORT }, primaryPort: "postgresql" };
 
   let pooler: ServiceEndpoint | undefined;
   if (args.poolerSize) {
@@ -258,7 +258,7 @@ export function postgresql<D extends string = DatabaseName>(args: PostgresqlArgs
       // The operator makes the Deployment but no budget for it.
       new k8s.policy.v1.PodDisruptionBudget(poolerName, { metadata: { name: poolerName, namespace: ns, labels: poolerLabels }, spec: disruptionBudgetSpec(poolerSelector) }, { parent });
     }
-    pooler = { service: `${origin}-pooler`, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT } };
+    pooler = { service: `${origin}-pooler`, namespace: ns, host: clusterHost(poolerName, ns), selector: poolerSelector, ports: { postgresql: PORT }, primaryPort: "postgresql" };
     workloadPolicies(
       { name: poolerName, namespace: ns, selector: poolerSelector, labels: poolerLabels, dependencies: [{ endpoint }], admissions: [], egress: [kubernetesApiEgress()], ambient: ctx.ambient },
       parent,

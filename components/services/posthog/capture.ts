@@ -3,12 +3,11 @@
  * each producing to its Kafka topic. Stateless, scaled by the tier's autoscaler in production.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../../config/schema";
 import { httpProbe } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion } from "../../kit/labels";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { POSTHOG_RUST_UID, PosthogWiring, plaintextKafkaHosts, redisEnv } from "./posthog-app";
+import { POSTHOG_RUST_UID, PosthogServiceArgs, plaintextKafkaHosts, redisEnv } from "./posthog-app";
 
 export const CAPTURE_PORT = 3000;
 
@@ -18,7 +17,8 @@ export const CAPTURE_MODES = {
   recordings: { name: "posthog-replay-capture", topic: "session_recording_snapshot_item_events" },
 } as const;
 
-export function posthogCapture(w: PosthogWiring, mode: keyof typeof CAPTURE_MODES, image: string, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): ServiceEndpoint {
+export function posthogCapture(args: PosthogServiceArgs & { image: string; mode: keyof typeof CAPTURE_MODES }, ctx: WorkloadContext, parent: pulumi.Resource): ServiceEndpoint {
+  const { wiring: w, mode, image, size } = args;
   const { name, topic } = CAPTURE_MODES[mode];
   const live = httpProbe("/_liveness", "http");
   return new Workload(
@@ -49,6 +49,6 @@ export function posthogCapture(w: PosthogWiring, mode: keyof typeof CAPTURE_MODE
       terminationGracePeriodSeconds: 30,
     },
     ctx,
-    opts,
+    { parent, dependsOn: args.after },
   ).endpoint;
 }

@@ -3,17 +3,17 @@
  * with Redis as cache, and GeoIP properties from the GeoLite2 database copied in by an init step.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../../config/schema";
 import { httpProbe } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion } from "../../kit/labels";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { GEOIP_FILE, POSTHOG_RUST_UID, PosthogWiring, databaseEnv, geoipStep, redisEnv } from "./posthog-app";
+import { GEOIP_FILE, POSTHOG_RUST_UID, PosthogServiceArgs, databaseEnv, geoipStep, redisEnv } from "./posthog-app";
 
 export const FLAGS_PORT = 3001;
 export const FLAGS_ID = { name: "posthog-feature-flags", component: "analytics-flags" } as const;
 
-export function posthogFeatureFlags(w: PosthogWiring, image: string, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): ServiceEndpoint {
+export function posthogFeatureFlags(args: PosthogServiceArgs & { image: string }, ctx: WorkloadContext, parent: pulumi.Resource): ServiceEndpoint {
+  const { wiring: w, image, size } = args;
   const geoip = geoipStep(w);
   return new Workload(
     {
@@ -48,6 +48,6 @@ export function posthogFeatureFlags(w: PosthogWiring, image: string, size: Servi
       terminationGracePeriodSeconds: 30,
     },
     ctx,
-    opts,
+    { parent, dependsOn: args.after },
   ).endpoint;
 }

@@ -7,16 +7,16 @@
  * new release's migrations. Web, worker and the plugin server wait for it in an init container.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../../config/schema";
 import { BatchJob } from "../../kit/job";
 import { imageVersion } from "../../kit/labels";
 import { WorkloadContext } from "../../kit/workload";
-import { POSTHOG_UID, PosthogWiring, djangoEnv, storeDependencies } from "./posthog-app";
+import { POSTHOG_UID, PosthogServiceArgs, djangoEnv, storeDependencies } from "./posthog-app";
 
 /** The compose `migrate` service's steps, in its order; each must succeed before the next. */
 export const MIGRATION_STEPS = ["python manage.py migrate", "python manage.py migrate_clickhouse", "python manage.py run_async_migrations"] as const;
 
-export function posthogMigrate(w: PosthogWiring, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): BatchJob {
+export function posthogMigrate(args: PosthogServiceArgs, ctx: WorkloadContext, parent: pulumi.Resource): BatchJob {
+  const { wiring: w, size } = args;
   return new BatchJob(
     {
       id: { name: "posthog-migrate", component: "migrations", version: imageVersion(w.image) },
@@ -29,6 +29,6 @@ export function posthogMigrate(w: PosthogWiring, size: ServiceSize, ctx: Workloa
       activeDeadlineSeconds: 3600,
     },
     ctx,
-    opts,
+    { parent, dependsOn: args.after },
   );
 }

@@ -8,7 +8,6 @@
  * get the broker and login under their own variables (they ignore KAFKA_HOSTS and KAFKA_SASL_*).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../../config/schema";
 import { EnvVar, httpProbe, secretEnv, startupAllowance } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { imageVersion } from "../../kit/labels";
@@ -16,6 +15,7 @@ import { Workload, WorkloadContext } from "../../kit/workload";
 import {
   GEOIP_FILE,
   POSTHOG_UID,
+  PosthogServiceArgs,
   PosthogWiring,
   clickhouseEnv,
   databaseEnv,
@@ -45,7 +45,8 @@ function redisRoleEnv(w: PosthogWiring): EnvVar[] {
   ]);
 }
 
-export function posthogPlugins(w: PosthogWiring, image: string, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): ServiceEndpoint {
+export function posthogPlugins(args: PosthogServiceArgs & { image: string }, ctx: WorkloadContext, parent: pulumi.Resource): ServiceEndpoint {
+  const { wiring: w, image, size } = args;
   const geoip = geoipStep(w);
   const health = httpProbe("/_health", "http");
   return new Workload(
@@ -87,6 +88,6 @@ export function posthogPlugins(w: PosthogWiring, image: string, size: ServiceSiz
       terminationGracePeriodSeconds: 60,
     },
     ctx,
-    opts,
+    { parent, dependsOn: args.after },
   ).endpoint;
 }

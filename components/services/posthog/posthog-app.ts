@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { ContainerPort, ContainerSpec, EnvVar, Probe, Volume, secretEnv } from "../../kit/container";
-import { ServiceEndpoint, clusterHost } from "../../kit/endpoint";
+import { ServiceEndpoint, clusterHost, primaryHttpUrl } from "../../kit/endpoint";
 import { Identity, imageVersion, selectorLabels } from "../../kit/labels";
 import { Admission, Dependency } from "../../kit/network-policy";
 import { GeneratedSecret } from "../../kit/secret";
@@ -72,10 +72,6 @@ export function storeDependencies(w: PosthogWiring): Dependency[] {
     { endpoint: s.kafka.endpoint, ports: ["client"] },
     { endpoint: s.objectStore.endpoint },
   ];
-}
-
-export function urlOf(e: ServiceEndpoint): string {
-  return `http://${e.host}:${Object.values(e.ports)[0]}`;
 }
 
 /** DATABASE_URL (+ the PG* variables PostHog's scripts use), from the posthog role's Secret. */
@@ -199,8 +195,8 @@ export function djangoEnv(w: PosthogWiring): EnvVar[] {
     ...clickhouseEnv(w),
     ...kafkaEnv(w),
     ...objectStorageEnv(w),
-    { name: "CDP_API_URL", value: urlOf(w.plugins) },
-    { name: "FEATURE_FLAGS_SERVICE_URL", value: urlOf(w.flags) },
+    { name: "CDP_API_URL", value: primaryHttpUrl(w.plugins) },
+    { name: "FEATURE_FLAGS_SERVICE_URL", value: primaryHttpUrl(w.flags) },
     // TLS ends at the edge; Django sees plain HTTP from the gateway.
     { name: "IS_BEHIND_PROXY", value: "true" },
     { name: "DISABLE_SECURE_SSL_REDIRECT", value: "true" },
@@ -241,9 +237,16 @@ export function geoipStep(w: PosthogWiring): { init: ContainerSpec; volume: Volu
   };
 }
 
-export interface PosthogImageServiceArgs {
-  id: Omit<Identity, "version">;
+/** What every PostHog service builder takes. */
+export interface PosthogServiceArgs {
+  wiring: PosthogWiring;
   size: ServiceSize;
+  /** Resources the service starts after (PostHog's migrations). @default none */
+  after?: pulumi.Resource[];
+}
+
+export interface PosthogImageServiceArgs extends PosthogServiceArgs {
+  id: Omit<Identity, "version">;
   command: string[];
   /** Env beyond the shared Django env (e.g. the web server's metrics directory). @default none */
   env?: EnvVar[];
@@ -260,7 +263,8 @@ export interface PosthogImageServiceArgs {
 }
 
 /** A long-running service of the posthog/posthog image: the shared env, and it starts only once migrations are applied. */
-export function posthogImageService(w: PosthogWiring, args: PosthogImageServiceArgs, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): Workload {
+export function posthogImageService(args: PosthogImageServiceArgs, ctx: WorkloadContext, parent: pulumi.Resource): Workload {
+  const w = args.wiring;
   return new Workload(
     {
       id: { ...args.id, version: imageVersion(w.image) },
@@ -286,17 +290,18 @@ export function posthogImageService(w: PosthogWiring, args: PosthogImageServiceA
       terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
     },
     ctx,
-    opts,
+    { parent, dependsOn: args.after },
   );
 }
 
-/** The endpoint a PostHog service will have, before it exists (its Service name and selector are fixed). */
-export function plannedEndpoint(name: string, component: string, namespace: string, ports: Record<string, number>): ServiceEndpoint {
+/** The endpoint a PostHog HTTP service will have, before it exists (its Service name and selector are fixed). */
+export function plannedEndpoint(name: string, component: string, namespace: string, httpPort: number): ServiceEndpoint {
   return {
     service: name,
     namespace,
     host: clusterHost(name, namespace),
     selector: selectorLabels({ name, component }),
-    ports,
+    ports: { http: httpPort },
+    primaryPort: "http",
   };
 }

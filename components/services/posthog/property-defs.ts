@@ -6,15 +6,15 @@
  * Like capture, its Kafka client has no SASL settings: it reads from the broker's plaintext listener.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../../config/schema";
 import { httpProbe } from "../../kit/container";
 import { imageVersion } from "../../kit/labels";
 import { Workload, WorkloadContext } from "../../kit/workload";
-import { POSTHOG_RUST_UID, PosthogWiring, databaseEnv, plaintextKafkaHosts } from "./posthog-app";
+import { POSTHOG_RUST_UID, PosthogServiceArgs, databaseEnv, plaintextKafkaHosts } from "./posthog-app";
 
 export const PROPERTY_DEFS_PORT = 3301;
 
-export function posthogPropertyDefs(w: PosthogWiring, image: string, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): void {
+export function posthogPropertyDefs(args: PosthogServiceArgs & { image: string }, ctx: WorkloadContext, parent: pulumi.Resource): void {
+  const { wiring: w, image, size } = args;
   new Workload(
     {
       id: { name: "posthog-property-defs", component: "analytics-taxonomy", version: imageVersion(image) },
@@ -47,6 +47,6 @@ export function posthogPropertyDefs(w: PosthogWiring, image: string, size: Servi
       terminationGracePeriodSeconds: 30,
     },
     ctx,
-    opts,
+    { parent, dependsOn: args.after },
   );
 }

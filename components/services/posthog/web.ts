@@ -8,11 +8,10 @@
  * `bin/migrate-check`. A preStop pause lets the edge stop routing to a terminating pod first.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../../config/schema";
 import { httpProbe, startupAllowance } from "../../kit/container";
 import { ServiceEndpoint } from "../../kit/endpoint";
 import { WorkloadContext } from "../../kit/workload";
-import { PosthogWiring, posthogImageService } from "./posthog-app";
+import { PosthogServiceArgs, posthogImageService } from "./posthog-app";
 
 export const WEB_PORT = 8000;
 export const WEB_METRICS_PORT = 8001;
@@ -39,13 +38,12 @@ export const WEB_SERVER = [
   "--limit-request-line=8190",
 ];
 
-export function posthogWeb(w: PosthogWiring, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): ServiceEndpoint {
+export function posthogWeb(args: PosthogServiceArgs, ctx: WorkloadContext, parent: pulumi.Resource): ServiceEndpoint {
   const live = httpProbe("/_livez", "http");
   return posthogImageService(
-    w,
     {
+      ...args,
       id: { name: "posthog-web", component: "analytics-web" },
-      size,
       command: ["sh", "-c", `mkdir -p "$PROMETHEUS_MULTIPROC_DIR" && exec ${WEB_SERVER.join(" ")}`],
       env: [
         { name: "PROMETHEUS_MULTIPROC_DIR", value: METRICS_DIR },
@@ -60,9 +58,9 @@ export function posthogWeb(w: PosthogWiring, size: ServiceSize, ctx: WorkloadCon
       metrics: { port: "metrics", path: "/metrics" },
       lifecycle: { preStop: { exec: { command: ["sleep", "20"] } } },
       terminationGracePeriodSeconds: 55,
-      dependencies: [{ endpoint: w.plugins }, { endpoint: w.flags }],
+      dependencies: [{ endpoint: args.wiring.plugins }, { endpoint: args.wiring.flags }],
     },
     ctx,
-    opts,
+    parent,
   ).endpoint;
 }

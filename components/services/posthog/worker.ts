@@ -5,32 +5,30 @@
  * this pod's node, `celery@<hostname>`). Nothing calls the worker, so it has no Service.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSize } from "../../config/schema";
 import { execProbe } from "../../kit/container";
 import { WorkloadContext } from "../../kit/workload";
-import { PosthogWiring, posthogImageService } from "./posthog-app";
+import { PosthogServiceArgs, posthogImageService } from "./posthog-app";
 
 export const WORKER_COMMAND = ["./bin/docker-worker-celery", "--with-scheduler"];
 /** Celery's default node name is celery@<hostname>; a pod's hostname is its name. */
 export const WORKER_PING = ["sh", "-c", 'exec celery -A posthog inspect ping --timeout 10 -d "celery@$HOSTNAME"'];
 
-export function posthogWorker(w: PosthogWiring, size: ServiceSize, ctx: WorkloadContext, opts: pulumi.ComponentResourceOptions): void {
+export function posthogWorker(args: PosthogServiceArgs, ctx: WorkloadContext, parent: pulumi.Resource): void {
   // Loading Django for each ping takes seconds: probe rarely, with room to answer.
   const ping = execProbe(WORKER_PING, { periodSeconds: 60, timeoutSeconds: 45, failureThreshold: 3 });
   posthogImageService(
-    w,
     {
+      ...args,
       id: { name: "posthog-worker", component: "analytics-worker" },
-      size,
       command: WORKER_COMMAND,
       ports: [],
       clientPorts: [],
       // Up to ten minutes to start (imports, broker connection), checked every 30 seconds.
       probes: { startup: { ...ping, periodSeconds: 30, failureThreshold: 20 }, readiness: ping, liveness: ping },
       terminationGracePeriodSeconds: 60,
-      dependencies: [{ endpoint: w.plugins }, { endpoint: w.flags }],
+      dependencies: [{ endpoint: args.wiring.plugins }, { endpoint: args.wiring.flags }],
     },
     ctx,
-    opts,
+    parent,
   );
 }

@@ -15,7 +15,7 @@ import { ServiceName } from "../../config/catalog";
 import { memoryBytes as bytesOf } from "../../config/quantity";
 import { ServiceSize } from "../../config/schema";
 import { execProbe, fieldEnv, startupAllowance } from "../../kit/container";
-import { ServiceEndpoint } from "../../kit/endpoint";
+import { ServiceEndpoint, narrowedTo } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { GeneratedSecret, password } from "../../kit/secret";
 import { Workload, WorkloadContext, statefulNames } from "../../kit/workload";
@@ -166,6 +166,7 @@ export function rabbitmq(args: RabbitmqArgs, ctx: WorkloadContext, parent: pulum
       ],
       // The users Job reaches the management API through the Service; clients get only AMQP (below).
       clientPorts: ["amqp", "management"],
+      primaryPort: "amqp",
       peerPorts: ["epmd", "dist"],
       metrics: { port: "prometheus", path: "/metrics" },
       terminationGracePeriodSeconds: 120,
@@ -187,5 +188,5 @@ export function rabbitmq(args: RabbitmqArgs, ctx: WorkloadContext, parent: pulum
     ctx,
     parent,
   );
-  return { endpoint: { ...workload.endpoint, ports: { amqp: AMQP_PORT } }, port: AMQP_PORT, vhost: APP_VHOST, users };
+  return { endpoint: narrowedTo(workload.endpoint, "amqp"), port: AMQP_PORT, vhost: APP_VHOST, users };
 }

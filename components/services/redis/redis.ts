@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceSize } from "../../config/schema";
 import { mebibytesOf } from "../../config/quantity";
 import { execProbe, fieldEnv, secretEnv, startupAllowance } from "../../kit/container";
-import { ServiceEndpoint } from "../../kit/endpoint";
+import { ServiceEndpoint, narrowedTo } from "../../kit/endpoint";
 import { imageVersion, labels as labelsOf } from "../../kit/labels";
 import { BatchJob } from "../../kit/job";
 import { CONFIG_HASH_ANNOTATION, configHash } from "../../kit/config-hash";
@@ -150,7 +150,7 @@ export function redis(args: RedisArgs, ctx: WorkloadContext, parent: pulumi.Reso
             env: [secretEnv("REDISCLI_AUTH", auth.ref("password")), { name: "REDIS_NODES", value: nodes.join(" ") }],
           },
         ],
-        dependencies: [{ endpoint: { ...workload.endpoint, ports: { redis: PORT } } }],
+        dependencies: [{ endpoint: narrowedTo(workload.endpoint, "redis") }],
       },
       ctx,
       opts,
