@@ -3,7 +3,7 @@
  * it cannot expand, writes no real credential, and writes the same bytes every time.
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -33,21 +33,51 @@ function highEntropyValues(secret: any): string[] {
     .filter((t) => (/[A-Z]/.test(t) && /[a-z]/.test(t) && /[0-9]/.test(t)) || (/^[0-9a-f]{16,}$/.test(t) && /[1-9a-f]/.test(t)));
 }
 
+interface CommandRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command in its own process and collects what it printed, without blocking this one. */
+function runCommand(command: string, args: string[]): Promise<CommandRun> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", (e) => (stderr += String(e)));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const cliTmp = fs.mkdtempSync(path.join(os.tmpdir(), "voicehelper-render-"));
+const cliOut = path.join(cliTmp, "cli");
+let cliRun: Promise<CommandRun> | undefined;
+// Root hooks: the command starts before the run's first test and works in its own process (on the
+// other core) while the other files' tests run; its own tests wait for it. Its output is removed at
+// the end of the run, also when a --grep left none of its tests to run.
+before(() => {
+  cliRun = runCommand("npm", ["run", "--silent", "render", "--", "--stack", STACK, "--out", cliOut]);
+});
+after(async () => {
+  await cliRun;
+  fs.rmSync(cliTmp, { recursive: true, force: true });
+});
+
 describe("offline render (npm run render)", function () {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "voicehelper-render-"));
-  const out = path.join(tmp, "cli");
-  let command: ReturnType<typeof spawnSync>;
+  const out = cliOut;
+  let command: CommandRun;
   let expected: Rendered;
   let files: string[];
   const read = (file: string) => parse(fs.readFileSync(path.join(out, STACK, file), "utf8"));
 
   before(async () => {
-    command = spawnSync("npm", ["run", "--silent", "render", "--", "--stack", STACK, "--out", out], { cwd: ROOT, encoding: "utf8" });
+    command = await cliRun!;
     expected = await render(STACK);
     files = fs.existsSync(path.join(out, STACK)) ? filesUnder(path.join(out, STACK)) : [];
   });
-
-  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("runs without the Pulumi CLI, a cluster or the network and says where it wrote what", () => {
     assert.equal(command.status, 0, `${command.stderr}`);
@@ -141,7 +171,7 @@ describe("offline render (npm run render)", function () {
   });
 
   it("never replaces a directory it did not write", async () => {
-    const foreign = path.join(tmp, "foreign");
+    const foreign = path.join(cliTmp, "foreign");
     fs.mkdirSync(path.join(foreign, STACK), { recursive: true });
     fs.writeFileSync(path.join(foreign, STACK, "notes.txt"), "mine");
     await assert.rejects(renderStack({ stack: STACK, out: foreign, secrets: "placeholder", config: {} }), /is not an offline render \(no RENDERED\.md\); choose another --out or remove it/);

@@ -30,11 +30,16 @@ class TimingReporter extends Mocha.reporters.Dot {
     super(runner, options);
     const loading = process.uptime() * 1000;
     const perFile = new Map<string, number>();
+    // In parallel mode the workers send a file's events in one burst when it is done, so the time
+    // between two events says nothing: each test and hook is charged its own duration instead, and
+    // the groups add up to more than the wall time (the workers ran side by side).
+    const parallel = options?.parallel === true;
     let last = Date.now();
     const charge = (runnable: Mocha.Runnable | Mocha.Suite) => {
       const now = Date.now();
       const file = fileOf(runnable);
-      if (file) perFile.set(file, (perFile.get(file) ?? 0) + (now - last));
+      const ms = parallel ? ((runnable as Mocha.Runnable).duration ?? 0) : now - last;
+      if (file) perFile.set(file, (perFile.get(file) ?? 0) + ms);
       last = now;
     };
     runner.on(EVENT_SUITE_BEGIN, (suite) => {
@@ -49,7 +54,11 @@ class TimingReporter extends Mocha.reporters.Dot {
         groups.set(groupOf(file), { ms: g.ms + ms, files: g.files + 1 });
       }
       const total = [...perFile.values()].reduce((a, b) => a + b, 0);
-      const lines = [`  time per file group (loading and compiling before the first test: ${seconds(loading)}; tests: ${seconds(total)})`];
+      const lines = [
+        parallel
+          ? `  time per file group, summed over the workers (tests and hooks only; loading and compiling in each worker not counted): ${seconds(total)}`
+          : `  time per file group (loading and compiling before the first test: ${seconds(loading)}; tests: ${seconds(total)})`,
+      ];
       for (const [group, g] of [...groups].sort((a, b) => b[1].ms - a[1].ms)) {
         lines.push(`    ${seconds(g.ms).padStart(8)}  ${group} (${g.files} file${g.files === 1 ? "" : "s"})`);
       }

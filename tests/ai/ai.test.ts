@@ -99,7 +99,8 @@ describe("ai: wiring", () => {
   });
 
   it("a GPU override gives the model server a GPU, the GPU toleration and the CUDA device", async () => {
-    const r = await render("dev", { overrides: { "bge-service": { gpu: 1 } } });
+    // The two model servers alone (and what they need): the one with the GPU and one without.
+    const r = await render("dev", { services: ["bge-service", "tts-service"], overrides: { "bge-service": { gpu: 1 } } });
     const pod = podSpecOf(workloadOf(r, "bge-service")!);
     assert.equal(pod.containers[0].resources.limits["nvidia.com/gpu"], "1");
     assert.ok(pod.tolerations.some((t: any) => t.key === "nvidia.com/gpu"));
@@ -143,8 +144,9 @@ describe("ai: model router (seed 001)", () => {
     assert.equal(env.DATABASE_PASSWORD.valueFrom.secretKeyRef.key, "password");
   });
 
+  // The Model Router alone (and what it needs): its PostHog wiring is all these tests read.
   const posthogOf = async (overrides: Record<string, unknown>, secrets: Record<string, string>) => {
-    const r = await render("dev", overrides, secrets);
+    const r = await render("dev", { services: ["model-router"], ...overrides }, secrets);
     const env = envOf(mainContainer(r, "model-router"));
     const cm = r.object("kubernetes:core/v1:ConfigMap", "model-router-config", APPS).inputs.data;
     const external = r.object(NP, "model-router-egress", APPS).inputs.spec.egress.filter((e: any) => e.to?.[0]?.ipBlock);

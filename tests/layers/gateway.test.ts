@@ -6,7 +6,7 @@ const deployment = (r: Rendered) => r.object("kubernetes:apps/v1:Deployment", "g
 
 describe("gateway", () => {
   it("runs the in-house image from config, never latest", async () => {
-    const r = await render("dev", { images: { registry: "registry.example.com/vh", tag: "2.3.1" } });
+    const r = await render("dev", { services: ["gateway"], images: { registry: "registry.example.com/vh", tag: "2.3.1" } });
     assert.equal(deployment(r).inputs.spec.template.spec.containers[0].image, "registry.example.com/vh/gateway:2.3.1");
     assert.equal(deployment(r).inputs.metadata.labels["app.kubernetes.io/version"], "2.3.1");
   });

@@ -187,7 +187,8 @@ describe("disaster recovery: PostgreSQL point-in-time restore", () => {
 describe("disaster recovery: Redis restore (standalone)", () => {
   let dev: Rendered;
   before(async () => {
-    dev = await rendered("dev", { restore: { redis: { snapshot: SNAPSHOT } } });
+    // Redis and its backup job alone: the restore reads the file name the backup writes.
+    dev = await rendered("dev", { services: ["redis", "backup"], restore: { redis: { snapshot: SNAPSHOT } } });
   });
 
   it("starts Redis on the RDB the hourly backup wrote for this server, as the base of a new append-only file", () => {
@@ -212,7 +213,7 @@ describe("disaster recovery: FAISS and object store restores", () => {
   let dev: Rendered;
   let prod: Rendered;
   before(async () => {
-    dev = await rendered("dev", { restore: { faiss: { snapshot: SNAPSHOT } } });
+    dev = await rendered("dev", { services: ["faiss-service"], restore: { faiss: { snapshot: SNAPSHOT } } });
     prod = await rendered("prod", { restore: { faiss: { snapshot: SNAPSHOT }, minio: {}, confirmStack: "prod" } });
   });
 

@@ -72,8 +72,9 @@ describe("storage: Elasticsearch retention (ILM)", () => {
   });
 
   it("replaces the Job when the retention changes, so the new policy is applied", async () => {
-    const changed = await rendered("dev", { retention: { elasticsearchDays: 7 } });
-    const before = s.dev.object(JOB, "elasticsearch-retention", STORAGE_NS);
+    // Elasticsearch alone, before and after: the two renders differ in the retention only.
+    const changed = await rendered("dev", { services: ["elasticsearch"], retention: { elasticsearchDays: 7 } });
+    const before = (await rendered("dev", { services: ["elasticsearch"] })).object(JOB, "elasticsearch-retention", STORAGE_NS);
     const after = changed.object(JOB, "elasticsearch-retention", STORAGE_NS);
     assert.strictEqual(retentionJob(changed).policy.policy.phases.delete.min_age, "7d");
     // A Job's pod template is immutable: a different one makes Pulumi replace the Job, which runs again.
