@@ -25,17 +25,10 @@ export class NodeAgent extends pulumi.ComponentResource {
     const name = args.id.name;
     super("voicehelper:kit:NodeAgent", name, {}, opts);
     const ns = ctx.namespace;
-    const { labels, selector, annotations } = podOwner(args, ctx, this);
+    const { labels, selector, annotations, pod } = podOwner(args, ctx, this);
     const template = podTemplate({
-      name,
-      labels,
-      size: args.size,
-      containers: args.containers,
-      runAsUser: args.runAsUser,
-      volumes: args.volumes,
-      exceptions: args.exceptions,
+      ...pod,
       annotations: { ...scrapeAnnotations(args.containers, args.metrics), ...(args.podAnnotations ?? {}) },
-      priorityClassName: ctx.priorityClassName,
       terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
       tolerations: args.tolerations ?? [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }],
       longRunning: true,

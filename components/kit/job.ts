@@ -43,18 +43,10 @@ export class BatchJob extends pulumi.ComponentResource {
     const name = args.id.name;
     super("voicehelper:kit:BatchJob", name, {}, opts);
     const ns = ctx.namespace;
-    const { labels, selector, annotations } = podOwner(args, ctx, this);
+    const { labels, selector, annotations, pod } = podOwner(args, ctx, this);
     const template = podTemplate({
-      name,
-      labels,
-      size: args.size,
-      containers: args.containers,
-      initContainers: args.initContainers,
-      runAsUser: args.runAsUser,
-      volumes: args.volumes,
-      exceptions: args.exceptions,
+      ...pod,
       affinity: args.affinity,
-      priorityClassName: ctx.priorityClassName,
       restartPolicy: "OnFailure",
       longRunning: false,
     });

@@ -126,18 +126,32 @@ export function skipAwaitAnnotations(ctx: { skipAwait: boolean }): Record<string
   return ctx.skipAwait ? { "pulumi.com/skipAwait": "true" } : {};
 }
 
+/** The pod settings a pod-running component passes through from its arguments and context unchanged. */
+type OwnedPod = Pick<PodArgs, "name" | "labels" | "size" | "containers" | "initContainers" | "runAsUser" | "volumes" | "exceptions" | "priorityClassName">;
+
 /**
  * What every pod-running component (Workload, BatchJob, NodeAgent) starts with: its labels and
  * selector, the annotations of the workload object (named exceptions, and skip-await in harnesses),
- * and its own ServiceAccount.
+ * its own ServiceAccount, and the pod settings it hands to `podTemplate` as they are (`pod`).
  */
 export function podOwner(
-  args: { id: Identity } & Pick<PodArgs, "containers" | "initContainers" | "exceptions">,
-  ctx: { namespace: string; skipAwait: boolean },
+  args: { id: Identity } & Pick<PodArgs, "size" | "containers" | "initContainers" | "runAsUser" | "volumes" | "exceptions">,
+  ctx: { namespace: string; skipAwait: boolean; priorityClassName?: string },
   parent: pulumi.Resource,
-): { labels: Labels; selector: Labels; annotations: Record<string, string>; awaitAnnotations: Record<string, string> } {
+): { labels: Labels; selector: Labels; annotations: Record<string, string>; awaitAnnotations: Record<string, string>; pod: OwnedPod } {
   const labels = labelsOf(args.id);
   const awaitAnnotations = skipAwaitAnnotations(ctx);
   serviceAccount(args.id.name, ctx.namespace, labels, args.exceptions, parent);
-  return { labels, selector: selectorLabels(args.id), annotations: { ...exceptionsAnnotation(allExceptions(args)), ...awaitAnnotations }, awaitAnnotations };
+  const pod: OwnedPod = {
+    name: args.id.name,
+    labels,
+    size: args.size,
+    containers: args.containers,
+    initContainers: args.initContainers,
+    runAsUser: args.runAsUser,
+    volumes: args.volumes,
+    exceptions: args.exceptions,
+    priorityClassName: ctx.priorityClassName,
+  };
+  return { labels, selector: selectorLabels(args.id), annotations: { ...exceptionsAnnotation(allExceptions(args)), ...awaitAnnotations }, awaitAnnotations, pod };
 }

@@ -114,7 +114,7 @@ export class Workload extends pulumi.ComponentResource {
     super("voicehelper:kit:Workload", name, {}, opts);
     this.serviceName = name;
     const ns = ctx.namespace;
-    const { labels, selector, annotations: workloadAnnotations, awaitAnnotations } = podOwner(args, ctx, this);
+    const { labels, selector, annotations: workloadAnnotations, awaitAnnotations, pod } = podOwner(args, ctx, this);
     const main = args.containers[0];
     const mainPorts = main.ports ?? [];
     const portNames = args.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
@@ -142,16 +142,8 @@ export class Workload extends pulumi.ComponentResource {
     const scrape = scrapeAnnotations(args.containers, args.metrics);
 
     const template = podTemplate({
-      name,
-      labels,
-      size: args.size,
-      containers: args.containers,
-      initContainers: args.initContainers,
-      runAsUser: args.runAsUser,
-      volumes: args.volumes,
-      exceptions: args.exceptions,
+      ...pod,
       annotations: { ...scrape, ...(args.podAnnotations ?? {}) },
-      priorityClassName: ctx.priorityClassName,
       terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
       longRunning: true,
       topologySpreadConstraints: maxReplicas > 1 ? nodeSpread(selector, stateful) : undefined,
