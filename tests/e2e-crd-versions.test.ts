@@ -38,6 +38,14 @@ describe("e2e: prerequisite CRDs match the pinned charts", () => {
     assert.strictEqual(versions.ISTIO_API_VERSION, `v${CHARTS.istioBase.version}`);
     for (const k of ["istiod", "istioCni", "ztunnel"] as const) assert.strictEqual(CHARTS[k].version, CHARTS.istioBase.version, `${k} moves with istioBase`);
   });
+  it("CloudNativePG's CRDs and the live tier's operator (lib.sh reads the live wrapper's go.mod) are the operator the pinned chart ships", () => {
+    const chartRow = fs
+      .readFileSync(path.join(ROOT, "docs", "images.md"), "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("| `cnpg` |"));
+    assert.ok(chartRow, "docs/images.md has the cnpg chart's row");
+    assert.match(chartRow!, new RegExp(`ships operator ${versions.CNPG_VERSION.replace(/^v/, "").replace(/\./g, "\\.")}\\b`));
+  });
   it("VERSIONS.md records the versions installed", () => {
     assert.ok(page.includes(`\`github.com/cert-manager/cert-manager\` ${versions.CERT_MANAGER_VERSION}`), "cert-manager's version on the page");
     assert.ok(page.includes(`\`istio.io/api\` ${versions.ISTIO_API_VERSION}`), "istio.io/api's version on the page");

@@ -94,9 +94,9 @@ chart_version() {
 GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.3.0}"
 # The release of the pinned cert-manager chart (its chart versions and Go module tags are the same).
 CERT_MANAGER_VERSION="${CERT_MANAGER_VERSION:-$(chart_version certManager)}"
-# The operator the live tier builds and installs from its release manifest (tools/live/cnpg/go.mod); the
-# chart the program installs may pair with a newer operator (docs/images.md).
-CNPG_VERSION="${CNPG_VERSION:-v1.27.1}"
+# The operator the live tier builds and installs from its release manifest: the version its wrapper module
+# (tools/live/cnpg/go.mod) requires, the operator of the chart the program pins (docs/images.md).
+CNPG_VERSION="${CNPG_VERSION:-$(sed -n -E 's#^[[:space:]]*github.com/cloudnative-pg/cloudnative-pg (v[^ ]+).*#\1#p' "$E2E_DIR/../live/cnpg/go.mod")}"
 # Istio's CRDs (PeerAuthentication for the mesh's STRICT mTLS) at the pinned charts' release:
 # istio.io/api carries them as one generated file, tagged v<chart version>.
 ISTIO_API_VERSION="${ISTIO_API_VERSION:-v$(chart_version istioBase)}"
