@@ -53,3 +53,13 @@ export function scratchEntry(opts: { files: Record<string, string>; copied: stri
   };
   return { dir, write, touch, run, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Runs `use` on a fresh scratch entry and removes the scratch directory afterwards, also when it fails. */
+export function inScratch(make: () => ScratchEntry, use: (p: ScratchEntry) => void): void {
+  const p = make();
+  try {
+    use(p);
+  } finally {
+    p.cleanup();
+  }
+}

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { parse } from "yaml";
-import { scratchEntry, ScratchEntry } from "./entry-scratch";
+import { inScratch, scratchEntry, ScratchEntry } from "./entry-scratch";
 import { ROOT } from "./harness";
 
 const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
@@ -49,18 +49,14 @@ describe("how the Pulumi CLI runs the program", () => {
 
   it("runs the compiled JavaScript when bin/ is current", function () {
     this.timeout(60_000);
-    const p = scratchProject();
-    try {
+    inScratch(scratchProject, (p) => {
       assert.equal(p.run(), "compiled");
-    } finally {
-      p.cleanup();
-    }
+    });
   });
 
   it("runs the TypeScript when a source is newer than its compiled file, or than the compiler options, or bin/ is missing", function () {
     this.timeout(120_000);
-    const p = scratchProject();
-    try {
+    inScratch(scratchProject, (p) => {
       p.touch("components/origin.ts", "later");
       assert.equal(p.run(), "typescript", "a source edited after the compile");
       p.touch("components/origin.ts", "earlier");
@@ -73,9 +69,7 @@ describe("how the Pulumi CLI runs the program", () => {
       p.touch("tsconfig.json", "earlier");
       fs.rmSync(path.join(p.dir, "bin"), { recursive: true });
       assert.equal(p.run(), "typescript", "never compiled");
-    } finally {
-      p.cleanup();
-    }
+    });
   });
 
   it("compiles exactly the program with tsconfig.json's options, without the check npm test does", () => {

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { scratchEntry, ScratchEntry } from "../entry-scratch";
+import { inScratch, scratchEntry, ScratchEntry } from "../entry-scratch";
 import { ROOT } from "../harness";
 
 const PACK = path.join(ROOT, "policy");
@@ -51,18 +51,14 @@ describe("how the Pulumi CLI runs the policy pack", () => {
 
   it("runs the compiled rules when policy/bin is current", function () {
     this.timeout(60_000);
-    const p = scratchPack();
-    try {
+    inScratch(scratchPack, (p) => {
       assert.equal(p.run(), "compiled");
-    } finally {
-      p.cleanup();
-    }
+    });
   });
 
   it("runs the TypeScript when a rule or lib file is newer than its compiled file, or the build options are, or bin/ is missing", function () {
     this.timeout(120_000);
-    const p = scratchPack();
-    try {
+    inScratch(scratchPack, (p) => {
       // A rule, a lib module and the build options: each stands for the files of its kind.
       for (const src of ["policy/rules/origin.ts", "policy/lib/helper.ts", "policy/tsconfig.build.json"]) {
         p.touch(src, "later");
@@ -71,9 +67,7 @@ describe("how the Pulumi CLI runs the policy pack", () => {
       }
       fs.rmSync(path.join(p.dir, "policy/bin"), { recursive: true });
       assert.equal(p.run(), "typescript", "never compiled");
-    } finally {
-      p.cleanup();
-    }
+    });
   });
 
   it("compiles exactly the pack's sources with its tsconfig's options, without the check npm test does", () => {
