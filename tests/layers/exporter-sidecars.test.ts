@@ -100,6 +100,9 @@ describe("exporter sidecars (Redis, NATS, Elasticsearch, Kafka)", () => {
       // KMinion's own default reads __consumer_offsets; the Admin API needs no read access to that topic.
       assert.equal(env.MINION_CONSUMERGROUPS_SCRAPEMODE.value, "adminApi");
       assert.equal(env.EXPORTER_PORT.value, "8080");
+      // Its Go heap bound sits below the container's memory limit, so GC works harder before an OOM kill.
+      const heap = memoryBytes(env.GOMEMLIMIT.value.replace(/iB$/, "i"));
+      assert.ok(heap > 0 && heap < memoryBytes(c.resources.limits.memory), `GOMEMLIMIT ${env.GOMEMLIMIT.value} under the limit ${c.resources.limits.memory}`);
       assert.equal(c.args, undefined);
       assert.equal(c.command, undefined);
       const main = sts(prod, service, ns).spec.template.spec.containers[0];

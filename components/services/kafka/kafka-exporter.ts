@@ -11,15 +11,17 @@
  */
 import { ContainerSpec, EnvVar, startupAllowance, tcpProbe } from "../../kit/container";
 import { EXPORTER_PORT_NAME, exporterSidecar } from "../exporter-sidecar";
+import { EXPORTER_SIDECAR_SIZE } from "../../config/sizing";
+import { memoryBytes } from "../../kit/quantity";
 
 /** KMinion's default listen port (`exporter.port`), set explicitly because the scrape annotations name it. */
 export const KAFKA_EXPORTER_PORT = 8080;
 
 /**
- * The Go heap KMinion may grow to before its collector works harder: below the sidecar's 64Mi limit,
- * so a burst of groups or topics costs GC time instead of an OOM kill.
+ * The Go heap KMinion may grow to before its collector works harder: three quarters of the sidecar's
+ * memory limit (EXPORTER_SIDECAR_SIZE), so a burst of groups or topics costs GC time instead of an OOM kill.
  */
-const GO_MEMORY_LIMIT = "48MiB";
+const GO_MEMORY_LIMIT = `${Math.floor((memoryBytes(EXPORTER_SIDECAR_SIZE.limits.memory) * 3) / 4 / 2 ** 20)}MiB`;
 
 export interface KafkaExporterArgs {
   service: string;
